@@ -1,0 +1,29 @@
+export { MemberState } from './member-state.js';
+export {
+  type Gossip,
+  type IndirectAck,
+  type IntentForward,
+  type MemberUpdate,
+  MemberUpdateState,
+  type MembershipUpdate,
+  type Message,
+  MessageTag,
+  type MessageType,
+  type Nack,
+  type PartitionTableUpdate,
+  type Ping,
+  type PingReq,
+  type Pong,
+  type PushPull,
+  type SegmentSync,
+} from './message.js';
+export { NodeId, PeerId } from './node-id.js';
+export type { PartitionAssignment } from './partition-assignment.js';
+export { PartitionId } from './partition-id.js';
+export { TalaError, TalaErrorCode } from './tala-error.js';
+export {
+  type Transport,
+  type TransportEventMap,
+  TransportMessageEvent,
+} from './transport.js';
+export type { TypedEventTarget } from './typed-event-target.js';
