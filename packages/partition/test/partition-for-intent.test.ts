@@ -1,0 +1,50 @@
+import { PartitionId, TalaError } from '@tala-net/types';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromHex, loadVectors } from '../../../vectors/load.js';
+import { fnv1a64, PartitionTable, partitionForIntent } from '../src/index.js';
+
+const vectors = loadVectors().partitionForIntent;
+
+describe('partitionForIntent', () => {
+  it('matches every golden vector of the Rust reference', () => {
+    expect(vectors.length).toBeGreaterThan(100);
+    for (const v of vectors) {
+      expect(partitionForIntent(fromHex(v.id), v.numPartitions), `${v.id} mod ${v.numPartitions}`).toBe(
+        v.partition,
+      );
+    }
+  });
+
+  it('agrees with a BigInt FNV-1a 64 for every id and partition count up to 2^32−1', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.oneof(fc.integer({ min: 1, max: 0xffff_ffff }), fc.constantFrom(1, 2, 0xffff_ffff, 0x8000_0000)),
+        (id, n) => {
+          expect(partitionForIntent(id, n)).toBe(Number(fnv1a64(id) % BigInt(n)));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('is deterministic and in range (reference example)', () => {
+    const idA = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const p = PartitionTable.partitionForIntent(idA, 64);
+    expect(PartitionTable.partitionForIntent(idA, 64)).toBe(p);
+    expect(p).toBeLessThan(64);
+    expect(PartitionTable.partitionForIntent(new Uint8Array(16).fill(1), 64)).toBeLessThan(64);
+  });
+
+  it('returns partition 0 when there are no partitions', () => {
+    expect(partitionForIntent(new Uint8Array(16), 0)).toBe(PartitionId(0));
+  });
+
+  it('rejects an id that is not 16 bytes and a count outside u32', () => {
+    expect(() => partitionForIntent(new Uint8Array(15), 4)).toThrow(TalaError);
+    expect(() => partitionForIntent(new Uint8Array(17), 4)).toThrow(/16-byte/);
+    expect(() => partitionForIntent(new Uint8Array(16), 2 ** 32)).toThrow(TalaError);
+    expect(() => partitionForIntent(new Uint8Array(16), 1.5)).toThrow(TalaError);
+  });
+});
