@@ -1,3 +1,4 @@
+export { cloneMessage } from './clone-message.js';
 export { MemberState } from './member-state.js';
 export {
   type Gossip,
@@ -26,4 +27,5 @@ export {
   type TransportEventMap,
   TransportMessageEvent,
 } from './transport.js';
+export { TransportEventTarget } from './transport-event-target.js';
 export type { TypedEventTarget } from './typed-event-target.js';

@@ -1,0 +1,1 @@
+export { MembershipList } from './membership-list.js';

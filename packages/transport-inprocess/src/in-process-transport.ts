@@ -1,0 +1,83 @@
+import {
+  type Message,
+  type NodeId,
+  type PeerId,
+  type Transport,
+  TransportEventTarget,
+  TransportMessageEvent,
+} from '@tala-net/types';
+import { RingQueue } from './ring-queue.js';
+
+/** What an {@link InProcessTransport} needs from its network. */
+export interface InProcessLink {
+  route(from: InProcessTransport, to: PeerId, message: Message): void;
+  routeToAll(from: InProcessTransport, message: Message): void;
+  scheduleDispatch(transport: InProcessTransport): void;
+  detach(transport: InProcessTransport): void;
+}
+
+/**
+ * One node's endpoint on an {@link InProcessNetwork}. Create it with `network.addNode(id)`.
+ *
+ * Receiving: while a `message` listener is attached, each message is dispatched as a
+ * `TransportMessageEvent` (never re-entrantly: a message sent from inside a listener is
+ * dispatched after the current listener returns); otherwise messages queue for `recv()`.
+ */
+export class InProcessTransport extends TransportEventTarget implements Transport {
+  readonly localId: NodeId;
+  private readonly inbox = new RingQueue<[PeerId, Message]>();
+  private isClosed = false;
+
+  /** @internal Created by {@link InProcessNetwork.addNode}. */
+  constructor(
+    localId: NodeId,
+    private readonly link: InProcessLink,
+  ) {
+    super();
+    this.localId = localId;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Number of messages waiting for `recv()`. */
+  get queued(): number {
+    return this.inbox.length;
+  }
+
+  send(to: PeerId, message: Message): void {
+    if (!this.isClosed) this.link.route(this, to, message);
+  }
+
+  broadcast(message: Message): void {
+    if (!this.isClosed) this.link.routeToAll(this, message);
+  }
+
+  recv(): [from: PeerId, message: Message] | undefined {
+    return this.inbox.shift();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.inbox.clear();
+    this.link.detach(this);
+  }
+
+  /** @internal Accepts a message the network routed here (already cloned for this receiver). */
+  deliver(from: PeerId, message: Message): void {
+    if (this.isClosed) return;
+    this.inbox.push([from, message]);
+    if (this.hasMessageListeners) this.link.scheduleDispatch(this);
+  }
+
+  /** @internal Dispatches queued messages while listeners are attached. */
+  dispatchQueued(): void {
+    while (this.hasMessageListeners && !this.isClosed) {
+      const entry = this.inbox.shift();
+      if (entry === undefined) return;
+      this.dispatchEvent(new TransportMessageEvent(entry[0], entry[1]));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { cloneMessage, type Message, NodeId, PartitionId } from '../src/index.js';
+
+const samples: Message[] = [
+  { type: 'Ping', from: NodeId(1), seq: 2n },
+  { type: 'Pong', from: NodeId(1), seq: 2n },
+  { type: 'IntentForward', partition: PartitionId(1), payload: new Uint8Array([1, 2]) },
+  { type: 'SegmentSync', partition: PartitionId(1), segmentData: new Uint8Array([3]) },
+  { type: 'MembershipUpdate', members: [NodeId(1), NodeId(2)], version: 3n },
+  {
+    type: 'PartitionTableUpdate',
+    assignments: [{ partitionId: PartitionId(0), owner: NodeId(1), replicas: [NodeId(2)] }],
+    version: 4n,
+  },
+  { type: 'PingReq', from: NodeId(1), seq: 5n, target: NodeId(3) },
+  { type: 'IndirectAck', from: NodeId(1), seq: 5n, target: NodeId(3) },
+  { type: 'Nack', from: NodeId(1), seq: 5n, target: NodeId(3) },
+  {
+    type: 'Gossip',
+    from: NodeId(1),
+    updates: [{ node: NodeId(2), state: 'Suspect', incarnation: 1n, address: new Uint8Array([9]) }],
+  },
+  {
+    type: 'PushPull',
+    from: NodeId(1),
+    reply: true,
+    members: [{ node: NodeId(2), state: 'Left', incarnation: 1n, address: new Uint8Array([9]) }],
+  },
+];
+
+describe('cloneMessage', () => {
+  it.each(samples.map((m) => [m.type, m]))('copies %s deeply', (_type, message) => {
+    const before = structuredClone(message);
+    const copy = cloneMessage(message);
+    expect(copy).toEqual(message);
+    expect(copy).not.toBe(message);
+    const mutable = copy as unknown as Record<string, unknown>;
+    for (const value of Object.values(mutable)) {
+      if (value instanceof Uint8Array) {
+        value[0] = 0xee;
+      } else if (Array.isArray(value)) {
+        value.push('x');
+        const first = value[0] as Record<string, unknown> | undefined;
+        if (first && typeof first === 'object') {
+          for (const inner of Object.values(first)) {
+            if (inner instanceof Uint8Array) inner[0] = 0xee;
+            if (Array.isArray(inner)) inner.push('x');
+          }
+        }
+      }
+    }
+    expect(message).toEqual(before);
+  });
+});
