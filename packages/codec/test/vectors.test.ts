@@ -1,6 +1,6 @@
 import { TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { fromHex, loadVectors, messageFromJson, toHex } from '../../../vectors/load.js';
+import { fromHex, loadVectors, messageFromJson, toHex } from '../../../testing/vectors.js';
 import { decode, encode, encodedLength } from '../src/index.js';
 
 const vectors = loadVectors();

@@ -1,7 +1,7 @@
 import { PartitionId, TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromHex, loadVectors } from '../../../vectors/load.js';
+import { fromHex, loadVectors } from '../../../testing/vectors.js';
 import { fnv1a64, PartitionTable, partitionForIntent } from '../src/index.js';
 
 const vectors = loadVectors().partitionForIntent;
