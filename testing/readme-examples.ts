@@ -12,7 +12,11 @@ export function readmeExamples(packageDir: string): string[] {
  * Runs one README example as a module inside the package (so its `@tala-net/*` imports resolve
  * like the package's tests). The example asserts its own results with `node:assert`.
  */
-export async function runReadmeExample(packageDir: string, code: string, index: number): Promise<void> {
+export async function runReadmeExample(
+  packageDir: string,
+  code: string,
+  index: number,
+): Promise<void> {
   const file = join(packageDir, 'test', `.readme-example-${index}.ts`);
   writeFileSync(file, code);
   try {

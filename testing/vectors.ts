@@ -40,7 +40,8 @@ export function loadVectors(): VectorFile {
 
 export function fromHex(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return bytes;
 }
 
@@ -55,7 +56,11 @@ export function messageFromJson(json: JsonMessage): Message {
     case 'Pong':
       return { type: json.type, from: NodeId(json.from), seq: BigInt(json.seq) };
     case 'IntentForward':
-      return { type: json.type, partition: PartitionId(json.partition), payload: fromHex(json.payload) };
+      return {
+        type: json.type,
+        partition: PartitionId(json.partition),
+        payload: fromHex(json.payload),
+      };
     case 'SegmentSync':
       return {
         type: json.type,

@@ -14,7 +14,9 @@ const updateBaseline = args.includes('--update-baseline');
 const only = args.filter((arg) => !arg.startsWith('--'));
 
 const suitesDir = join(root, 'src', 'suites');
-const files = readdirSync(suitesDir).filter((f) => f.endsWith('.ts')).sort();
+const files = readdirSync(suitesDir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const resultsDir = join(root, 'results');
 mkdirSync(resultsDir, { recursive: true });
 
@@ -27,7 +29,10 @@ for (const file of files) {
   const section = `## ${result.title}\n\n${result.markdown.trim()}\n`;
   console.log(section);
   sections.push(section);
-  writeFileSync(join(resultsDir, `${suite.name}.json`), `${JSON.stringify(result.data, replacer, 2)}\n`);
+  writeFileSync(
+    join(resultsDir, `${suite.name}.json`),
+    `${JSON.stringify(result.data, replacer, 2)}\n`,
+  );
   if (updateBaseline) replaceBaselineSection(suite.name, section);
 }
 const header = `# Benchmark results\n\nNode ${process.version}, ${new Date().toISOString()}.\n\n`;
@@ -43,7 +48,9 @@ function replaceBaselineSection(name: string, section: string): void {
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
   const next =
-    from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+    from >= 0 && to > from
+      ? text.slice(0, from) + block + text.slice(to + end.length)
+      : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
 }
 

@@ -23,17 +23,17 @@ import {
 } from './wire-layout.js';
 
 const TAG_NAMES: Readonly<Record<number, Message['type']>> = {
-  0x01: 'Ping',
-  0x02: 'Pong',
-  0x03: 'IntentForward',
-  0x04: 'SegmentSync',
-  0x05: 'MembershipUpdate',
-  0x06: 'PartitionTableUpdate',
-  0x10: 'PingReq',
-  0x11: 'IndirectAck',
-  0x12: 'Nack',
-  0x13: 'Gossip',
-  0x14: 'PushPull',
+  1: 'Ping',
+  2: 'Pong',
+  3: 'IntentForward',
+  4: 'SegmentSync',
+  5: 'MembershipUpdate',
+  6: 'PartitionTableUpdate',
+  16: 'PingReq',
+  17: 'IndirectAck',
+  18: 'Nack',
+  19: 'Gossip',
+  20: 'PushPull',
 };
 
 /**
@@ -61,11 +61,21 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   const tag = bytes[0]!;
   const type = TAG_NAMES[tag];
   if (type === undefined) {
-    throw corrupted('frame tag', 0, 'a known message tag', `0x${tag.toString(16).padStart(2, '0')}`);
+    throw corrupted(
+      'frame tag',
+      0,
+      'a known message tag',
+      `0x${tag.toString(16).padStart(2, '0')}`,
+    );
   }
   const length = readU32(bytes, 1);
   if (length > maxFrameBytes) {
-    throw corrupted(`${type} frame length`, 1, `at most ${maxFrameBytes} payload bytes`, `${length}`);
+    throw corrupted(
+      `${type} frame length`,
+      1,
+      `at most ${maxFrameBytes} payload bytes`,
+      `${length}`,
+    );
   }
   if (bytes.length !== HEADER_BYTES + length) {
     throw corrupted(
@@ -174,7 +184,12 @@ class PayloadReader {
       const code = this.bytes[this.at]!;
       const state = MEMBER_UPDATE_STATE_CODES[code];
       if (state === undefined) {
-        throw corrupted(`${this.type}.${field}[${i}].state`, this.at, 'a state code 0…3', `${code}`);
+        throw corrupted(
+          `${this.type}.${field}[${i}].state`,
+          this.at,
+          'a state code 0…3',
+          `${code}`,
+        );
       }
       const addressLength = this.bytes[this.at + 1]! | (this.bytes[this.at + 2]! << 8);
       this.at += 3;
@@ -237,9 +252,7 @@ class PayloadReader {
   private take(length: number): Uint8Array {
     const start = this.at;
     this.at += length;
-    return this.copy
-      ? this.bytes.slice(start, this.at)
-      : this.bytes.subarray(start, this.at);
+    return this.copy ? this.bytes.slice(start, this.at) : this.bytes.subarray(start, this.at);
   }
 
   private rest(): Uint8Array {
@@ -248,5 +261,7 @@ class PayloadReader {
 }
 
 function readU32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+  return (
+    (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0
+  );
 }

@@ -151,9 +151,14 @@ function writeMemberUpdates(
 ): number {
   for (const update of updates) {
     const code = STATE_CODE[update.state];
-    if (code === undefined) throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
+    if (code === undefined)
+      throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
     if (update.address.length > MAX_ADDRESS_BYTES) {
-      throw unencodable(`${where}.address`, `at most ${MAX_ADDRESS_BYTES} bytes`, `${update.address.length}`);
+      throw unencodable(
+        `${where}.address`,
+        `at most ${MAX_ADDRESS_BYTES} bytes`,
+        `${update.address.length}`,
+      );
     }
     setU64(view, at, update.node, `${where}.node`);
     setU64(view, at + 8, update.incarnation, `${where}.incarnation`);

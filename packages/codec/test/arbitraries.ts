@@ -14,10 +14,9 @@ export const u64Edgy = fc.oneof(
   fc.constantFrom(0n, 1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n),
 );
 export const nodeId = u64Edgy.map(NodeId);
-export const partitionId = fc.oneof(
-  fc.integer({ min: 0, max: 0xffff_ffff }),
-  fc.constantFrom(0, 0xffff_ffff),
-).map(PartitionId);
+export const partitionId = fc
+  .oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.constantFrom(0, 0xffff_ffff))
+  .map(PartitionId);
 const bytes = fc.uint8Array({ maxLength: 64 });
 
 const memberUpdate: fc.Arbitrary<MemberUpdate> = fc.record({
@@ -29,9 +28,21 @@ const memberUpdate: fc.Arbitrary<MemberUpdate> = fc.record({
 
 /** Any message of the wire format, with empty arrays and large u64 values well represented. */
 export const message: fc.Arbitrary<Message> = fc.oneof(
-  fc.record({ type: fc.constantFrom('Ping' as const, 'Pong' as const), from: nodeId, seq: u64Edgy }),
-  fc.record({ type: fc.constant('IntentForward' as const), partition: partitionId, payload: bytes }),
-  fc.record({ type: fc.constant('SegmentSync' as const), partition: partitionId, segmentData: bytes }),
+  fc.record({
+    type: fc.constantFrom('Ping' as const, 'Pong' as const),
+    from: nodeId,
+    seq: u64Edgy,
+  }),
+  fc.record({
+    type: fc.constant('IntentForward' as const),
+    partition: partitionId,
+    payload: bytes,
+  }),
+  fc.record({
+    type: fc.constant('SegmentSync' as const),
+    partition: partitionId,
+    segmentData: bytes,
+  }),
   fc.record({
     type: fc.constant('MembershipUpdate' as const),
     members: fc.array(nodeId, { maxLength: 8 }),

@@ -18,7 +18,10 @@ describe('codec properties', () => {
 
   it('decoding arbitrary bytes returns a message that re-encodes to them, or throws TalaError', () => {
     const framed = fc
-      .tuple(fc.constantFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x13, 0x14, 0x07), fc.uint8Array({ maxLength: 80 }))
+      .tuple(
+        fc.constantFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x13, 0x14, 0x07),
+        fc.uint8Array({ maxLength: 80 }),
+      )
       .map(([tag, body]) => {
         const bytes = new Uint8Array(5 + body.length);
         bytes[0] = tag;
@@ -86,7 +89,11 @@ describe('codec properties', () => {
   });
 
   it('decodes byte fields as views by default and as copies on request', () => {
-    const bytes = encode({ type: 'IntentForward', partition: 3 as never, payload: new Uint8Array([1, 2, 3]) });
+    const bytes = encode({
+      type: 'IntentForward',
+      partition: 3 as never,
+      payload: new Uint8Array([1, 2, 3]),
+    });
     const view = decode(bytes);
     const copy = decode(bytes, { copy: true });
     if (view.type !== 'IntentForward' || copy.type !== 'IntentForward') throw new Error('type');
@@ -99,13 +106,19 @@ describe('codec properties', () => {
     expect(() => encode({ type: 'Ping', from: -1n as never, seq: 0n })).toThrow(TalaError);
     expect(() => encode({ type: 'Ping', from: 1n as never, seq: 2n ** 64n })).toThrow(/Ping.seq/);
     expect(() =>
-      encode({ type: 'IntentForward', partition: 2 ** 32 as never, payload: new Uint8Array() }),
+      encode({ type: 'IntentForward', partition: (2 ** 32) as never, payload: new Uint8Array() }),
     ).toThrow(/IntentForward.partition/);
   });
 
   it('rejects a frame larger than maxFrameBytes from its header', () => {
-    const bytes = encode({ type: 'SegmentSync', partition: 1 as never, segmentData: new Uint8Array(100) });
-    expect(() => decode(bytes, { maxFrameBytes: 50 })).toThrow(/at most 50 payload bytes, found 104/);
+    const bytes = encode({
+      type: 'SegmentSync',
+      partition: 1 as never,
+      segmentData: new Uint8Array(100),
+    });
+    expect(() => decode(bytes, { maxFrameBytes: 50 })).toThrow(
+      /at most 50 payload bytes, found 104/,
+    );
     expect(decode(bytes, { maxFrameBytes: 104 }).type).toBe('SegmentSync');
   });
 });

@@ -40,11 +40,14 @@ describe('golden vectors of the Rust reference', () => {
     });
   });
 
-  describe.each(vectors.nonCanonical.map((v) => [v.name, v]))('non-canonical %s', (_name, vector) => {
-    it('is rejected although the reference accepts it', () => {
-      expectCorrupted(fromHex(vector.hex));
-    });
-  });
+  describe.each(vectors.nonCanonical.map((v) => [v.name, v]))(
+    'non-canonical %s',
+    (_name, vector) => {
+      it('is rejected although the reference accepts it', () => {
+        expectCorrupted(fromHex(vector.hex));
+      });
+    },
+  );
 });
 
 describe('error messages', () => {

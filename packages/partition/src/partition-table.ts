@@ -43,13 +43,24 @@ export class PartitionTable {
   private readonly byNode = new Map<NodeId, PartitionId[]>();
 
   constructor(init: PartitionTableInit) {
-    if (typeof init.version !== 'bigint' || init.version < 0n || init.version > 0xffff_ffff_ffff_ffffn) {
-      throw new TalaError('InvalidPartitionTable', `expected a u64 bigint version, found ${String(init.version)}`);
+    if (
+      typeof init.version !== 'bigint' ||
+      init.version < 0n ||
+      init.version > 0xffff_ffff_ffff_ffffn
+    ) {
+      throw new TalaError(
+        'InvalidPartitionTable',
+        `expected a u64 bigint version, found ${String(init.version)}`,
+      );
     }
     this.version = init.version;
     this.assignments = Object.freeze(
       init.assignments.map((a) =>
-        Object.freeze({ partitionId: a.partitionId, owner: a.owner, replicas: Object.freeze([...a.replicas]) }),
+        Object.freeze({
+          partitionId: a.partitionId,
+          owner: a.owner,
+          replicas: Object.freeze([...a.replicas]),
+        }),
       ),
     );
     for (const assignment of this.assignments) {

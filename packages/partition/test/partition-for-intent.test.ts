@@ -10,9 +10,10 @@ describe('partitionForIntent', () => {
   it('matches every golden vector of the Rust reference', () => {
     expect(vectors.length).toBeGreaterThan(100);
     for (const v of vectors) {
-      expect(partitionForIntent(fromHex(v.id), v.numPartitions), `${v.id} mod ${v.numPartitions}`).toBe(
-        v.partition,
-      );
+      expect(
+        partitionForIntent(fromHex(v.id), v.numPartitions),
+        `${v.id} mod ${v.numPartitions}`,
+      ).toBe(v.partition);
     }
   });
 
@@ -20,7 +21,10 @@ describe('partitionForIntent', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: 16, maxLength: 16 }),
-        fc.oneof(fc.integer({ min: 1, max: 0xffff_ffff }), fc.constantFrom(1, 2, 0xffff_ffff, 0x8000_0000)),
+        fc.oneof(
+          fc.integer({ min: 1, max: 0xffff_ffff }),
+          fc.constantFrom(1, 2, 0xffff_ffff, 0x8000_0000),
+        ),
         (id, n) => {
           expect(partitionForIntent(id, n)).toBe(Number(fnv1a64(id) % BigInt(n)));
         },

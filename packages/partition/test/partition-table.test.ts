@@ -10,7 +10,10 @@ const a = (partitionId: number, owner: number, replicas: number[]) => ({
 
 describe('PartitionTable (reference behaviour)', () => {
   it('finds the owner of a partition, and undefined for an unassigned one', () => {
-    const table = new PartitionTable({ version: 1n, assignments: [a(0, 10, [11, 12]), a(1, 11, [10])] });
+    const table = new PartitionTable({
+      version: 1n,
+      assignments: [a(0, 10, [11, 12]), a(1, 11, [10])],
+    });
     expect(table.ownerOf(PartitionId(0))).toBe(NodeId(10));
     expect(table.ownerOf(PartitionId(1))).toBe(NodeId(11));
     expect(table.ownerOf(PartitionId(99))).toBeUndefined();

@@ -33,7 +33,8 @@ export class InProcessNetwork {
   private counters = { sent: 0, delivered: 0, dropped: 0 };
 
   private readonly link = {
-    route: (from: InProcessTransport, to: PeerId, message: Message) => this.route(from, to, message),
+    route: (from: InProcessTransport, to: PeerId, message: Message) =>
+      this.route(from, to, message),
     routeToAll: (from: InProcessTransport, message: Message) => {
       for (const [id, receiver] of this.nodes) {
         if (id !== from.localId) this.route(from, id, message, receiver);
@@ -68,7 +69,12 @@ export class InProcessNetwork {
     return { ...this.counters };
   }
 
-  private route(from: InProcessTransport, to: PeerId, message: Message, receiver = this.nodes.get(to)): void {
+  private route(
+    from: InProcessTransport,
+    to: PeerId,
+    message: Message,
+    receiver = this.nodes.get(to),
+  ): void {
     this.counters.sent++;
     if (receiver === undefined) {
       this.counters.dropped++;

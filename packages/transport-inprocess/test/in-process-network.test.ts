@@ -71,8 +71,8 @@ describe('InProcessNetwork (reference behaviour)', () => {
     expect(b.payload).toEqual(new Uint8Array([1, 2, 3]));
     expect(a.payload).toEqual(new Uint8Array([1, 77, 3]));
 
-    const m2 = t2.recv()![1] as { members: bigint[] };
-    const m3 = t3.recv()![1] as { members: bigint[] };
+    const m2 = t2.recv()![1] as unknown as { members: bigint[] };
+    const m3 = t3.recv()![1] as unknown as { members: bigint[] };
     m2.members.push(7n);
     expect(m3.members).toEqual([NodeId(1)]);
   });

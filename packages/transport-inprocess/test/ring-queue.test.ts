@@ -5,19 +5,22 @@ import { RingQueue } from '../src/index.js';
 describe('RingQueue', () => {
   it('behaves like an array used as a FIFO under any sequence of operations', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer(), fc.constant(null)), { maxLength: 300 }), (ops) => {
-        const queue = new RingQueue<number>(2);
-        const model: number[] = [];
-        for (const op of ops) {
-          if (op === null) expect(queue.shift()).toBe(model.shift());
-          else {
-            queue.push(op);
-            model.push(op);
+      fc.property(
+        fc.array(fc.oneof(fc.integer(), fc.constant(null)), { maxLength: 300 }),
+        (ops) => {
+          const queue = new RingQueue<number>(2);
+          const model: number[] = [];
+          for (const op of ops) {
+            if (op === null) expect(queue.shift()).toBe(model.shift());
+            else {
+              queue.push(op);
+              model.push(op);
+            }
+            expect(queue.length).toBe(model.length);
+            expect(queue.peek()).toBe(model[0]);
           }
-          expect(queue.length).toBe(model.length);
-          expect(queue.peek()).toBe(model[0]);
-        }
-      }),
+        },
+      ),
     );
   });
 

@@ -1,12 +1,13 @@
+export { type Clock, realClock, type TimerHandle } from './clock.js';
 export { cloneMessage } from './clone-message.js';
 export { MemberState } from './member-state.js';
 export {
   type Gossip,
   type IndirectAck,
   type IntentForward,
+  type MembershipUpdate,
   type MemberUpdate,
   MemberUpdateState,
-  type MembershipUpdate,
   type Message,
   MessageTag,
   type MessageType,
@@ -21,6 +22,7 @@ export {
 export { NodeId, PeerId } from './node-id.js';
 export type { PartitionAssignment } from './partition-assignment.js';
 export { PartitionId } from './partition-id.js';
+export { type Random, seededRandom } from './random.js';
 export { TalaError, TalaErrorCode } from './tala-error.js';
 export {
   type Transport,

@@ -1,7 +1,8 @@
-import type { TransportEventMap } from './transport.js';
+import type { TransportEventMap, TransportMessageEvent } from './transport.js';
 import type { TypedEventTarget } from './typed-event-target.js';
 
 type Listener = EventListenerOrEventListenerObject;
+type TypedListener<E extends Event> = ((event: E) => void) | { handleEvent(event: E): void };
 
 const TypedTarget = EventTarget as new () => TypedEventTarget<TransportEventMap>;
 
@@ -21,11 +22,22 @@ export class TransportEventTarget extends TypedTarget {
     return this.#wrappers[0].size + this.#wrappers[1].size > 0;
   }
 
+  override addEventListener<K extends keyof TransportEventMap>(
+    type: K,
+    listener: TypedListener<TransportEventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   override addEventListener(
     type: string,
     listener: Listener | null,
     options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    anyListener: Listener | TypedListener<TransportMessageEvent> | null,
+    options?: boolean | AddEventListenerOptions,
   ): void {
+    const listener = anyListener as Listener | null;
     if (type !== 'message' || listener === null) {
       super.addEventListener(type, listener, options);
       return;
@@ -47,11 +59,22 @@ export class TransportEventTarget extends TypedTarget {
     });
   }
 
+  override removeEventListener<K extends keyof TransportEventMap>(
+    type: K,
+    listener: TypedListener<TransportEventMap[K]> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
   override removeEventListener(
     type: string,
     listener: Listener | null,
     options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    anyListener: Listener | TypedListener<TransportMessageEvent> | null,
+    options?: boolean | EventListenerOptions,
   ): void {
+    const listener = anyListener as Listener | null;
     if (type !== 'message' || listener === null) {
       super.removeEventListener(type, listener, options);
       return;

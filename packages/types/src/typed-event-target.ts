@@ -3,7 +3,8 @@
  * tala-net uses it for every event stream (transports, membership), so listeners get typed
  * events and plain `addEventListener` keeps working.
  */
-export interface TypedEventTarget<EventMap extends { [K in keyof EventMap]: Event }> extends EventTarget {
+export interface TypedEventTarget<EventMap extends { [K in keyof EventMap]: Event }>
+  extends EventTarget {
   addEventListener<K extends keyof EventMap & string>(
     type: K,
     listener: ((event: EventMap[K]) => void) | { handleEvent(event: EventMap[K]): void } | null,

@@ -1,9 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+
 const [name, description, deps = ''] = process.argv.slice(2);
 const dir = `packages/${name}`;
 mkdirSync(`${dir}/src`, { recursive: true });
 mkdirSync(`${dir}/test`, { recursive: true });
-const dependencies = Object.fromEntries(deps.split(',').filter(Boolean).map((d) => [`@tala-net/${d}`, 'workspace:*']));
+const dependencies = Object.fromEntries(
+  deps
+    .split(',')
+    .filter(Boolean)
+    .map((d) => [`@tala-net/${d}`, 'workspace:*']),
+);
 const pkg = {
   name: `@tala-net/${name}`,
   version: '0.1.0',
