@@ -1,3 +1,5 @@
+import { TalaError } from '@tala-net/types';
+
 /** Options of {@link decode} and of the streaming frame decoder. */
 export interface DecodeOptions {
   /**
@@ -17,3 +19,18 @@ export interface DecodeOptions {
 
 /** Default {@link DecodeOptions.maxFrameBytes}: 16 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Validates {@link DecodeOptions.maxFrameBytes}: an integer in 0 … 2^32−1 (the largest length a
+ * header can declare), or `undefined` for the default.
+ */
+export function checkedMaxFrameBytes(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_FRAME_BYTES;
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new TalaError(
+      'InvalidArgument',
+      `maxFrameBytes: expected an integer in 0 … 2^32−1, found ${String(value)}`,
+    );
+  }
+  return value;
+}

@@ -1,12 +1,21 @@
-import { type MemberUpdate, type Message, MessageTag } from '@tala-net/types';
-import { encodedLength } from './encoded-length.js';
+import type { MemberUpdate, Message } from '@tala-net/types';
+import { writeU32, writeU64 } from './wire-bytes.js';
 import { unencodable } from './wire-error.js';
 import {
+  ASSIGNMENT_MIN_BYTES,
+  GOSSIP_FIXED_BYTES,
   HEADER_BYTES,
   MAX_ADDRESS_BYTES,
+  MEMBER_UPDATE_MIN_BYTES,
   MEMBER_UPDATE_STATE_CODES,
+  NODE_ID_BYTES,
+  PARTITION_BYTES,
+  PROBE_BYTES,
+  PUSH_PULL_FIXED_BYTES,
   PUSH_PULL_REPLY_FLAG,
+  RELAYED_PROBE_BYTES,
   U64_MAX,
+  VERSIONED_LIST_BYTES,
 } from './wire-layout.js';
 
 const STATE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
@@ -15,10 +24,12 @@ const STATE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
 
 /**
  * Encodes `message` as one frame `[tag:1][length:4 LE][payload]`, byte-identical to the Rust
- * reference for tags 0x01–0x06.
+ * reference for tags 0x01–0x06. The result is a new array of exactly
+ * `encodedLength(message)` bytes.
  *
  * Throws a `TalaError` with code `InvalidArgument` when a field is out of its wire range (a
- * `bigint` outside u64, a partition outside u32, an address over 65,535 bytes).
+ * `bigint` outside u64, a partition outside u32, an unknown member state, an address over
+ * 65,535 bytes, a frame over 2^32−1 payload bytes).
  *
  * @example
  * ```ts
@@ -27,16 +38,20 @@ const STATE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
  * ```
  */
 export function encode(message: Message): Uint8Array {
-  const bytes = new Uint8Array(encodedLength(message));
-  writeFrame(message, bytes, viewOf(bytes), bytes.byteOffset);
+  const length = checkedEncodedLength(message);
+  const bytes = new Uint8Array(length);
+  writeFrame(message, bytes, 0, length - HEADER_BYTES);
   return bytes;
 }
 
 /**
  * Encodes `message` into `target` starting at `offset` and returns the number of bytes written
- * (`encodedLength(message)`). Nothing is written when the frame does not fit: that is a
- * `TalaError` with code `InvalidArgument`. Encoding many frames into one buffer allocates
- * nothing per frame.
+ * (`encodedLength(message)`). Encoding many frames into one buffer allocates nothing per frame.
+ *
+ * All-or-nothing: every field is validated and the frame is checked to fit in
+ * `target.length − offset` before the first byte is written, so a `TalaError` with code
+ * `InvalidArgument` (a value out of its wire range, or a target too small) leaves `target`
+ * untouched.
  *
  * @example
  * ```ts
@@ -46,113 +61,99 @@ export function encode(message: Message): Uint8Array {
  * ```
  */
 export function encodeInto(message: Message, target: Uint8Array, offset = 0): number {
-  const length = encodedLength(message);
-  if (!Number.isInteger(offset) || offset < 0 || offset + length > target.length) {
+  const length = checkedEncodedLength(message);
+  if (!Number.isInteger(offset) || offset < 0 || offset > target.length - length) {
     throw unencodable(
       `${message.type} into target`,
       `${length} bytes at offset ${offset} to fit`,
       `a target of ${target.length} bytes`,
     );
   }
-  writeFrame(message, target, viewOf(target), target.byteOffset + offset);
+  writeFrame(message, target, offset, length - HEADER_BYTES);
   return length;
 }
 
-let cachedBuffer: ArrayBufferLike | undefined;
-let cachedView: DataView | undefined;
-
-/** A DataView over the whole buffer of `bytes`, reused while the same buffer is encoded into. */
-function viewOf(bytes: Uint8Array): DataView {
-  if (bytes.buffer !== cachedBuffer || cachedView === undefined) {
-    cachedBuffer = bytes.buffer;
-    cachedView = new DataView(bytes.buffer);
-  }
-  return cachedView;
-}
-
 /**
- * Writes the frame at absolute byte `at` of the view's buffer. `bytes` is any Uint8Array over
- * the same buffer, used for byte copies; its own offset does not matter.
+ * Validates every field of `message` against its wire range and returns its encoded length.
+ * Runs before anything is written, so that a failed encode never leaves a partial frame.
  */
-function writeFrame(message: Message, bytes: Uint8Array, view: DataView, at: number): void {
-  const start = at;
-  view.setUint8(at, MessageTag[message.type]);
-  at += HEADER_BYTES;
+function checkedEncodedLength(message: Message): number {
+  let payload: number;
   switch (message.type) {
     case 'Ping':
     case 'Pong':
-      setU64(view, at, message.from, `${message.type}.from`);
-      setU64(view, at + 8, message.seq, `${message.type}.seq`);
-      at += 16;
-      break;
+      checkU64(message.from, message.type, 'from');
+      checkU64(message.seq, message.type, 'seq');
+      return HEADER_BYTES + PROBE_BYTES;
     case 'IntentForward':
-      setU32(view, at, message.partition, 'IntentForward.partition');
-      bytes.set(message.payload, at + 4 - bytes.byteOffset);
-      at += 4 + message.payload.length;
+      checkU32(message.partition, 'IntentForward', 'partition');
+      payload = PARTITION_BYTES + message.payload.length;
       break;
     case 'SegmentSync':
-      setU32(view, at, message.partition, 'SegmentSync.partition');
-      bytes.set(message.segmentData, at + 4 - bytes.byteOffset);
-      at += 4 + message.segmentData.length;
+      checkU32(message.partition, 'SegmentSync', 'partition');
+      payload = PARTITION_BYTES + message.segmentData.length;
       break;
-    case 'MembershipUpdate':
-      setU64(view, at, message.version, 'MembershipUpdate.version');
-      view.setUint32(at + 8, message.members.length, true);
-      at += 12;
-      for (const member of message.members) {
-        setU64(view, at, member, 'MembershipUpdate.members');
-        at += 8;
-      }
+    case 'MembershipUpdate': {
+      checkU64(message.version, 'MembershipUpdate', 'version');
+      const members = message.members;
+      for (let i = 0; i < members.length; i++) checkU64(members[i]!, 'MembershipUpdate', 'members');
+      payload = VERSIONED_LIST_BYTES + NODE_ID_BYTES * members.length;
       break;
-    case 'PartitionTableUpdate':
-      setU64(view, at, message.version, 'PartitionTableUpdate.version');
-      view.setUint32(at + 8, message.assignments.length, true);
-      at += 12;
-      for (const assignment of message.assignments) {
-        setU32(view, at, assignment.partitionId, 'PartitionTableUpdate.partitionId');
-        setU64(view, at + 4, assignment.owner, 'PartitionTableUpdate.owner');
-        view.setUint32(at + 12, assignment.replicas.length, true);
-        at += 16;
-        for (const replica of assignment.replicas) {
-          setU64(view, at, replica, 'PartitionTableUpdate.replicas');
-          at += 8;
+    }
+    case 'PartitionTableUpdate': {
+      checkU64(message.version, 'PartitionTableUpdate', 'version');
+      payload = VERSIONED_LIST_BYTES;
+      const assignments = message.assignments;
+      for (let i = 0; i < assignments.length; i++) {
+        const assignment = assignments[i]!;
+        checkU32(assignment.partitionId, 'PartitionTableUpdate', 'partitionId');
+        checkU64(assignment.owner, 'PartitionTableUpdate', 'owner');
+        const replicas = assignment.replicas;
+        for (let r = 0; r < replicas.length; r++) {
+          checkU64(replicas[r]!, 'PartitionTableUpdate', 'replicas');
         }
+        payload += ASSIGNMENT_MIN_BYTES + NODE_ID_BYTES * replicas.length;
       }
       break;
+    }
     case 'PingReq':
     case 'IndirectAck':
     case 'Nack':
-      setU64(view, at, message.from, `${message.type}.from`);
-      setU64(view, at + 8, message.seq, `${message.type}.seq`);
-      setU64(view, at + 16, message.target, `${message.type}.target`);
-      at += 24;
-      break;
+      checkU64(message.from, message.type, 'from');
+      checkU64(message.seq, message.type, 'seq');
+      checkU64(message.target, message.type, 'target');
+      return HEADER_BYTES + RELAYED_PROBE_BYTES;
     case 'Gossip':
-      setU64(view, at, message.from, 'Gossip.from');
-      view.setUint32(at + 8, message.updates.length, true);
-      at = writeMemberUpdates(message.updates, bytes, view, at + 12, 'Gossip.updates');
+      checkU64(message.from, 'Gossip', 'from');
+      payload = GOSSIP_FIXED_BYTES + checkedMemberUpdatesLength(message.updates, 'Gossip.updates');
       break;
     case 'PushPull':
-      setU64(view, at, message.from, 'PushPull.from');
-      view.setUint8(at + 8, message.reply ? PUSH_PULL_REPLY_FLAG : 0);
-      view.setUint32(at + 9, message.members.length, true);
-      at = writeMemberUpdates(message.members, bytes, view, at + 13, 'PushPull.members');
+      checkU64(message.from, 'PushPull', 'from');
+      payload =
+        PUSH_PULL_FIXED_BYTES + checkedMemberUpdatesLength(message.members, 'PushPull.members');
       break;
+    default:
+      throw unencodable(
+        'message',
+        'a known message type',
+        String((message as { type?: unknown }).type),
+      );
   }
-  view.setUint32(start + 1, at - start - HEADER_BYTES, true);
+  if (payload > 0xffff_ffff) {
+    throw unencodable(`${message.type}`, 'at most 2^32−1 payload bytes', `${payload}`);
+  }
+  return HEADER_BYTES + payload;
 }
 
-function writeMemberUpdates(
-  updates: readonly MemberUpdate[],
-  bytes: Uint8Array,
-  view: DataView,
-  at: number,
-  where: string,
-): number {
-  for (const update of updates) {
-    const code = STATE_CODE[update.state];
-    if (code === undefined)
+function checkedMemberUpdatesLength(updates: readonly MemberUpdate[], where: string): number {
+  let length = 0;
+  for (let i = 0; i < updates.length; i++) {
+    const update = updates[i]!;
+    checkU64(update.node, where, 'node');
+    checkU64(update.incarnation, where, 'incarnation');
+    if (STATE_CODE[update.state] === undefined) {
       throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
+    }
     if (update.address.length > MAX_ADDRESS_BYTES) {
       throw unencodable(
         `${where}.address`,
@@ -160,26 +161,121 @@ function writeMemberUpdates(
         `${update.address.length}`,
       );
     }
-    setU64(view, at, update.node, `${where}.node`);
-    setU64(view, at + 8, update.incarnation, `${where}.incarnation`);
-    view.setUint8(at + 16, code);
-    view.setUint16(at + 17, update.address.length, true);
-    bytes.set(update.address, at + 19 - bytes.byteOffset);
-    at += 19 + update.address.length;
+    length += MEMBER_UPDATE_MIN_BYTES + update.address.length;
   }
-  return at;
+  return length;
 }
 
-function setU64(view: DataView, at: number, value: bigint, where: string): void {
+function checkU64(value: bigint, type: string, field: string): void {
   if (typeof value !== 'bigint' || value < 0n || value > U64_MAX) {
-    throw unencodable(where, 'a bigint in 0 … 2^64−1', `${typeof value} ${String(value)}`);
+    throw unencodable(
+      `${type}.${field}`,
+      'a bigint in 0 … 2^64−1',
+      `${typeof value} ${String(value)}`,
+    );
   }
-  view.setBigUint64(at, value, true);
 }
 
-function setU32(view: DataView, at: number, value: number, where: string): void {
+function checkU32(value: number, type: string, field: string): void {
   if (value >>> 0 !== value) {
-    throw unencodable(where, 'an integer in 0 … 2^32−1', `${typeof value} ${String(value)}`);
+    throw unencodable(
+      `${type}.${field}`,
+      'an integer in 0 … 2^32−1',
+      `${typeof value} ${String(value)}`,
+    );
   }
-  view.setUint32(at, value, true);
+}
+
+/**
+ * Writes the frame of a validated `message` at byte `at` of `bytes`, which has room for it.
+ * `payloadLength` is the length {@link checkedEncodedLength} computed, minus the header.
+ */
+function writeFrame(message: Message, bytes: Uint8Array, at: number, payloadLength: number): void {
+  writeU32(bytes, at + 1, payloadLength);
+  const p = at + HEADER_BYTES;
+  switch (message.type) {
+    case 'Ping':
+      bytes[at] = 0x01;
+      writeU64(bytes, p, message.from);
+      writeU64(bytes, p + 8, message.seq);
+      return;
+    case 'Pong':
+      bytes[at] = 0x02;
+      writeU64(bytes, p, message.from);
+      writeU64(bytes, p + 8, message.seq);
+      return;
+    case 'IntentForward':
+      bytes[at] = 0x03;
+      writeU32(bytes, p, message.partition);
+      bytes.set(message.payload, p + PARTITION_BYTES);
+      return;
+    case 'SegmentSync':
+      bytes[at] = 0x04;
+      writeU32(bytes, p, message.partition);
+      bytes.set(message.segmentData, p + PARTITION_BYTES);
+      return;
+    case 'MembershipUpdate': {
+      bytes[at] = 0x05;
+      const members = message.members;
+      writeU64(bytes, p, message.version);
+      writeU32(bytes, p + 8, members.length);
+      let q = p + VERSIONED_LIST_BYTES;
+      for (let i = 0; i < members.length; i++, q += NODE_ID_BYTES) writeU64(bytes, q, members[i]!);
+      return;
+    }
+    case 'PartitionTableUpdate': {
+      bytes[at] = 0x06;
+      const assignments = message.assignments;
+      writeU64(bytes, p, message.version);
+      writeU32(bytes, p + 8, assignments.length);
+      let q = p + VERSIONED_LIST_BYTES;
+      for (let i = 0; i < assignments.length; i++) {
+        const assignment = assignments[i]!;
+        const replicas = assignment.replicas;
+        writeU32(bytes, q, assignment.partitionId);
+        writeU64(bytes, q + 4, assignment.owner);
+        writeU32(bytes, q + 12, replicas.length);
+        q += ASSIGNMENT_MIN_BYTES;
+        for (let r = 0; r < replicas.length; r++, q += NODE_ID_BYTES) {
+          writeU64(bytes, q, replicas[r]!);
+        }
+      }
+      return;
+    }
+    case 'PingReq':
+    case 'IndirectAck':
+    case 'Nack':
+      bytes[at] = message.type === 'PingReq' ? 0x10 : message.type === 'IndirectAck' ? 0x11 : 0x12;
+      writeU64(bytes, p, message.from);
+      writeU64(bytes, p + 8, message.seq);
+      writeU64(bytes, p + 16, message.target);
+      return;
+    case 'Gossip':
+      bytes[at] = 0x13;
+      writeU64(bytes, p, message.from);
+      writeU32(bytes, p + 8, message.updates.length);
+      writeMemberUpdates(message.updates, bytes, p + 12);
+      return;
+    case 'PushPull':
+      bytes[at] = 0x14;
+      writeU64(bytes, p, message.from);
+      bytes[p + 8] = message.reply ? PUSH_PULL_REPLY_FLAG : 0;
+      writeU32(bytes, p + 9, message.members.length);
+      writeMemberUpdates(message.members, bytes, p + 13);
+      return;
+  }
+}
+
+function writeMemberUpdates(updates: readonly MemberUpdate[], bytes: Uint8Array, at: number): void {
+  for (let i = 0; i < updates.length; i++) {
+    const update = updates[i]!;
+    const address = update.address;
+    writeU64(bytes, at, update.node);
+    writeU64(bytes, at + 8, update.incarnation);
+    bytes[at + 16] = STATE_CODE[update.state]!;
+    bytes[at + 17] = address.length;
+    bytes[at + 18] = address.length >>> 8;
+    bytes.set(address, at + MEMBER_UPDATE_MIN_BYTES);
+    at += MEMBER_UPDATE_MIN_BYTES + address.length;
+  }
 }
