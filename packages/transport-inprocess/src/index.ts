@@ -1,3 +1,25 @@
+export { EventQueue } from './event-queue.js';
 export { InProcessNetwork, type InProcessNetworkStats } from './in-process-network.js';
 export { InProcessTransport } from './in-process-transport.js';
+export type { Latency, LinkOptions } from './link-options.js';
 export { RingQueue } from './ring-queue.js';
+export {
+  type SimulatedCluster,
+  type SimulatedClusterOptions,
+  simulateCluster,
+  withSeed,
+} from './scenario.js';
+export {
+  type SimulatedDropStats,
+  SimulatedNetwork,
+  type SimulatedNetworkOptions,
+  type SimulatedNetworkStats,
+  type WireCodec,
+} from './simulated-network.js';
+export { DropCause, formatTrace, type TraceEvent, TraceKind } from './trace.js';
+export {
+  NodeClock,
+  type RunUntilIdleOptions,
+  VirtualClock,
+  type VirtualClockOptions,
+} from './virtual-clock.js';

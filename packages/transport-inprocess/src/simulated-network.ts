@@ -1,0 +1,538 @@
+import {
+  cloneMessage,
+  type Message,
+  type NodeId,
+  type PeerId,
+  type Random,
+  seededRandom,
+  TalaError,
+} from '@tala-net/types';
+import { type InProcessLink, InProcessTransport } from './in-process-transport.js';
+import {
+  DEFAULT_LINK,
+  type LinkOptions,
+  type ResolvedLink,
+  resolveLink,
+  sampleLatency,
+} from './link-options.js';
+import { RingQueue } from './ring-queue.js';
+import { type DropCause, formatTrace, type TraceEvent, type TraceKind } from './trace.js';
+import { NodeClock, type RunUntilIdleOptions, VirtualClock } from './virtual-clock.js';
+
+/**
+ * Encoder and decoder a {@link SimulatedNetwork} passes every message through, e.g.
+ * `{ encode, decode }` from `@tala-net/codec`.
+ */
+export interface WireCodec {
+  encode(message: Message): Uint8Array;
+  decode(bytes: Uint8Array): Message;
+}
+
+/** Options of a {@link SimulatedNetwork}. */
+export interface SimulatedNetworkOptions {
+  /**
+   * Seed of the one PRNG behind every random decision (latency, loss, duplication, reordering).
+   * @default 1
+   */
+  readonly seed?: number;
+  /**
+   * The virtual clock to schedule deliveries on.
+   * @default a new VirtualClock starting at 0
+   */
+  readonly clock?: VirtualClock;
+  /**
+   * Behaviour of every link without an override (see {@link SimulatedNetwork.setLink}).
+   * @default fixed 1 ms latency, no jitter, no loss, no duplication, no reordering
+   */
+  readonly link?: LinkOptions;
+  /**
+   * When set, every message is encoded at send time and decoded at delivery: byte counts are
+   * real and codec bugs surface (an encode or decode failure throws out of `send` or out of the
+   * run that delivers it). Without it, messages are deep-copied and `stats.bytes` stays 0.
+   * @default undefined
+   */
+  readonly wire?: WireCodec;
+  /**
+   * Record a {@link TraceEvent} for every send, delivery, drop, duplicate and node event.
+   * @default false
+   */
+  readonly trace?: boolean;
+}
+
+/** Drop counters of a {@link SimulatedNetwork}, by {@link DropCause}. */
+export interface SimulatedDropStats {
+  readonly loss: number;
+  readonly partition: number;
+  readonly crashed: number;
+  readonly unknown: number;
+  /** Sum of the causes. */
+  readonly total: number;
+}
+
+/**
+ * Counters of a {@link SimulatedNetwork}. At any time
+ * `sent + duplicated = delivered + dropped.total + inFlight`.
+ */
+export interface SimulatedNetworkStats {
+  /** Messages handed to `send`/`broadcast` (a broadcast counts once per receiver). */
+  readonly sent: number;
+  /** Messages handed to a receiver (duplicates included). */
+  readonly delivered: number;
+  /** Messages dropped, by cause. */
+  readonly dropped: SimulatedDropStats;
+  /** Extra copies created by duplication. */
+  readonly duplicated: number;
+  /** Encoded bytes put on the wire (only with the `wire` option; 0 otherwise). */
+  readonly bytes: number;
+  /** Messages scheduled for delivery and not yet delivered or dropped. */
+  readonly inFlight: number;
+}
+
+interface SimNode {
+  readonly id: NodeId;
+  readonly index: number;
+  transport: InProcessTransport;
+  clock: NodeClock;
+  up: boolean;
+  /** Incremented on every crash; deliveries scheduled before it are void. */
+  epoch: number;
+  /** Deliveries scheduled to this node in the current epoch. */
+  inFlightTo: number;
+  /** Per receiver index: the latest delivery time of a FIFO message, to keep order. */
+  readonly fifoAt: Map<number, number>;
+  /** Per receiver index: this sender's link overrides. */
+  readonly overrides: Map<number, LinkOptions>;
+  readonly links: Map<number, ResolvedLink>;
+}
+
+interface PartitionRule {
+  readonly from: ReadonlySet<NodeId>;
+  readonly to: ReadonlySet<NodeId>;
+}
+
+/**
+ * A simulated network on a {@link VirtualClock}: every message is delivered by a timer after a
+ * latency drawn from its link's distribution, and may be lost, duplicated or reordered; links
+ * can be overridden one by one, cut by symmetric or one-way partitions and healed; nodes can be
+ * crashed (their pending deliveries and timers are discarded) and restarted with a fresh
+ * transport. Every random decision comes from one seeded PRNG, so the same seed and scenario give
+ * the same trace, byte for byte.
+ *
+ * Each node's transport is an {@link InProcessTransport} (typed `message` events or `recv()`),
+ * and each node has its own clock view ({@link SimulatedNetwork.clockFor}) for its protocol
+ * timers. Nothing happens until the simulation runs (`runFor`, `runUntil`, `runUntilIdle`,
+ * `step`).
+ *
+ * @example
+ * ```ts
+ * const sim = new SimulatedNetwork({ seed: 7, link: { latency: { kind: 'fixed', ms: 5 } } });
+ * const a = sim.addNode(NodeId(1));
+ * const b = sim.addNode(NodeId(2));
+ * a.send(NodeId(2), { type: 'Ping', from: NodeId(1), seq: 1n });
+ * b.recv(); // undefined: in flight
+ * sim.runFor(5);
+ * b.recv(); // [1n, { type: 'Ping', from: 1n, seq: 1n }]
+ * ```
+ */
+export class SimulatedNetwork {
+  /** The virtual clock that runs the simulation. */
+  readonly clock: VirtualClock;
+  /** The seed of {@link SimulatedNetwork.random}. */
+  readonly seed: number;
+  /**
+   * The simulation's one PRNG. Scenario code may draw from it too (e.g. to pick peers): the run
+   * then stays a function of the seed.
+   */
+  readonly random: Random;
+
+  private readonly nodes = new Map<NodeId, SimNode>();
+  private readonly nodeList: SimNode[] = [];
+  private defaults: ResolvedLink;
+  private rules: PartitionRule[] = [];
+  private readonly wire: WireCodec | undefined;
+  private readonly traceEvents: TraceEvent[] | undefined;
+  private readonly pendingDispatch = new RingQueue<InProcessTransport>();
+  private dispatching = false;
+  private counters = {
+    sent: 0,
+    delivered: 0,
+    loss: 0,
+    partition: 0,
+    crashed: 0,
+    unknown: 0,
+    duplicated: 0,
+    bytes: 0,
+    inFlight: 0,
+  };
+
+  private readonly link: InProcessLink = {
+    route: (from, to, message) => {
+      const sender = this.nodes.get(from.localId);
+      if (sender === undefined || sender.transport !== from) return;
+      this.route(sender, to, message, this.wire?.encode(message));
+    },
+    routeToAll: (from, message) => {
+      const sender = this.nodes.get(from.localId);
+      if (sender === undefined || sender.transport !== from) return;
+      const bytes = this.wire?.encode(message);
+      for (const node of this.nodeList) {
+        if (node !== sender) this.route(sender, node.id, message, bytes?.slice());
+      }
+    },
+    scheduleDispatch: (transport) => this.scheduleDispatch(transport),
+    detach: (transport) => {
+      const node = this.nodes.get(transport.localId);
+      if (node !== undefined && node.transport === transport && node.up) {
+        this.takeDown(node, 'close');
+      }
+    },
+  };
+
+  constructor(options: SimulatedNetworkOptions = {}) {
+    this.seed = options.seed ?? 1;
+    this.random = seededRandom(this.seed);
+    this.clock = options.clock ?? new VirtualClock();
+    this.defaults = resolveLink(DEFAULT_LINK, options.link ?? {});
+    this.wire = options.wire;
+    this.traceEvents = options.trace === true ? [] : undefined;
+  }
+
+  /** The current virtual time in ms. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /**
+   * Adds node `id` and returns its transport. Adding a crashed or closed node restarts it (see
+   * {@link SimulatedNetwork.restart}); adding a running node throws a `TalaError`
+   * (`InvalidArgument`).
+   */
+  addNode(id: NodeId): InProcessTransport {
+    const existing = this.nodes.get(id);
+    if (existing !== undefined) {
+      if (existing.up) {
+        throw new TalaError('InvalidArgument', `SimulatedNetwork: node ${id} is already running`);
+      }
+      return this.restart(id);
+    }
+    const node: SimNode = {
+      id,
+      index: this.nodeList.length,
+      transport: new InProcessTransport(id, this.link),
+      clock: new NodeClock(this.clock),
+      up: true,
+      epoch: 0,
+      inFlightTo: 0,
+      fifoAt: new Map(),
+      overrides: new Map(),
+      links: new Map(),
+    };
+    this.nodes.set(id, node);
+    this.nodeList.push(node);
+    return node.transport;
+  }
+
+  /** Ids of every node ever added (running or not), in the order they were added. */
+  nodeIds(): NodeId[] {
+    return this.nodeList.map((node) => node.id);
+  }
+
+  /** Ids of the running nodes, in the order they were added. */
+  liveNodeIds(): NodeId[] {
+    return this.nodeList.filter((node) => node.up).map((node) => node.id);
+  }
+
+  /** `true` while node `id` is added and neither crashed nor closed. */
+  isUp(id: NodeId): boolean {
+    return this.nodes.get(id)?.up === true;
+  }
+
+  /** The current transport of node `id` (a new one after each restart). */
+  transport(id: NodeId): InProcessTransport {
+    return this.require(id).transport;
+  }
+
+  /**
+   * Node `id`'s clock: the simulation's virtual time, with timers that a crash cancels. Give it
+   * to the node's protocol code. After a restart the node has a new clock; the old one stays
+   * stopped.
+   */
+  clockFor(id: NodeId): NodeClock {
+    return this.require(id).clock;
+  }
+
+  /**
+   * Crashes node `id`: its transport closes, messages in flight to it are discarded (counted as
+   * `crashed`), later messages to it are dropped, and its clock's timers are cancelled. Messages
+   * it sent before the crash are still delivered. Idempotent.
+   */
+  crash(id: NodeId): void {
+    const node = this.require(id);
+    if (node.up) this.takeDown(node, 'crash');
+  }
+
+  /**
+   * Restarts node `id` with a fresh transport and a fresh clock (crashing it first if it is
+   * running) and returns the new transport. Nothing of the old incarnation survives.
+   */
+  restart(id: NodeId): InProcessTransport {
+    const node = this.require(id);
+    if (node.up) this.takeDown(node, 'crash');
+    node.transport = new InProcessTransport(id, this.link);
+    node.clock = new NodeClock(this.clock);
+    node.up = true;
+    this.record('restart', id);
+    return node.transport;
+  }
+
+  /**
+   * Cuts every link between a node of `a` and a node of `b`, both ways, until
+   * {@link SimulatedNetwork.heal}. Messages already in flight across the cut are dropped when
+   * they arrive.
+   */
+  partition(a: readonly NodeId[], b: readonly NodeId[]): void {
+    this.rules.push({ from: new Set(a), to: new Set(b) }, { from: new Set(b), to: new Set(a) });
+    this.record('partition');
+  }
+
+  /** Cuts the links from every node of `from` to every node of `to`, one way only. */
+  partitionOneWay(from: readonly NodeId[], to: readonly NodeId[]): void {
+    this.rules.push({ from: new Set(from), to: new Set(to) });
+    this.record('partition');
+  }
+
+  /** Removes every partition. */
+  heal(): void {
+    this.rules = [];
+    this.record('heal');
+  }
+
+  /** `true` when a message from `from` to `to` would currently not be cut by a partition. */
+  connected(from: NodeId, to: NodeId): boolean {
+    return !this.blocked(from, to);
+  }
+
+  /**
+   * Overrides the behaviour of the link from `from` to `to` (one direction; call it twice for
+   * both). Fields not given follow the network defaults.
+   */
+  setLink(from: NodeId, to: NodeId, options: LinkOptions): void {
+    const sender = this.require(from);
+    const receiver = this.require(to);
+    const merged = { ...sender.overrides.get(receiver.index), ...options };
+    sender.links.set(receiver.index, resolveLink(this.defaults, merged));
+    sender.overrides.set(receiver.index, merged);
+  }
+
+  /** Removes the overrides of the link from `from` to `to`. */
+  clearLink(from: NodeId, to: NodeId): void {
+    const sender = this.require(from);
+    const receiver = this.require(to);
+    sender.overrides.delete(receiver.index);
+    sender.links.delete(receiver.index);
+  }
+
+  /** Changes the defaults of every link (overrides keep their own fields). */
+  setDefaultLink(options: LinkOptions): void {
+    this.defaults = resolveLink(this.defaults, options);
+    for (const node of this.nodeList) {
+      for (const [index, override] of node.overrides) {
+        node.links.set(index, resolveLink(this.defaults, override));
+      }
+    }
+  }
+
+  /** Counters since the network was created. */
+  get stats(): SimulatedNetworkStats {
+    const c = this.counters;
+    return {
+      sent: c.sent,
+      delivered: c.delivered,
+      dropped: {
+        loss: c.loss,
+        partition: c.partition,
+        crashed: c.crashed,
+        unknown: c.unknown,
+        total: c.loss + c.partition + c.crashed + c.unknown,
+      },
+      duplicated: c.duplicated,
+      bytes: c.bytes,
+      inFlight: c.inFlight,
+    };
+  }
+
+  /** The recorded events (empty unless the network was created with `trace: true`). */
+  get trace(): readonly TraceEvent[] {
+    return this.traceEvents ?? [];
+  }
+
+  /** The recorded events as text, one line per event (see `formatTrace`). */
+  traceText(): string {
+    return formatTrace(this.trace);
+  }
+
+  /** Runs the next scheduled event (see {@link VirtualClock.step}). */
+  step(): boolean {
+    return this.clock.step();
+  }
+
+  /** Runs every event due at or before `time` (see {@link VirtualClock.runUntil}). */
+  runUntil(time: number): number {
+    return this.clock.runUntil(time);
+  }
+
+  /** Runs `ms` milliseconds of virtual time (see {@link VirtualClock.runFor}). */
+  runFor(ms: number): number {
+    return this.clock.runFor(ms);
+  }
+
+  /** Runs until nothing is scheduled (see {@link VirtualClock.runUntilIdle}). */
+  runUntilIdle(options?: RunUntilIdleOptions): number {
+    return this.clock.runUntilIdle(options);
+  }
+
+  /**
+   * Runs `rounds` rounds of `intervalMs` each: calls `onRound(round)` (0-based) at the start of
+   * each round, then runs the round's virtual time.
+   */
+  runRounds(rounds: number, intervalMs: number, onRound?: (round: number) => void): void {
+    for (let round = 0; round < rounds; round++) {
+      onRound?.(round);
+      this.clock.runFor(intervalMs);
+    }
+  }
+
+  private require(id: NodeId): SimNode {
+    const node = this.nodes.get(id);
+    if (node === undefined) {
+      throw new TalaError('InvalidArgument', `SimulatedNetwork: unknown node ${id}`);
+    }
+    return node;
+  }
+
+  private takeDown(node: SimNode, kind: 'crash' | 'close'): void {
+    node.up = false;
+    node.epoch++;
+    this.counters.crashed += node.inFlightTo;
+    this.counters.inFlight -= node.inFlightTo;
+    node.inFlightTo = 0;
+    node.clock.stop();
+    node.transport.close();
+    this.record(kind, node.id);
+  }
+
+  private blocked(from: NodeId, to: NodeId): boolean {
+    for (const rule of this.rules) {
+      if (rule.from.has(from) && rule.to.has(to)) return true;
+    }
+    return false;
+  }
+
+  private route(sender: SimNode, to: PeerId, message: Message, bytes: Uint8Array | undefined) {
+    this.counters.sent++;
+    this.record('send', sender.id, to, message);
+    const receiver = this.nodes.get(to);
+    if (receiver === undefined) return this.drop('unknown', sender.id, to, message);
+    if (!receiver.up) return this.drop('crashed', sender.id, to, message);
+    if (this.rules.length > 0 && this.blocked(sender.id, to)) {
+      return this.drop('partition', sender.id, to, message);
+    }
+    const link = sender.links.get(receiver.index) ?? this.defaults;
+    if (link.loss > 0 && this.random.next() < link.loss) {
+      return this.drop('loss', sender.id, to, message);
+    }
+    if (bytes !== undefined) this.counters.bytes += bytes.length;
+    this.schedule(sender, receiver, link, bytes ?? cloneMessage(message));
+    if (link.duplicate > 0 && this.random.next() < link.duplicate) {
+      this.counters.duplicated++;
+      if (bytes !== undefined) this.counters.bytes += bytes.length;
+      this.record('duplicate', sender.id, to, message);
+      this.schedule(sender, receiver, link, bytes?.slice() ?? cloneMessage(message));
+    }
+  }
+
+  private schedule(
+    sender: SimNode,
+    receiver: SimNode,
+    link: ResolvedLink,
+    payload: Message | Uint8Array,
+  ): void {
+    const random = this.random;
+    let delay = sampleLatency(link.latency, random);
+    if (link.jitter > 0) delay += random.next() * link.jitter;
+    let at = this.clock.now() + delay;
+    if (link.reorder > 0 && random.next() < link.reorder) {
+      at += random.next() * link.reorderWindow;
+    } else {
+      // FIFO per pair: never deliver before an earlier FIFO message of the same pair (equal
+      // times keep their scheduling order).
+      const last = sender.fifoAt.get(receiver.index);
+      if (last !== undefined && last > at) at = last;
+      sender.fifoAt.set(receiver.index, at);
+    }
+    const from = sender.id;
+    const epoch = receiver.epoch;
+    receiver.inFlightTo++;
+    this.counters.inFlight++;
+    this.clock.setTimer(at, () => this.deliver(from, receiver, epoch, payload));
+  }
+
+  private deliver(
+    from: NodeId,
+    receiver: SimNode,
+    epoch: number,
+    payload: Message | Uint8Array,
+  ): void {
+    // A crash since scheduling already counted this delivery as dropped.
+    if (receiver.epoch !== epoch) return;
+    receiver.inFlightTo--;
+    this.counters.inFlight--;
+    const message = payload instanceof Uint8Array ? this.wire!.decode(payload) : payload;
+    if (this.rules.length > 0 && this.blocked(from, receiver.id)) {
+      this.drop('partition', from, receiver.id, message);
+      return;
+    }
+    this.counters.delivered++;
+    this.record('deliver', from, receiver.id, message);
+    receiver.transport.deliver(from, message);
+  }
+
+  private drop(cause: DropCause, from: NodeId, to: NodeId, message: Message): void {
+    this.counters[cause]++;
+    if (this.traceEvents !== undefined) {
+      this.traceEvents.push({
+        time: this.clock.now(),
+        kind: 'drop',
+        from,
+        to,
+        type: message.type,
+        cause,
+      });
+    }
+  }
+
+  private record(kind: TraceKind, from?: NodeId, to?: NodeId, message?: Message): void {
+    if (this.traceEvents === undefined) return;
+    const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
+      time: this.clock.now(),
+      kind,
+    };
+    if (from !== undefined) event.from = from;
+    if (to !== undefined) event.to = to;
+    if (message !== undefined) event.type = message.type;
+    this.traceEvents.push(event);
+  }
+
+  private scheduleDispatch(transport: InProcessTransport): void {
+    this.pendingDispatch.push(transport);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.pendingDispatch.shift(); next; next = this.pendingDispatch.shift()) {
+        next.dispatchQueued();
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { MessageType, NodeId } from '@tala-net/types';
+
+/** Why a simulated message was dropped. */
+export const DropCause = {
+  /** Random loss on the link (`LinkOptions.loss`). */
+  Loss: 'loss',
+  /** The link is cut by a partition (at send time, or while the message was in flight). */
+  Partition: 'partition',
+  /** The receiver is crashed or closed (or crashed while the message was in flight). */
+  Crashed: 'crashed',
+  /** The receiver was never added to the network. */
+  Unknown: 'unknown',
+} as const;
+
+/** One of the values of {@link DropCause}. */
+export type DropCause = (typeof DropCause)[keyof typeof DropCause];
+
+/** What a {@link TraceEvent} records. */
+export const TraceKind = {
+  Send: 'send',
+  Deliver: 'deliver',
+  Drop: 'drop',
+  Duplicate: 'duplicate',
+  Crash: 'crash',
+  Close: 'close',
+  Restart: 'restart',
+  Partition: 'partition',
+  Heal: 'heal',
+} as const;
+
+/** One of the values of {@link TraceKind}. */
+export type TraceKind = (typeof TraceKind)[keyof typeof TraceKind];
+
+/**
+ * One recorded event of a simulation. Message events have `from`, `to` and `type`; a drop has a
+ * `cause`; node events (`crash`, `close`, `restart`) have `from` only; `partition` and `heal`
+ * have neither.
+ */
+export interface TraceEvent {
+  /** Virtual time in ms. */
+  readonly time: number;
+  readonly kind: TraceKind;
+  readonly from?: NodeId;
+  readonly to?: NodeId;
+  readonly type?: MessageType;
+  readonly cause?: DropCause;
+}
+
+/**
+ * One line of text per event, e.g. `12.5 deliver 1->2 Ping`; two runs produce identical traces
+ * exactly when these strings are equal.
+ */
+export function formatTrace(events: readonly TraceEvent[]): string {
+  let text = '';
+  for (const event of events) {
+    text += `${event.time} ${event.kind}`;
+    if (event.from !== undefined) text += ` ${event.from}`;
+    if (event.to !== undefined) text += `->${event.to}`;
+    if (event.type !== undefined) text += ` ${event.type}`;
+    if (event.cause !== undefined) text += ` ${event.cause}`;
+    text += '\n';
+  }
+  return text;
+}
