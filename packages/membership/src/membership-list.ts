@@ -61,6 +61,20 @@ export class MembershipList {
     return alive;
   }
 
+  /**
+   * Removes `node` (a member forgotten after its reclaim time) and bumps the version; returns
+   * `false` and changes nothing for an unknown node. Later members keep their order.
+   */
+  removeMember(node: NodeId): boolean {
+    const position = this.positions.get(node);
+    if (position === undefined) return false;
+    this.entries.splice(position, 1);
+    this.positions.delete(node);
+    for (let i = position; i < this.entries.length; i++) this.positions.set(this.entries[i]![0], i);
+    this.version += 1n;
+    return true;
+  }
+
   private setState(node: NodeId, state: MemberState): void {
     const position = this.positions.get(node);
     if (position === undefined) return;

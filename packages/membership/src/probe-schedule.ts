@@ -1,0 +1,52 @@
+import type { NodeId, Random } from '@tala-net/types';
+
+/**
+ * Randomized round-robin probe order (SWIM §4.3): each round probes every member once, in an
+ * order shuffled anew for every round, so every member is probed within `2n − 1` periods.
+ * Members joining mid-round are inserted at a random position among those not yet probed.
+ */
+export class ProbeSchedule {
+  #order: NodeId[] = [];
+  #index = 0;
+  readonly #random: Random;
+
+  constructor(random: Random) {
+    this.#random = random;
+  }
+
+  /**
+   * The next member to probe: the next one of the round for which `probeable` holds; when the
+   * round is over, a new round is shuffled from `members()`. `undefined` when nobody is
+   * probeable.
+   */
+  next(members: () => NodeId[], probeable: (node: NodeId) => boolean): NodeId | undefined {
+    for (let rounds = 0; rounds < 2; ) {
+      if (this.#index >= this.#order.length) {
+        this.#order = members();
+        shuffle(this.#order, this.#random);
+        this.#index = 0;
+        rounds++;
+        if (this.#order.length === 0) return undefined;
+      }
+      const node = this.#order[this.#index++]!;
+      if (probeable(node)) return node;
+    }
+    return undefined;
+  }
+
+  /** Adds a new member to the current round at a random position among the unprobed ones. */
+  insert(node: NodeId): void {
+    const position = this.#index + this.#random.nextInt(this.#order.length - this.#index + 1);
+    this.#order.splice(position, 0, node);
+  }
+}
+
+/** Fisher–Yates shuffle in place. */
+export function shuffle<T>(items: T[], random: Random): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.nextInt(i + 1);
+    const item = items[i]!;
+    items[i] = items[j]!;
+    items[j] = item;
+  }
+}

@@ -1,0 +1,233 @@
+import {
+  type Clock,
+  type MemberUpdate,
+  type NodeId,
+  type Random,
+  realClock,
+  seededRandom,
+  type TimerHandle,
+  type Transport,
+  type TransportMessageEvent,
+} from '@tala-net/types';
+import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
+import type { MembershipList } from './membership-list.js';
+import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
+import { SwimEngine } from './swim-engine.js';
+import type { SwimOutput } from './swim-types.js';
+
+/** Options of a {@link SwimNode}. */
+export interface SwimNodeOptions {
+  /** The transport to send and receive on; its `localId` is this node's id. */
+  readonly transport: Transport;
+  /**
+   * Time and timers.
+   * @default realClock()
+   */
+  readonly clock?: Clock;
+  /**
+   * Randomness of the protocol.
+   * @default seededRandom(<a random seed>)
+   */
+  readonly random?: Random;
+  /**
+   * A preset name or a full configuration (see {@link swimConfig}).
+   * @default 'lan'
+   */
+  readonly config?: SwimConfig | SwimPreset;
+  /**
+   * Members to join through.
+   * @default []
+   */
+  readonly seeds?: readonly NodeId[];
+  /**
+   * This node's opaque address, gossiped to the others.
+   * @default an empty address
+   */
+  readonly address?: Uint8Array;
+  /**
+   * Members known from the start.
+   * @default []
+   */
+  readonly members?: readonly MemberUpdate[];
+  /**
+   * Starting incarnation.
+   * @default 0n
+   */
+  readonly incarnation?: bigint;
+  /** Stops the node when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/** Counters of a {@link SwimNode}. */
+export interface SwimNodeStats {
+  /** Messages handed to the transport. */
+  readonly messagesSent: number;
+  /** Messages received from the transport. */
+  readonly messagesReceived: number;
+  /** Malformed messages ignored (by the engine or because handling them threw). */
+  readonly badInput: number;
+  /** Exceptions thrown by event listeners (caught). */
+  readonly listenerErrors: number;
+  /** Exceptions thrown by the transport while sending (caught). */
+  readonly sendErrors: number;
+}
+
+/**
+ * Runs a {@link SwimEngine} over a `Transport` and a `Clock`, and reports membership changes as
+ * typed events (`joined`, `suspected`, `alive`, `dead`, `left`, `updated`). Bad input, a
+ * throwing transport or a throwing listener never stops the protocol loop: each is counted in
+ * {@link SwimNode.stats}.
+ *
+ * @example
+ * ```ts
+ * const node = new SwimNode({ transport, clock, seeds: [NodeId(1)], config: 'local' });
+ * node.addEventListener('dead', (event) => console.log('dead:', event.member.node));
+ * node.start();
+ * // … later
+ * node.leave();
+ * node.stop();
+ * ```
+ */
+export class SwimNode extends MembershipEventTarget {
+  /** The protocol state machine this node drives. */
+  readonly engine: SwimEngine;
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #timers = new Set<TimerHandle>();
+  readonly #signal: AbortSignal | undefined;
+  #running = false;
+  #stopped = false;
+  #sent = 0;
+  #received = 0;
+  #badInput = 0;
+  #sendErrors = 0;
+  readonly #onMessage = (event: TransportMessageEvent): void => {
+    if (!this.#running) return;
+    this.#received++;
+    let out: SwimOutput;
+    try {
+      out = this.engine.handleMessage(this.#clock.now(), event.from, event.message);
+    } catch {
+      this.#badInput++;
+      return;
+    }
+    this.#apply(out);
+  };
+  readonly #onAbort = (): void => this.stop();
+
+  constructor(options: SwimNodeOptions) {
+    super();
+    this.#transport = options.transport;
+    this.#clock = options.clock ?? realClock();
+    this.#signal = options.signal;
+    const config =
+      typeof options.config === 'object' ? options.config : swimConfig(options.config ?? 'lan');
+    const random =
+      options.random ?? seededRandom(globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!);
+    this.engine = new SwimEngine({
+      id: options.transport.localId,
+      random,
+      config,
+      ...(options.address === undefined ? {} : { address: options.address }),
+      ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
+      ...(options.members === undefined ? {} : { members: options.members }),
+      ...(options.incarnation === undefined ? {} : { incarnation: options.incarnation }),
+    });
+  }
+
+  /** This node's id. */
+  get id(): NodeId {
+    return this.engine.id;
+  }
+
+  /** The versioned view of member states (this node included). */
+  get list(): MembershipList {
+    return this.engine.list;
+  }
+
+  /** `true` between {@link SwimNode.start} and {@link SwimNode.stop}. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Every known member's latest update, this node first. */
+  members(): MemberUpdate[] {
+    return this.engine.members();
+  }
+
+  /** Counters since creation. */
+  get stats(): SwimNodeStats {
+    return {
+      messagesSent: this.#sent,
+      messagesReceived: this.#received,
+      badInput: this.#badInput + this.engine.stats.badMessages,
+      listenerErrors: this.listenerErrors,
+      sendErrors: this.#sendErrors,
+    };
+  }
+
+  /** Starts probing and joins through the seeds. Idempotent; a stopped node stays stopped. */
+  start(): void {
+    if (this.#running || this.#stopped) return;
+    if (this.#signal?.aborted) {
+      this.#stopped = true;
+      return;
+    }
+    this.#running = true;
+    this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#transport.addEventListener('message', this.#onMessage);
+    this.#apply(this.engine.start(this.#clock.now()));
+  }
+
+  /** Announces a graceful leave; the node keeps answering probes until {@link SwimNode.stop}. */
+  leave(): void {
+    if (!this.#running) return;
+    this.#apply(this.engine.leave(this.#clock.now()));
+  }
+
+  /** Stops the protocol: detaches from the transport (without closing it) and clears timers. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#running = false;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#transport.removeEventListener('message', this.#onMessage);
+    for (const handle of this.#timers) this.#clock.clearTimer(handle);
+    this.#timers.clear();
+  }
+
+  #apply(out: SwimOutput): void {
+    for (const { to, message } of out.messages) {
+      try {
+        this.#transport.send(to, message);
+        this.#sent++;
+      } catch {
+        this.#sendErrors++;
+      }
+    }
+    for (const { at, timer } of out.timers) {
+      const handle = this.#clock.setTimer(at, () => {
+        this.#timers.delete(handle);
+        if (!this.#running) return;
+        this.#apply(this.engine.handleTimer(this.#clock.now(), timer));
+      });
+      this.#timers.add(handle);
+    }
+    for (const change of out.events) this.dispatchEvent(MembershipEvent.from(change));
+  }
+}
+
+/**
+ * Creates and starts a {@link SwimNode}.
+ *
+ * @example
+ * ```ts
+ * const node = startMembership({ transport, seeds: [NodeId(1)] });
+ * node.addEventListener('joined', (event) => console.log('joined:', event.member.node));
+ * ```
+ */
+export function startMembership(options: SwimNodeOptions): SwimNode {
+  const node = new SwimNode(options);
+  node.start();
+  return node;
+}
