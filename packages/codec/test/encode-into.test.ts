@@ -1,0 +1,146 @@
+import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decode, encode, encodedLength, encodeInto, FrameDecoder } from '../src/index.js';
+import { message } from './arbitraries.js';
+
+const SENTINEL = 0xa5;
+
+function invalidArgument(action: () => unknown): TalaError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TalaError);
+    expect((error as TalaError).code).toBe('InvalidArgument');
+    return error as TalaError;
+  }
+  throw new Error('expected an InvalidArgument error');
+}
+
+describe('encodeInto', () => {
+  it('writes a batch of frames back to back, equal to the concatenated encodings', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 16 }), fc.nat({ max: 32 }), (messages, start) => {
+        const total = messages.reduce((n, m) => n + encodedLength(m), 0);
+        const buffer = new Uint8Array(start + total).fill(SENTINEL);
+        let offset = start;
+        for (const m of messages) offset += encodeInto(m, buffer, offset);
+        expect(offset).toBe(start + total);
+        expect(buffer.subarray(0, start).every((b) => b === SENTINEL)).toBe(true);
+        let at = start;
+        for (const m of messages) {
+          const expected = encode(m);
+          expect(buffer.subarray(at, at + expected.length)).toEqual(expected);
+          at += expected.length;
+        }
+        expect(new FrameDecoder().push(buffer.subarray(start))).toEqual(messages);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses to write past the end of the target and writes nothing', () => {
+    fc.assert(
+      fc.property(message, fc.nat({ max: 64 }), (m, size) => {
+        const length = encodedLength(m);
+        const target = new Uint8Array(size).fill(SENTINEL);
+        const offset = Math.max(0, size - length + 1);
+        const error = invalidArgument(() => encodeInto(m, target, offset));
+        expect(error.message).toBe(
+          `cannot encode ${m.type} into target: expected ${length} bytes at offset ${offset} to fit, found a target of ${size} bytes`,
+        );
+        expect(target.every((b) => b === SENTINEL)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses offsets that are negative, fractional or not numbers', () => {
+    const ping: Message = { type: 'Ping', from: NodeId(1), seq: 1n };
+    const target = new Uint8Array(64);
+    for (const offset of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      invalidArgument(() => encodeInto(ping, target, offset));
+    }
+    expect(target).toEqual(new Uint8Array(64));
+  });
+
+  it('validates every value before writing: a bad value deep in a message writes nothing', () => {
+    const tooBig = (2n ** 64n) as NodeId;
+    const bad: readonly (readonly [Message, RegExp])[] = [
+      [{ type: 'Ping', from: NodeId(1), seq: -1n }, /Ping\.seq: expected a bigint in 0 … 2\^64−1/],
+      [{ type: 'PingReq', from: NodeId(1), seq: 1n, target: tooBig }, /PingReq\.target/],
+      [
+        { type: 'MembershipUpdate', version: 1n, members: [NodeId(1), NodeId(2), tooBig] },
+        /MembershipUpdate\.members/,
+      ],
+      [
+        {
+          type: 'PartitionTableUpdate',
+          version: 1n,
+          assignments: [
+            { partitionId: PartitionId(0), owner: NodeId(1), replicas: [NodeId(2)] },
+            { partitionId: PartitionId(1), owner: NodeId(2), replicas: [NodeId(3), tooBig] },
+          ],
+        },
+        /PartitionTableUpdate\.replicas/,
+      ],
+      [
+        {
+          type: 'PartitionTableUpdate',
+          version: 1n,
+          assignments: [{ partitionId: -1 as PartitionId, owner: NodeId(1), replicas: [] }],
+        },
+        /PartitionTableUpdate\.partitionId: expected an integer in 0 … 2\^32−1, found number -1/,
+      ],
+      [
+        {
+          type: 'Gossip',
+          from: NodeId(1),
+          updates: [
+            { node: NodeId(2), incarnation: 1n, state: 'Alive', address: new Uint8Array(3) },
+            {
+              node: NodeId(3),
+              incarnation: 1n,
+              state: 'Gone' as 'Alive',
+              address: new Uint8Array(),
+            },
+          ],
+        },
+        /Gossip\.updates\.state: expected Alive, Suspect, Dead or Left, found Gone/,
+      ],
+      [
+        {
+          type: 'PushPull',
+          from: NodeId(1),
+          reply: false,
+          members: [
+            { node: NodeId(2), incarnation: 1n, state: 'Left', address: new Uint8Array(65_536) },
+          ],
+        },
+        /PushPull\.members\.address: expected at most 65535 bytes, found 65536/,
+      ],
+      [
+        { type: 'IntentForward', partition: (2 ** 32) as PartitionId, payload: new Uint8Array(8) },
+        /IntentForward\.partition/,
+      ],
+      [{ type: 'Ping', from: 5 as unknown as NodeId, seq: 1n }, /found number 5/],
+      [{ type: 'Bogus' } as unknown as Message, /expected a known message type, found Bogus/],
+    ];
+    for (const [m, pattern] of bad) {
+      const target = new Uint8Array(70_000).fill(SENTINEL);
+      expect(invalidArgument(() => encodeInto(m, target, 3)).message).toMatch(pattern);
+      expect(target.every((b) => b === SENTINEL)).toBe(true);
+      expect(() => encode(m)).toThrow(pattern);
+    }
+  });
+
+  it('accepts the edges of every range', () => {
+    const max = (2n ** 64n - 1n) as NodeId;
+    const m: Message = {
+      type: 'PartitionTableUpdate',
+      version: 2n ** 64n - 1n,
+      assignments: [{ partitionId: PartitionId(0xffff_ffff), owner: max, replicas: [NodeId(0)] }],
+    };
+    expect(decode(encode(m))).toEqual(m);
+  });
+});

@@ -1,0 +1,193 @@
+import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
+import { describe, expect, it } from 'vitest';
+import { fromHex } from '../../../testing/vectors.js';
+import { decode, encode, FrameDecoder } from '../src/index.js';
+
+/**
+ * Runs `action` with the global `Array` constructor replaced by a recording proxy and returns
+ * the lengths passed to `new Array(n)` meanwhile: the decoder allocates element arrays with it,
+ * so this shows what a count read from the wire made it allocate.
+ */
+function arrayAllocations(action: () => void): number[] {
+  const lengths: number[] = [];
+  const original = globalThis.Array;
+  globalThis.Array = new Proxy(original, {
+    construct(target, args: unknown[], newTarget) {
+      if (typeof args[0] === 'number' && args.length === 1) lengths.push(args[0]);
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+  try {
+    action();
+  } finally {
+    globalThis.Array = original;
+  }
+  return lengths;
+}
+
+function corruption(action: () => unknown): TalaError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TalaError);
+    expect((error as TalaError).code).toBe('SegmentCorrupted');
+    return error as TalaError;
+  }
+  throw new Error('expected a SegmentCorrupted error');
+}
+
+const forged: readonly (readonly [string, string, string])[] = [
+  [
+    'MembershipUpdate members',
+    '050c0000000000000000000000ffffffff',
+    'MembershipUpdate.members count at byte 13: expected at most 0 entries of ≥8 bytes in the 0 remaining bytes, found 4294967295',
+  ],
+  [
+    'PartitionTableUpdate assignments',
+    '060c0000000000000000000000ffffffff',
+    'PartitionTableUpdate.assignments count at byte 13: expected at most 0 entries of ≥16 bytes in the 0 remaining bytes, found 4294967295',
+  ],
+  [
+    'PartitionTableUpdate replicas',
+    '061c000000000000000000000001000000000000000a00000000000000ffffffff',
+    'PartitionTableUpdate.assignments[0].replicas count at byte 29: expected at most 0 entries of ≥8 bytes in the 0 remaining bytes, found 4294967295',
+  ],
+  [
+    'Gossip updates',
+    '130c0000000100000000000000ffffffff',
+    'Gossip.updates count at byte 13: expected at most 0 entries of ≥19 bytes in the 0 remaining bytes, found 4294967295',
+  ],
+  [
+    'PushPull members',
+    '140d000000010000000000000001ffffffff',
+    'PushPull.members count at byte 14: expected at most 0 entries of ≥19 bytes in the 0 remaining bytes, found 4294967295',
+  ],
+];
+
+describe('forged counts', () => {
+  it('the allocation probe sees the arrays of a valid message (control)', () => {
+    const bytes = encode({
+      type: 'PartitionTableUpdate',
+      version: 1n,
+      assignments: [
+        { partitionId: PartitionId(0), owner: NodeId(1), replicas: [NodeId(2), NodeId(3)] },
+        { partitionId: PartitionId(1), owner: NodeId(2), replicas: [] },
+      ],
+    });
+    const lengths = arrayAllocations(() => decode(bytes));
+    expect(lengths).toEqual([2, 2, 0]);
+  });
+
+  it.each(forged)('%s: rejected before any element array is allocated', (_name, hex, message) => {
+    const bytes = fromHex(hex);
+    let error: TalaError | undefined;
+    const lengths = arrayAllocations(() => {
+      error = corruption(() => decode(bytes));
+    });
+    expect(error?.message).toBe(message);
+    // Nothing was sized from the forged count: at most the counts read before it (all small).
+    expect(Math.max(0, ...lengths)).toBeLessThanOrEqual(bytes.length);
+  });
+
+  it.each(forged)('%s: rejected by the FrameDecoder from header and count alone', (_n, hex) => {
+    const bytes = fromHex(hex);
+    const decoder = new FrameDecoder();
+    // These frames end right after the forged count: everything supplied is header and count.
+    const lengths = arrayAllocations(() => {
+      corruption(() => decoder.push(bytes));
+    });
+    expect(Math.max(0, ...lengths)).toBeLessThanOrEqual(bytes.length);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it('bounds a count by the bytes of the payload, not by the frame limit', () => {
+    // 2 members declared, room for 1: rejected at the count, before reading any member.
+    const error = corruption(() =>
+      decode(fromHex('05140000000000000000000000020000000100000000000000')),
+    );
+    expect(error.message).toContain('at most 1 entries of ≥8 bytes in the 8 remaining bytes');
+  });
+});
+
+describe('error messages name kind, field, offset, expectation and finding', () => {
+  const cases: readonly (readonly [
+    string,
+    Message | string,
+    (bytes: Uint8Array) => void,
+    string,
+  ])[] = [
+    [
+      'an unknown member state',
+      {
+        type: 'Gossip',
+        from: NodeId(1),
+        updates: [{ node: NodeId(2), incarnation: 0n, state: 'Alive', address: new Uint8Array() }],
+      },
+      (bytes) => {
+        bytes[5 + 12 + 16] = 9;
+      },
+      'Gossip.updates[0].state at byte 33: expected a state code 0…3, found 9',
+    ],
+    [
+      'an address longer than the payload',
+      {
+        type: 'PushPull',
+        from: NodeId(1),
+        reply: false,
+        members: [
+          { node: NodeId(2), incarnation: 0n, state: 'Dead', address: new Uint8Array([1, 2]) },
+        ],
+      },
+      (bytes) => {
+        bytes[5 + 13 + 17] = 3;
+      },
+      'PushPull.members[0].address at byte 37: expected at least 3 bytes, found 2',
+    ],
+    [
+      'undefined PushPull flags',
+      { type: 'PushPull', from: NodeId(1), reply: true, members: [] },
+      (bytes) => {
+        bytes[5 + 8] = 0x03;
+      },
+      'PushPull.flags at byte 13: expected only bit 0 set, found 0x3',
+    ],
+    [
+      'an IntentForward without its partition',
+      '030200000001020000',
+      () => {},
+      'IntentForward frame at byte 5: expected 2 payload bytes, found 4',
+    ],
+    [
+      'a short IntentForward',
+      '03020000000102',
+      () => {},
+      'IntentForward.partition at byte 5: expected at least 4 bytes, found 2',
+    ],
+    [
+      'a relayed probe of the wrong size',
+      '11080000000000000000000000',
+      () => {},
+      'IndirectAck.payload at byte 5: expected exactly 24 bytes, found 8',
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, source, mutate, expected) => {
+    const bytes = typeof source === 'string' ? fromHex(source) : encode(source).slice();
+    mutate(bytes);
+    expect(corruption(() => decode(bytes)).message).toBe(expected);
+  });
+
+  it('names trailing bytes after the last element', () => {
+    const bytes = encode({
+      type: 'PartitionTableUpdate',
+      version: 1n,
+      assignments: [{ partitionId: PartitionId(0), owner: NodeId(1), replicas: [] }],
+    });
+    const longer = new Uint8Array(bytes.length + 3);
+    longer.set(bytes);
+    longer[1] = bytes[1]! + 3;
+    expect(corruption(() => decode(longer)).message).toBe(
+      'PartitionTableUpdate payload end at byte 33: expected no trailing bytes, found 3',
+    );
+  });
+});
