@@ -1,0 +1,5 @@
+export {
+  type ConformanceNetwork,
+  type TransportConformanceOptions,
+  transportConformanceTests,
+} from './transport-conformance-tests.js';
