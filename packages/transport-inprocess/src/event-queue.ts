@@ -1,9 +1,3 @@
-interface Entry<T> {
-  at: number;
-  seq: number;
-  value: T;
-}
-
 /**
  * A priority queue of scheduled values ordered by time, on a binary heap: `push` and `pop` are
  * O(log n). Values scheduled for the same time come out in the order they were pushed, so a run
@@ -19,84 +13,116 @@ interface Entry<T> {
  * ```
  */
 export class EventQueue<T> {
-  private heap: Entry<T>[] = [];
+  // Three parallel arrays (time, push sequence, value) rather than one object per entry: no
+  // allocation per push, and comparisons read plain numbers.
+  private times: number[] = [];
+  private seqs: number[] = [];
+  private values: T[] = [];
   private nextSeq = 0;
 
   /** Number of queued values. */
   get size(): number {
-    return this.heap.length;
+    return this.values.length;
   }
 
   /** Time of the earliest value, or `undefined` when empty. */
   peekTime(): number | undefined {
-    return this.heap[0]?.at;
+    return this.times[0];
   }
 
   /** The earliest value without removing it, or `undefined` when empty. */
   peek(): T | undefined {
-    return this.heap[0]?.value;
+    return this.values[0];
   }
 
   /** Schedules `value` at time `at`. */
   push(at: number, value: T): void {
-    const heap = this.heap;
-    const entry: Entry<T> = { at, seq: this.nextSeq++, value };
-    let index = heap.length;
-    heap.push(entry);
-    // Sift up: move the hole towards the root while the parent is later than the entry.
+    const { times, seqs, values } = this;
+    const seq = this.nextSeq++;
+    let index = values.length;
+    times.push(at);
+    seqs.push(seq);
+    values.push(value);
+    // Sift up: move the hole towards the root while the parent is later.
     while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex]!;
-      if (parent.at < at || (parent.at === at && parent.seq < entry.seq)) break;
-      heap[index] = parent;
-      index = parentIndex;
+      const parent = (index - 1) >> 1;
+      const parentAt = times[parent]!;
+      if (parentAt < at || (parentAt === at && seqs[parent]! < seq)) break;
+      times[index] = parentAt;
+      seqs[index] = seqs[parent]!;
+      values[index] = values[parent]!;
+      index = parent;
     }
-    heap[index] = entry;
+    times[index] = at;
+    seqs[index] = seq;
+    values[index] = value;
   }
 
   /** Removes and returns the earliest value (the first pushed among equal times). */
   pop(): T | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    if (top === undefined) return undefined;
-    const last = heap.pop()!;
-    if (heap.length > 0) this.siftDown(0, last);
-    return top.value;
+    const { times, seqs, values } = this;
+    if (values.length === 0) return undefined;
+    const top = values[0];
+    const lastAt = times.pop()!;
+    const lastSeq = seqs.pop()!;
+    const lastValue = values.pop()!;
+    if (values.length > 0) this.siftDown(0, lastAt, lastSeq, lastValue);
+    return top;
   }
 
   /** Removes every value for which `keep` returns `false`, in O(n). */
   retain(keep: (value: T) => boolean): void {
-    const heap = this.heap.filter((entry) => keep(entry.value));
-    this.heap = heap;
-    for (let index = (heap.length >> 1) - 1; index >= 0; index--) {
-      this.siftDown(index, heap[index]!);
+    const times: number[] = [];
+    const seqs: number[] = [];
+    const values: T[] = [];
+    for (let i = 0; i < this.values.length; i++) {
+      const value = this.values[i]!;
+      if (!keep(value)) continue;
+      times.push(this.times[i]!);
+      seqs.push(this.seqs[i]!);
+      values.push(value);
+    }
+    this.times = times;
+    this.seqs = seqs;
+    this.values = values;
+    for (let index = (values.length >> 1) - 1; index >= 0; index--) {
+      this.siftDown(index, times[index]!, seqs[index]!, values[index]!);
     }
   }
 
   /** Removes every value. */
   clear(): void {
-    this.heap = [];
+    this.times = [];
+    this.seqs = [];
+    this.values = [];
   }
 
-  private siftDown(index: number, entry: Entry<T>): void {
-    const heap = this.heap;
-    const length = heap.length;
+  private siftDown(index: number, at: number, seq: number, value: T): void {
+    const { times, seqs, values } = this;
+    const length = values.length;
     const half = length >> 1;
     while (index < half) {
-      let childIndex = 2 * index + 1;
-      let child = heap[childIndex]!;
-      const rightIndex = childIndex + 1;
-      if (rightIndex < length) {
-        const right = heap[rightIndex]!;
-        if (right.at < child.at || (right.at === child.at && right.seq < child.seq)) {
-          childIndex = rightIndex;
+      let child = 2 * index + 1;
+      let childAt = times[child]!;
+      let childSeq = seqs[child]!;
+      const right = child + 1;
+      if (right < length) {
+        const rightAt = times[right]!;
+        const rightSeq = seqs[right]!;
+        if (rightAt < childAt || (rightAt === childAt && rightSeq < childSeq)) {
           child = right;
+          childAt = rightAt;
+          childSeq = rightSeq;
         }
       }
-      if (entry.at < child.at || (entry.at === child.at && entry.seq < child.seq)) break;
-      heap[index] = child;
-      index = childIndex;
+      if (at < childAt || (at === childAt && seq < childSeq)) break;
+      times[index] = childAt;
+      seqs[index] = childSeq;
+      values[index] = values[child]!;
+      index = child;
     }
-    heap[index] = entry;
+    times[index] = at;
+    seqs[index] = seq;
+    values[index] = value;
   }
 }
