@@ -35,7 +35,12 @@ export function suspicionTimeout(
 
 /**
  * One running suspicion of a member at one incarnation: when it started, who reported it, and
- * the timeout now in force.
+ * the timeout in force.
+ *
+ * Updates on the wire do not name the member that first accused, so independence is
+ * established locally: confirmations (distinct members that gossiped the same suspicion) only
+ * shorten the timeout once this node has evidence of its own, that is a failed probe of the
+ * suspect. Until then the suspicion runs for the longest timeout.
  */
 export class Suspicion {
   /** The suspected incarnation. */
@@ -46,6 +51,7 @@ export class Suspicion {
   readonly #max: number;
   readonly #expected: number;
   readonly #reporters = new Set<NodeId>();
+  #evidence: boolean;
 
   constructor(
     incarnation: bigint,
@@ -53,33 +59,49 @@ export class Suspicion {
     bounds: { min: number; max: number },
     expected: number,
     reporter: NodeId,
+    evidence: boolean,
   ) {
     this.incarnation = incarnation;
     this.start = start;
     this.#min = bounds.min;
     this.#max = bounds.max;
     this.#expected = expected;
+    this.#evidence = evidence;
     this.#reporters.add(reporter);
   }
 
-  /** Independent confirmations so far (reporters besides the first). */
+  /** Confirmations so far (reporters besides the first). */
   get confirmations(): number {
     return this.#reporters.size - 1;
   }
 
+  /** `true` once this node's own probe of the suspect failed. */
+  get evidence(): boolean {
+    return this.#evidence;
+  }
+
   /** When the member is declared dead unless refuted (ms). */
   get deadline(): number {
+    if (!this.#evidence) return this.start + this.#max;
     return this.start + suspicionTimeout(this.#min, this.#max, this.#expected, this.confirmations);
   }
 
   /**
-   * Records a report of the same suspicion by `reporter`; returns `true` when it is new and
-   * moves the deadline earlier.
+   * Records a report of the same suspicion by `reporter`; returns `true` when the deadline moved
+   * earlier.
    */
   confirm(reporter: NodeId): boolean {
     if (this.#reporters.has(reporter) || this.confirmations >= this.#expected) return false;
     const before = this.deadline;
     this.#reporters.add(reporter);
+    return this.deadline < before;
+  }
+
+  /** Records a failed probe of the suspect; returns `true` when the deadline moved earlier. */
+  addEvidence(): boolean {
+    if (this.#evidence) return false;
+    const before = this.deadline;
+    this.#evidence = true;
     return this.deadline < before;
   }
 }

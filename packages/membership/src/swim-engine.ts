@@ -126,6 +126,8 @@ export class SwimEngine {
   readonly #schedule: ProbeSchedule;
   readonly #health: LocalHealth;
   readonly #relays = new Map<bigint, Relay>();
+  /** Check probes of members suspected by others: seq → member. */
+  readonly #checks = new Map<bigint, NodeId>();
   #self: MemberUpdate;
   #liveCount = 1;
   #seq = 0n;
@@ -306,6 +308,14 @@ export class SwimEngine {
           }
           return;
         }
+        case 'verifyTimeout': {
+          const node = this.#checks.get(timer.seq);
+          if (node === undefined) return;
+          this.#checks.delete(timer.seq);
+          const record = this.#records.get(node);
+          if (record?.update.state === 'Suspect') this.#addEvidence(record);
+          return;
+        }
         case 'suspicion':
           this.#onSuspicionTimer(now, timer.node, timer.incarnation);
           return;
@@ -381,7 +391,7 @@ export class SwimEngine {
       this.stats.suspicionsRaised++;
       this.#suspect(now, record, incarnation, this.id);
     } else if (state === 'Suspect') {
-      this.#confirm(record, this.id);
+      this.#addEvidence(record);
     }
   }
 
@@ -389,6 +399,12 @@ export class SwimEngine {
     const pending = this.#pending;
     if (pending?.seq === seq && pending.target === from) {
       this.#acked(pending);
+      return;
+    }
+    if (this.#checks.get(seq) === from) {
+      // The suspect answered our check: no evidence of our own, the suspicion keeps its long
+      // timeout (and the suspect was told, so it refutes).
+      this.#checks.delete(seq);
       return;
     }
     const relay = this.#relays.get(seq);
@@ -462,10 +478,33 @@ export class SwimEngine {
         ? 0
         : Math.max(0, this.config.suspicionMult - 2)
       : 0;
-    const suspicion = new Suspicion(incarnation, now, bounds, expected, reporter);
+    const own = reporter === this.id || !this.config.lifeguard;
+    const suspicion = new Suspicion(incarnation, now, bounds, expected, reporter, own);
     this.#setState(record, { ...record.update, state: 'Suspect', incarnation });
     record.suspicion = suspicion;
     this.#timer(suspicion.deadline, { kind: 'suspicion', node: record.node, incarnation });
+    if (!own && !this.#left) {
+      // Lifeguard: check the suspect ourselves; the check carries the suspicion to it first.
+      const seq = this.#nextSeq();
+      this.#checks.set(seq, record.node);
+      this.#send(record.node, { type: 'Ping', from: this.id, seq });
+      this.#piggyback(record.node);
+      this.#timer(now + this.#health.scale(this.config.probeTimeout), {
+        kind: 'verifyTimeout',
+        seq,
+      });
+    }
+  }
+
+  #addEvidence(record: MemberRecord): void {
+    const suspicion = record.suspicion;
+    if (suspicion?.addEvidence()) {
+      this.#timer(suspicion.deadline, {
+        kind: 'suspicion',
+        node: record.node,
+        incarnation: suspicion.incarnation,
+      });
+    }
   }
 
   #confirm(record: MemberRecord, reporter: NodeId): void {
@@ -502,7 +541,7 @@ export class SwimEngine {
 
   #apply(now: number, update: MemberUpdate, sender: NodeId, sync: boolean): void {
     if (update.node === this.id) {
-      this.#aboutSelf(update);
+      this.#aboutSelf(update, sender);
       return;
     }
     // A full-state sync may be stale: its deaths only make us suspect (as memberlist does).
@@ -558,15 +597,27 @@ export class SwimEngine {
     }
   }
 
-  #aboutSelf(update: MemberUpdate): void {
+  #aboutSelf(update: MemberUpdate, sender: NodeId): void {
     if (this.#left) return;
     const mine = this.#self.incarnation;
-    if (update.state === 'Alive' ? update.incarnation <= mine : update.incarnation < mine) return;
+    if (update.state === 'Alive' ? update.incarnation <= mine : update.incarnation < mine) {
+      // A stale accusation: still answer the accuser with our current state.
+      if (update.state !== 'Alive' && this.config.lifeguard) this.#tell(sender);
+      return;
+    }
     // Refute: rise above whatever the others believe about us.
     this.#self = { ...this.#self, incarnation: update.incarnation + 1n };
     this.#queue.enqueue(this.#self);
     this.stats.refutations++;
-    if (update.state !== 'Alive' && this.config.lifeguard) this.#health.apply(1);
+    if (update.state !== 'Alive' && this.config.lifeguard) {
+      this.#health.apply(1);
+      this.#tell(sender);
+    }
+  }
+
+  /** Sends our own state straight to `to` (the member that told us we are suspected). */
+  #tell(to: NodeId): void {
+    if (to !== this.id) this.#send(to, { type: 'Gossip', from: this.id, updates: [this.#self] });
   }
 
   #addRecord(update: MemberUpdate): MemberRecord {

@@ -161,7 +161,7 @@ describe('SwimEngine: suspicion', () => {
     expect(a.list.stateOf(n3)).toBe('Dead');
   });
 
-  it('Lifeguard: a suspicion starts long and each independent confirmation shortens it', () => {
+  it('Lifeguard: a suspicion starts long; confirmations shorten it once our own check failed', () => {
     const config = testConfig({ suspicionMult: 4, suspicionMaxTimeoutMult: 6 });
     const engines = cluster(10, config);
     const a = engine(engines, n1);
@@ -169,18 +169,62 @@ describe('SwimEngine: suspicion', () => {
     const out = a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [suspect] });
     const { min, max } = suspicionBounds(config, 10);
     expect(timers(out, 'suspicion')[0]!.at).toBe(max);
-    // The same reporter again does not count.
-    expect(
-      timers(a.handleMessage(1, n2, { type: 'Gossip', from: n2, updates: [suspect] }), 'suspicion'),
-    ).toEqual([]);
-    const second = a.handleMessage(2, n3, { type: 'Gossip', from: n3, updates: [suspect] });
-    const shorter = timers(second, 'suspicion')[0]!.at;
+    // It checks the suspect itself, telling it about the suspicion first.
+    const check = sent(out, 'Ping')[0]!;
+    expect(check.to).toBe(NodeId(10));
+    expect(sent(out, 'Gossip')[0]!.message.updates[0]).toMatchObject({
+      node: NodeId(10),
+      state: 'Suspect',
+    });
+    // Confirmations from other members do not count before our own evidence.
+    const early = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
+    expect(timers(early, 'suspicion')).toEqual([]);
+    // The same reporter again does not count either.
+    a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
+    const failed = a.handleTimer(500, timers(out, 'verifyTimeout')[0]!.timer);
+    const shorter = timers(failed, 'suspicion')[0]!.at;
     expect(shorter).toBeLessThan(max);
     expect(shorter).toBeGreaterThan(min);
-    const third = a.handleMessage(3, n4, { type: 'Gossip', from: n4, updates: [suspect] });
+    const third = a.handleMessage(600, n4, { type: 'Gossip', from: n4, updates: [suspect] });
     // k = suspicionMult − 2 = 2 confirmations reach the minimum.
     expect(timers(third, 'suspicion')[0]!.at).toBe(min);
     expect(a.handleTimer(min, timers(third, 'suspicion')[0]!.timer).events[0]?.type).toBe('dead');
+  });
+
+  it('Lifeguard: a suspect that answers our check keeps the long timeout', () => {
+    const config = testConfig();
+    const engines = cluster(10, config);
+    const a = engine(engines, n1);
+    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect' };
+    const out = a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [suspect] });
+    const check = sent(out, 'Ping')[0]!;
+    a.handleMessage(1, NodeId(10), { type: 'Pong', from: NodeId(10), seq: check.message.seq });
+    a.handleMessage(2, n3, { type: 'Gossip', from: n3, updates: [suspect] });
+    a.handleMessage(2, n4, { type: 'Gossip', from: n4, updates: [suspect] });
+    expect(a.handleTimer(500, timers(out, 'verifyTimeout')[0]!.timer).timers).toEqual([]);
+    const { max } = suspicionBounds(config, 10);
+    expect(a.handleTimer(max - 1, timers(out, 'suspicion')[0]!.timer).events).toEqual([]);
+    expect(a.handleTimer(max, timers(out, 'suspicion')[0]!.timer).events[0]?.type).toBe('dead');
+  });
+
+  it('the suspected member answers the member that told it with its refutation', () => {
+    const engines = cluster(3);
+    const b = engine(engines, n2);
+    const out = b.handleMessage(0, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2, 0n), state: 'Suspect' }],
+    });
+    expect(sent(out, 'Gossip')).toEqual([
+      {
+        to: n1,
+        message: {
+          type: 'Gossip',
+          from: n2,
+          updates: [expect.objectContaining({ node: n2, state: 'Alive', incarnation: 1n })],
+        },
+      },
+    ]);
   });
 
   it('the suspected member refutes with a higher incarnation, which clears the suspicion', () => {
