@@ -17,6 +17,7 @@ export {
   type WireCodec,
 } from './simulated-network.js';
 export { DropCause, formatTrace, type TraceEvent, TraceKind } from './trace.js';
+export { type TransportMessagesOptions, transportMessages } from './transport-messages.js';
 export {
   NodeClock,
   type RunUntilIdleOptions,
