@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
 
 /** The ```ts code blocks of `<packageDir>/README.md`, in order. */
 export function readmeExamples(packageDir: string): string[] {
@@ -24,4 +25,21 @@ export async function runReadmeExample(
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+/** Declares the vitest suite that runs every README example of the package of `testFileUrl`. */
+export function describeReadmeExamples(testFileUrl: string): void {
+  const packageDir = join(dirname(fileURLToPath(testFileUrl)), '..');
+  const examples = readmeExamples(packageDir);
+  describe('README examples', () => {
+    it('has at least one example', () => {
+      expect(examples.length).toBeGreaterThan(0);
+    });
+    it.each(examples.map((code, index) => [index, code] as const))(
+      'example %i runs',
+      async (index, code) => {
+        await runReadmeExample(packageDir, code, index);
+      },
+    );
+  });
 }

@@ -23,6 +23,7 @@ export { NodeId, PeerId } from './node-id.js';
 export type { PartitionAssignment } from './partition-assignment.js';
 export { PartitionId } from './partition-id.js';
 export { type Random, seededRandom } from './random.js';
+export { SafeEventTarget, type TypedListener } from './safe-event-target.js';
 export { TalaError, TalaErrorCode } from './tala-error.js';
 export {
   type Transport,

@@ -1,0 +1,106 @@
+import type { TypedEventTarget } from './typed-event-target.js';
+
+type Listener = EventListenerOrEventListenerObject;
+/** A listener of events of class `E`: a function or an object with `handleEvent`. */
+export type TypedListener<E extends Event> = ((event: E) => void) | { handleEvent(event: E): void };
+
+/**
+ * A typed `EventTarget` for event streams that run inside a protocol or transport loop:
+ *
+ * - a listener that throws cannot break the loop or crash the process: the exception is caught,
+ *   counted in {@link SafeEventTarget.listenerErrors}, and the next listeners still run;
+ * - {@link SafeEventTarget.listenerCount} tells how many listeners an event type has (including
+ *   `once` and `signal` listeners, which leave the count when they are removed).
+ *
+ * @example
+ * ```ts
+ * class Counter extends SafeEventTarget<{ tick: Event }> {}
+ * const counter = new Counter();
+ * counter.addEventListener('tick', () => { throw new Error('bad listener'); });
+ * counter.dispatchEvent(new Event('tick'));
+ * counter.listenerErrors; // 1
+ * ```
+ */
+export class SafeEventTarget<
+  EventMap extends { [K in keyof EventMap]: Event },
+> extends (EventTarget as new () => TypedEventTarget<never>) {
+  /** Exceptions thrown by listeners so far. */
+  listenerErrors = 0;
+  readonly #wrappers = new Map<string, Map<Listener, Listener>>();
+
+  /** Number of listeners attached for `type` (capture and bubble phase together). */
+  listenerCount(type: keyof EventMap & string): number {
+    return (
+      (this.#wrappers.get(`b:${type}`)?.size ?? 0) + (this.#wrappers.get(`c:${type}`)?.size ?? 0)
+    );
+  }
+
+  override addEventListener<K extends keyof EventMap & string>(
+    type: K,
+    listener: TypedListener<EventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    anyListener: Listener | TypedListener<never> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    const listener = anyListener as Listener | null;
+    if (listener === null) return;
+    const capture = typeof options === 'boolean' ? options : options?.capture === true;
+    const once = typeof options === 'object' && options.once === true;
+    const signal = typeof options === 'object' ? options.signal : undefined;
+    if (signal?.aborted) return;
+    const key = `${capture ? 'c' : 'b'}:${type}`;
+    let wrappers = this.#wrappers.get(key);
+    if (wrappers === undefined) {
+      wrappers = new Map();
+      this.#wrappers.set(key, wrappers);
+    }
+    if (wrappers.has(listener)) return;
+    const wrapper = (event: Event): void => {
+      if (once) this.removeEventListener(type, listener, { capture });
+      try {
+        if (typeof listener === 'function') listener.call(this, event);
+        else listener.handleEvent(event);
+      } catch {
+        this.listenerErrors++;
+      }
+    };
+    wrappers.set(listener, wrapper);
+    super.addEventListener(type, wrapper, { capture });
+    signal?.addEventListener('abort', () => this.removeEventListener(type, listener, { capture }), {
+      once: true,
+    });
+  }
+
+  override removeEventListener<K extends keyof EventMap & string>(
+    type: K,
+    listener: TypedListener<EventMap[K]> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    anyListener: Listener | TypedListener<never> | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    const listener = anyListener as Listener | null;
+    if (listener === null) return;
+    const capture = typeof options === 'boolean' ? options : options?.capture === true;
+    const wrappers = this.#wrappers.get(`${capture ? 'c' : 'b'}:${type}`);
+    const wrapper = wrappers?.get(listener);
+    if (wrappers === undefined || wrapper === undefined) return;
+    wrappers.delete(listener);
+    super.removeEventListener(type, wrapper, { capture });
+  }
+}
