@@ -91,13 +91,11 @@ export class VirtualClock implements Clock {
   }
 
   clearTimer(handle: TimerHandle): void {
-    if (!(handle instanceof VirtualTimer) || handle.done) return;
+    if (!(handle instanceof VirtualTimer) || handle.done || handle.owner?.stopped) return;
     handle.done = true;
     this.live--;
-    handle.owner?.forget(handle);
-    // Cancelled timers stay in the heap until popped; rebuild when they dominate it.
-    const size = this.queue.size;
-    if (size > 1024 && this.live < size >> 1) this.queue.retain((timer) => !timer.done);
+    if (handle.owner !== undefined) handle.owner.live--;
+    this.compact();
   }
 
   /**
@@ -167,6 +165,20 @@ export class VirtualClock implements Clock {
     return timer;
   }
 
+  /** @internal Forgets `count` timers of a node clock that stopped (they stay in the heap). */
+  dropStopped(count: number): void {
+    this.live -= count;
+    this.compact();
+  }
+
+  /** Cancelled timers stay in the heap until popped; rebuild it when they dominate it. */
+  private compact(): void {
+    const size = this.queue.size;
+    if (size > 1024 && this.live < size >> 1) {
+      this.queue.retain((timer) => !timer.done && timer.owner?.stopped !== true);
+    }
+  }
+
   private enter(): void {
     if (this.running) {
       throw new TalaError(
@@ -179,7 +191,7 @@ export class VirtualClock implements Clock {
 
   private peekLive(): VirtualTimer | undefined {
     let timer = this.queue.peek();
-    while (timer?.done) {
+    while (timer !== undefined && (timer.done || timer.owner?.stopped === true)) {
       this.queue.pop();
       timer = this.queue.peek();
     }
@@ -194,7 +206,7 @@ export class VirtualClock implements Clock {
     this.live--;
     this.eventCount++;
     this.time = timer.at;
-    timer.owner?.forget(timer);
+    if (timer.owner !== undefined) timer.owner.live--;
     timer.callback();
     return true;
   }
@@ -216,7 +228,8 @@ export class VirtualClock implements Clock {
  * ```
  */
 export class NodeClock implements Clock {
-  private readonly timers = new Set<VirtualTimer>();
+  /** @internal Number of this node's timers waiting to run. */
+  live = 0;
   private isStopped = false;
 
   constructor(private readonly clock: VirtualClock) {}
@@ -228,7 +241,7 @@ export class NodeClock implements Clock {
 
   /** Number of this node's timers waiting to run. */
   get pending(): number {
-    return this.timers.size;
+    return this.live;
   }
 
   now(): number {
@@ -243,7 +256,7 @@ export class NodeClock implements Clock {
       return { at };
     }
     const timer = this.clock.schedule(at, callback, this);
-    this.timers.add(timer);
+    this.live++;
     return timer;
   }
 
@@ -253,13 +266,10 @@ export class NodeClock implements Clock {
 
   /** Cancels every pending timer of this node; later timers never run. Idempotent. */
   stop(): void {
+    if (this.isStopped) return;
     this.isStopped = true;
-    for (const timer of [...this.timers]) this.clock.clearTimer(timer);
-    this.timers.clear();
-  }
-
-  /** @internal Called by the clock when one of this node's timers ran or was cancelled. */
-  forget(timer: VirtualTimer): void {
-    this.timers.delete(timer);
+    // The timers stay in the clock's heap and are skipped when they come due.
+    this.clock.dropStopped(this.live);
+    this.live = 0;
   }
 }

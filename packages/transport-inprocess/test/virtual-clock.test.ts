@@ -115,6 +115,25 @@ describe('NodeClock', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('drops the timers of a stopped node from the clock, also in bulk', () => {
+    const clock = new VirtualClock();
+    const a = new NodeClock(clock);
+    const b = new NodeClock(clock);
+    let ranA = 0;
+    let ranB = 0;
+    for (let i = 0; i < 3_000; i++) a.setTimer(i, () => ranA++);
+    const handles = Array.from({ length: 1_000 }, (_, i) => b.setTimer(i, () => ranB++));
+    b.clearTimer(handles[0]!);
+    expect(clock.pending).toBe(3_999);
+    a.stop();
+    expect(a.pending).toBe(0);
+    expect(clock.pending).toBe(999);
+    expect(clock.nextTime()).toBe(1);
+    a.clearTimer(a.setTimer(5, () => ranA++));
+    expect(clock.runUntilIdle()).toBe(999);
+    expect([ranA, ranB, b.pending, clock.pending]).toEqual([0, 999, 0, 0]);
+  });
+
   it('clears only its own timers', () => {
     const clock = new VirtualClock();
     const a = new NodeClock(clock);
