@@ -212,8 +212,9 @@ function partitionTableUpdate(bytes: Uint8Array, start: number, end: number): Me
       start,
       at + 12,
       end,
-      `PartitionTableUpdate.assignments[${i}].replicas`,
+      'PartitionTableUpdate.assignments[].replicas',
       NODE_ID_BYTES,
+      i,
     );
     at += ASSIGNMENT_MIN_BYTES;
     const replicas = new Array<NodeId>(replicaCount);
@@ -282,7 +283,8 @@ function memberUpdates(
 /**
  * Reads the u32 count at `countAt` (whose 4 bytes the caller has checked) and checks that
  * `count` elements of at least `elementBytes` bytes fit between the count and `end`, before
- * anything is allocated for them.
+ * anything is allocated for them. A field name with `[]` gets `index` put between the brackets
+ * (only when there is an error to report: no string is built per element).
  */
 function readCount(
   bytes: Uint8Array,
@@ -291,15 +293,21 @@ function readCount(
   end: number,
   field: string,
   elementBytes: number,
+  index = -1,
 ): number {
   if (end - countAt < 4) {
-    throw corrupted(`${field} count`, countAt - start, 'at least 4 bytes', `${end - countAt}`);
+    throw corrupted(
+      `${indexed(field, index)} count`,
+      countAt - start,
+      'at least 4 bytes',
+      `${end - countAt}`,
+    );
   }
   const count = readU32(bytes, countAt);
   const remaining = end - countAt - 4;
   if (count * elementBytes > remaining) {
     throw corrupted(
-      `${field} count`,
+      `${indexed(field, index)} count`,
       countAt - start,
       `at most ${Math.floor(remaining / elementBytes)} entries of ≥${elementBytes} bytes in the ${remaining} remaining bytes`,
       `${count}`,
@@ -318,4 +326,8 @@ function tooShort(field: string, expected: number, length: number): TalaError {
 
 function trailing(type: string, offset: number, remaining: number): TalaError {
   return corrupted(`${type} payload end`, offset, 'no trailing bytes', `${remaining}`);
+}
+
+function indexed(field: string, index: number): string {
+  return index < 0 ? field : field.replace('[]', `[${index}]`);
 }

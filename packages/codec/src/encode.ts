@@ -1,5 +1,6 @@
 import type { MemberUpdate, Message } from '@tala-net/types';
-import { writeU32, writeU64 } from './wire-bytes.js';
+import { allocateFrame } from './frame-pool.js';
+import { isU64, writeU32, writeU64 } from './wire-bytes.js';
 import { unencodable } from './wire-error.js';
 import {
   ASSIGNMENT_MIN_BYTES,
@@ -14,7 +15,6 @@ import {
   PUSH_PULL_FIXED_BYTES,
   PUSH_PULL_REPLY_FLAG,
   RELAYED_PROBE_BYTES,
-  U64_MAX,
   VERSIONED_LIST_BYTES,
 } from './wire-layout.js';
 
@@ -39,7 +39,7 @@ const STATE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
  */
 export function encode(message: Message): Uint8Array {
   const length = checkedEncodedLength(message);
-  const bytes = new Uint8Array(length);
+  const bytes = allocateFrame(length);
   writeFrame(message, bytes, 0, length - HEADER_BYTES);
   return bytes;
 }
@@ -167,7 +167,7 @@ function checkedMemberUpdatesLength(updates: readonly MemberUpdate[], where: str
 }
 
 function checkU64(value: bigint, type: string, field: string): void {
-  if (typeof value !== 'bigint' || value < 0n || value > U64_MAX) {
+  if (!isU64(value)) {
     throw unencodable(
       `${type}.${field}`,
       'a bigint in 0 … 2^64−1',

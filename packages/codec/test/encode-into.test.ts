@@ -17,6 +17,33 @@ function invalidArgument(action: () => unknown): TalaError {
   throw new Error('expected an InvalidArgument error');
 }
 
+describe('encode', () => {
+  it('returns frames that later encodes never overwrite, whatever their size', () => {
+    const messages: Message[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const size = [0, 59, 60, 100, 300, 4091, 4092, 5000][i % 8]!;
+      messages.push({
+        type: 'IntentForward',
+        partition: PartitionId(i),
+        payload: new Uint8Array(size).fill(i & 0xff),
+      });
+    }
+    const frames = messages.map(encode);
+    const broken = frames.filter((frame, i) => {
+      const m = messages[i]!;
+      const decoded = decode(frame);
+      if (m.type !== 'IntentForward' || decoded.type !== 'IntentForward') return true;
+      return (
+        frame.length !== encodedLength(m) ||
+        decoded.partition !== m.partition ||
+        decoded.payload.length !== m.payload.length ||
+        decoded.payload.some((b) => b !== (i & 0xff))
+      );
+    });
+    expect(broken).toEqual([]);
+  });
+});
+
 describe('encodeInto', () => {
   it('writes a batch of frames back to back, equal to the concatenated encodings', () => {
     fc.assert(

@@ -1,0 +1,31 @@
+/*
+ * Memory for the frames `encode` returns. An ArrayBuffer of more than 64 bytes lives outside
+ * V8's heap and costs hundreds of nanoseconds to create, more than encoding a small frame; so
+ * frames of up to POOLED_MAX_BYTES are carved out of shared slabs, as Node's `Buffer` pool and
+ * the protobufjs and msgpackr writers do. A slab region is handed out once and never reused: a
+ * pooled frame is an ordinary view that no later encode overwrites. Its `buffer` is the larger
+ * slab, shared with other frames (it lives as long as any of them does).
+ */
+
+/** Size of one slab. */
+const SLAB_BYTES = 16 * 1024;
+/** Largest frame taken from a slab; larger frames get an array of their own. */
+export const POOLED_MAX_BYTES = 4 * 1024;
+/** Smallest frame taken from a slab; V8 allocates arrays this small inside its heap, cheaply. */
+export const POOLED_MIN_BYTES = 65;
+
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+/** A new array of `length` bytes for one frame, possibly a view of a shared slab. */
+export function allocateFrame(length: number): Uint8Array {
+  if (length > POOLED_MAX_BYTES || length < POOLED_MIN_BYTES) return new Uint8Array(length);
+  if (slabUsed + length > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const frame = slab.subarray(slabUsed, slabUsed + length);
+  // Keep the next frame 8-byte aligned.
+  slabUsed = (slabUsed + length + 7) & ~7;
+  return frame;
+}
