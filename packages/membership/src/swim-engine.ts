@@ -526,6 +526,10 @@ export class SwimEngine {
     if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
     if (now < suspicion.deadline) return;
     this.#kill(now, record, incarnation, 'Dead');
+    // Push the verdict to a few members at once instead of waiting for the next piggyback.
+    for (const node of this.#pickAlive(this.config.indirectChecks, undefined)) {
+      this.#send(node, { type: 'Gossip', from: this.id, updates: [record.update] });
+    }
   }
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
