@@ -24,8 +24,14 @@ const STATE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
 
 /**
  * Encodes `message` as one frame `[tag:1][length:4 LE][payload]`, byte-identical to the Rust
- * reference for tags 0x01–0x06. The result is a new array of exactly
- * `encodedLength(message)` bytes.
+ * reference for tags 0x01–0x06. The result holds exactly `encodedLength(message)` bytes that
+ * no later call overwrites.
+ *
+ * Frames of 65 bytes to 4 KiB are views into a shared 16 KiB slab (as Node's `Buffer` pool
+ * does), because a separate `ArrayBuffer` per small frame costs more than encoding it: their
+ * `byteOffset` may be non-zero and their `buffer` holds other frames too. Use `bytes.slice()`
+ * to get a standalone copy (e.g. to transfer its buffer to a worker), or {@link encodeInto} to
+ * choose the memory yourself.
  *
  * Throws a `TalaError` with code `InvalidArgument` when a field is out of its wire range (a
  * `bigint` outside u64, a partition outside u32, an unknown member state, an address over
