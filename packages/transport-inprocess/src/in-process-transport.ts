@@ -17,7 +17,8 @@ export interface InProcessLink {
 }
 
 /**
- * One node's endpoint on an {@link InProcessNetwork}. Create it with `network.addNode(id)`.
+ * One node's endpoint on an {@link InProcessNetwork} or a `SimulatedNetwork`. Create it with
+ * `network.addNode(id)`.
  *
  * Receiving: while a `message` listener is attached, each message is dispatched as a
  * `TransportMessageEvent` (never re-entrantly: a message sent from inside a listener is
@@ -28,7 +29,7 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
   private readonly inbox = new RingQueue<[PeerId, Message]>();
   private isClosed = false;
 
-  /** @internal Created by {@link InProcessNetwork.addNode}. */
+  /** @internal Created by `InProcessNetwork.addNode` and `SimulatedNetwork.addNode`. */
   constructor(
     localId: NodeId,
     private readonly link: InProcessLink,
