@@ -1,6 +1,7 @@
 import {
   cloneMessage,
   type Message,
+  type MessageType,
   type NodeId,
   type PeerId,
   type Random,
@@ -433,24 +434,24 @@ export class SimulatedNetwork {
 
   private route(sender: SimNode, to: PeerId, message: Message, bytes: Uint8Array | undefined) {
     this.counters.sent++;
-    this.record('send', sender.id, to, message);
+    this.record('send', sender.id, to, message.type);
     const receiver = this.nodes.get(to);
-    if (receiver === undefined) return this.drop('unknown', sender.id, to, message);
-    if (!receiver.up) return this.drop('crashed', sender.id, to, message);
+    if (receiver === undefined) return this.drop('unknown', sender.id, to, message.type);
+    if (!receiver.up) return this.drop('crashed', sender.id, to, message.type);
     if (this.rules.length > 0 && this.blocked(sender.id, to)) {
-      return this.drop('partition', sender.id, to, message);
+      return this.drop('partition', sender.id, to, message.type);
     }
     const link = sender.links.get(receiver.index) ?? this.defaults;
     if (link.loss > 0 && this.random.next() < link.loss) {
-      return this.drop('loss', sender.id, to, message);
+      return this.drop('loss', sender.id, to, message.type);
     }
     if (bytes !== undefined) this.counters.bytes += bytes.length;
-    this.schedule(sender, receiver, link, bytes ?? cloneMessage(message));
+    this.schedule(sender, receiver, link, message.type, bytes ?? cloneMessage(message));
     if (link.duplicate > 0 && this.random.next() < link.duplicate) {
       this.counters.duplicated++;
       if (bytes !== undefined) this.counters.bytes += bytes.length;
-      this.record('duplicate', sender.id, to, message);
-      this.schedule(sender, receiver, link, bytes?.slice() ?? cloneMessage(message));
+      this.record('duplicate', sender.id, to, message.type);
+      this.schedule(sender, receiver, link, message.type, bytes?.slice() ?? cloneMessage(message));
     }
   }
 
@@ -458,6 +459,7 @@ export class SimulatedNetwork {
     sender: SimNode,
     receiver: SimNode,
     link: ResolvedLink,
+    type: MessageType,
     payload: Message | Uint8Array,
   ): void {
     const random = this.random;
@@ -477,44 +479,38 @@ export class SimulatedNetwork {
     const epoch = receiver.epoch;
     receiver.inFlightTo++;
     this.counters.inFlight++;
-    this.clock.setTimer(at, () => this.deliver(from, receiver, epoch, payload));
+    this.clock.setTimer(at, () => this.deliver(from, receiver, epoch, type, payload));
   }
 
   private deliver(
     from: NodeId,
     receiver: SimNode,
     epoch: number,
+    type: MessageType,
     payload: Message | Uint8Array,
   ): void {
     // A crash since scheduling already counted this delivery as dropped.
     if (receiver.epoch !== epoch) return;
     receiver.inFlightTo--;
     this.counters.inFlight--;
-    const message = payload instanceof Uint8Array ? this.wire!.decode(payload) : payload;
     if (this.rules.length > 0 && this.blocked(from, receiver.id)) {
-      this.drop('partition', from, receiver.id, message);
+      this.drop('partition', from, receiver.id, type);
       return;
     }
+    const message = payload instanceof Uint8Array ? this.wire!.decode(payload) : payload;
     this.counters.delivered++;
-    this.record('deliver', from, receiver.id, message);
+    this.record('deliver', from, receiver.id, type);
     receiver.transport.deliver(from, message);
   }
 
-  private drop(cause: DropCause, from: NodeId, to: NodeId, message: Message): void {
+  private drop(cause: DropCause, from: NodeId, to: NodeId, type: MessageType): void {
     this.counters[cause]++;
     if (this.traceEvents !== undefined) {
-      this.traceEvents.push({
-        time: this.clock.now(),
-        kind: 'drop',
-        from,
-        to,
-        type: message.type,
-        cause,
-      });
+      this.traceEvents.push({ time: this.clock.now(), kind: 'drop', from, to, type, cause });
     }
   }
 
-  private record(kind: TraceKind, from?: NodeId, to?: NodeId, message?: Message): void {
+  private record(kind: TraceKind, from?: NodeId, to?: NodeId, type?: MessageType): void {
     if (this.traceEvents === undefined) return;
     const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
       time: this.clock.now(),
@@ -522,7 +518,7 @@ export class SimulatedNetwork {
     };
     if (from !== undefined) event.from = from;
     if (to !== undefined) event.to = to;
-    if (message !== undefined) event.type = message.type;
+    if (type !== undefined) event.type = type;
     this.traceEvents.push(event);
   }
 

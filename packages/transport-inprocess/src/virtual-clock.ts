@@ -113,11 +113,14 @@ export class VirtualClock implements Clock {
 
   /**
    * Runs every timer due at or before `time` (including timers they set), then sets the time to
-   * `time` (the time never goes back). Returns the number of timers run.
+   * `time` (the time never goes back). Returns the number of timers run. `time` must be finite.
    */
   runUntil(time: number): number {
-    if (Number.isNaN(time)) {
-      throw new TalaError('InvalidArgument', 'VirtualClock.runUntil: expected a time, found NaN');
+    if (!Number.isFinite(time)) {
+      throw new TalaError(
+        'InvalidArgument',
+        `VirtualClock.runUntil: expected a finite time, found ${time} (use runUntilIdle to run everything)`,
+      );
     }
     this.enter();
     let count = 0;
@@ -156,8 +159,11 @@ export class VirtualClock implements Clock {
 
   /** @internal Schedules a timer, optionally owned by a per-node view. */
   schedule(at: number, callback: () => void, owner: NodeClock | undefined): VirtualTimer {
-    if (Number.isNaN(at)) {
-      throw new TalaError('InvalidArgument', 'VirtualClock.setTimer: expected a time, found NaN');
+    if (!(at < Number.POSITIVE_INFINITY)) {
+      throw new TalaError(
+        'InvalidArgument',
+        `VirtualClock.setTimer: expected a time below Infinity, found ${at}`,
+      );
     }
     const timer = new VirtualTimer(at > this.time ? at : this.time, callback, owner);
     this.queue.push(timer.at, timer);
@@ -250,8 +256,11 @@ export class NodeClock implements Clock {
 
   setTimer(at: number, callback: () => void): TimerHandle {
     if (this.isStopped) {
-      if (Number.isNaN(at)) {
-        throw new TalaError('InvalidArgument', 'NodeClock.setTimer: expected a time, found NaN');
+      if (!(at < Number.POSITIVE_INFINITY)) {
+        throw new TalaError(
+          'InvalidArgument',
+          `NodeClock.setTimer: expected a time below Infinity, found ${at}`,
+        );
       }
       return { at };
     }

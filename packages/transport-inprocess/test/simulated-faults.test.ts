@@ -468,6 +468,27 @@ describe('wire option', () => {
     sim.transport(NodeId(1)).send(NodeId(2), ping(1, 0));
     expect(() => sim.runFor(5)).toThrow(/broken decoder/);
   });
+
+  it('does not decode what a partition drops on arrival', () => {
+    const broken = {
+      encode,
+      decode: (): Message => {
+        throw new TalaError('SegmentCorrupted', 'broken decoder');
+      },
+    };
+    const { sim } = simulateCluster({ nodes: 2, seed: 18, wire: broken, trace: true });
+    sim.transport(NodeId(1)).send(NodeId(2), ping(1, 0));
+    sim.partition([NodeId(1)], [NodeId(2)]);
+    expect(() => sim.runFor(5)).not.toThrow();
+    expect(sim.trace.at(-1)).toEqual({
+      time: 1,
+      kind: 'drop',
+      from: NodeId(1),
+      to: NodeId(2),
+      type: 'Ping',
+      cause: 'partition',
+    });
+  });
 });
 
 describe('withSeed', () => {

@@ -78,6 +78,9 @@ describe('VirtualClock', () => {
     const clock = new VirtualClock();
     expect(() => clock.setTimer(Number.NaN, () => {})).toThrow(TalaError);
     expect(() => clock.runUntil(Number.NaN)).toThrow(TalaError);
+    expect(() => clock.runUntil(Number.POSITIVE_INFINITY)).toThrow(TalaError);
+    expect(() => clock.setTimer(Number.POSITIVE_INFINITY, () => {})).toThrow(TalaError);
+    expect(() => new NodeClock(clock).setTimer(Number.NaN, () => {})).toThrow(TalaError);
     expect(() => clock.runFor(-1)).toThrow(TalaError);
     expect(() => new VirtualClock({ start: Number.POSITIVE_INFINITY })).toThrow(TalaError);
     let error: unknown;
