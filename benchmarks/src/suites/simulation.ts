@@ -1,4 +1,9 @@
-import { EventQueue, RingQueue, SimulatedNetwork } from '@tala-net/transport-inprocess';
+import {
+  EventQueue,
+  InProcessNetwork,
+  RingQueue,
+  SimulatedNetwork,
+} from '@tala-net/transport-inprocess';
 import { NodeId, seededRandom } from '@tala-net/types';
 import { do_not_optimize, measure } from 'mitata';
 import type { Suite } from '../suite.js';
@@ -65,6 +70,37 @@ function runScale(seed: number): ScaleRun {
   };
 }
 
+/**
+ * The same 600,000 messages through the plain synchronous InProcessNetwork (no clock, no
+ * scheduling): the floor that the simulator's cost per message is compared with.
+ */
+function runInProcess(seed: number): number {
+  const net = new InProcessNetwork();
+  const random = seededRandom(seed);
+  const ids = Array.from({ length: NODES }, (_, i) => NodeId(i + 1));
+  let received = 0;
+  const onMessage = () => {
+    received++;
+  };
+  const transports = ids.map((id) => {
+    const transport = net.addNode(id);
+    transport.addEventListener('message', onMessage);
+    return transport;
+  });
+  const rounds = DURATION_MS / INTERVAL_MS;
+  const cpu = process.cpuUsage();
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < NODES; i++) {
+      let peer = random.nextInt(NODES - 1);
+      if (peer === i) peer = NODES - 1;
+      transports[i]!.send(ids[peer]!, { type: 'Ping', from: ids[i]!, seq: BigInt(round) });
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  if (received !== NODES * rounds) throw new Error(`in-process run lost messages: ${received}`);
+  return (used.user + used.system) / 1_000;
+}
+
 /** A naive timer queue: an array sorted by time (binary-search insert + splice), popped from the front end. */
 class SortedArrayQueue<T> {
   private readonly times: number[] = [];
@@ -105,6 +141,9 @@ const suite: Suite = {
     // Scale: 600,000 messages through the simulator.
     const runs: ScaleRun[] = [];
     for (let rep = 0; rep < REPETITIONS; rep++) runs.push(runScale(rep + 1));
+    const inProcessCpuMs = median(
+      Array.from({ length: REPETITIONS }, (_, rep) => runInProcess(rep + 1)),
+    );
     const cpuMs = median(runs.map((r) => r.cpuMs));
     const wallMs = median(runs.map((r) => r.wallMs));
     const messages = runs[0]!.sent;
@@ -168,6 +207,7 @@ const suite: Suite = {
       `| CPU time | ${fmt(cpuMs, 0)} ms (limit 10,000 ms: ${fmt(10_000 / cpuMs)}× under) |`,
       `| rate | ${(messagesPerCpuSecond / 1e6).toFixed(2)} M messages per CPU second |`,
       `| simulated time / wall time | ${fmt(speedup)}× faster than real time |`,
+      `| same messages through the synchronous InProcessNetwork (no clock) | ${fmt(inProcessCpuMs, 0)} ms CPU: the simulator costs ${fmt(cpuMs / inProcessCpuMs)}× that per message |`,
       '',
       'Event queue, hold model (pop the earliest, push one later) at a steady depth, p50 per operation:',
       '',
@@ -193,6 +233,7 @@ const suite: Suite = {
       markdown,
       data: {
         scale: {
+          inProcessCpuMs,
           nodes: NODES,
           intervalMs: INTERVAL_MS,
           durationMs: DURATION_MS,
