@@ -98,56 +98,76 @@ describe('determinism', () => {
 
   it('keeps the counters balanced after any sequence of faults (property)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.array(
-          fc.oneof(
-            fc.record({ op: fc.constant('send' as const), from: fc.nat(4), to: fc.nat(5) }),
-            fc.record({ op: fc.constant('broadcast' as const), from: fc.nat(4) }),
-            fc.record({ op: fc.constant('crash' as const), node: fc.nat(4) }),
-            fc.record({ op: fc.constant('restart' as const), node: fc.nat(4) }),
-            fc.record({
-              op: fc.constant('partition' as const),
-              split: fc.integer({ min: 1, max: 4 }),
-            }),
-            fc.record({ op: fc.constant('heal' as const) }),
-            fc.record({ op: fc.constant('run' as const), ms: fc.integer({ min: 0, max: 30 }) }),
-          ),
-          { maxLength: 60 },
-        ),
-        (seed, ops) => {
-          const { sim, ids } = simulateCluster({
-            nodes: 5,
-            seed,
-            link: {
-              latency: { kind: 'uniform', min: 0, max: 20 },
-              loss: 0.2,
-              duplicate: 0.2,
-              reorder: 0.2,
-            },
-          });
-          for (const op of ops) {
-            if (op.op === 'send')
-              sim.transport(ids[op.from]!).send(NodeId(op.to + 1), ping(op.from + 1, 0));
-            else if (op.op === 'broadcast')
-              sim.transport(ids[op.from]!).broadcast(ping(op.from + 1, 0));
-            else if (op.op === 'crash') sim.crash(ids[op.node]!);
-            else if (op.op === 'restart') sim.restart(ids[op.node]!);
-            else if (op.op === 'partition')
-              sim.partition(ids.slice(0, op.split), ids.slice(op.split));
-            else if (op.op === 'heal') sim.heal();
-            else sim.runFor(op.ms);
-            expectBalanced(sim);
-          }
-          sim.runUntilIdle();
-          expectBalanced(sim);
-          expect(sim.stats.inFlight).toBe(0);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), operations, (seed, ops) => {
+        const sim = replay(seed, ops, false, expectBalanced);
+        expectBalanced(sim);
+        expect(sim.stats.inFlight).toBe(0);
+      }),
       { numRuns: 100 },
     );
   });
+
+  it('replays any sequence of faults identically from its seed (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), operations, (seed, ops) => {
+        const first = replay(seed, ops, true);
+        const second = replay(seed, ops, true);
+        expect(second.traceText()).toBe(first.traceText());
+        expect(second.stats).toEqual(first.stats);
+      }),
+      { numRuns: 50 },
+    );
+  });
 });
+
+const operations = fc.array(
+  fc.oneof(
+    fc.record({ op: fc.constant('send' as const), from: fc.nat(4), to: fc.nat(5) }),
+    fc.record({ op: fc.constant('broadcast' as const), from: fc.nat(4) }),
+    fc.record({ op: fc.constant('crash' as const), node: fc.nat(4) }),
+    fc.record({ op: fc.constant('restart' as const), node: fc.nat(4) }),
+    fc.record({ op: fc.constant('partition' as const), split: fc.integer({ min: 1, max: 4 }) }),
+    fc.record({ op: fc.constant('heal' as const) }),
+    fc.record({ op: fc.constant('run' as const), ms: fc.integer({ min: 0, max: 30 }) }),
+  ),
+  { maxLength: 60 },
+);
+
+type OperationList = typeof operations extends fc.Arbitrary<infer T> ? T : never;
+
+/** Runs `ops` on a fresh faulty 5-node network, calling `check` after each, then until idle. */
+function replay(
+  seed: number,
+  ops: OperationList,
+  trace: boolean,
+  check: (sim: SimulatedNetwork) => void = () => {},
+): SimulatedNetwork {
+  const { sim, ids } = simulateCluster({
+    nodes: 5,
+    seed,
+    trace,
+    link: {
+      latency: { kind: 'uniform', min: 0, max: 20 },
+      loss: 0.2,
+      duplicate: 0.2,
+      reorder: 0.2,
+    },
+  });
+  for (const op of ops) {
+    if (op.op === 'send') {
+      sim.transport(ids[op.from]!).send(NodeId(op.to + 1), ping(op.from + 1, 0));
+    } else if (op.op === 'broadcast') {
+      sim.transport(ids[op.from]!).broadcast(ping(op.from + 1, 0));
+    } else if (op.op === 'crash') sim.crash(ids[op.node]!);
+    else if (op.op === 'restart') sim.restart(ids[op.node]!);
+    else if (op.op === 'partition') sim.partition(ids.slice(0, op.split), ids.slice(op.split));
+    else if (op.op === 'heal') sim.heal();
+    else sim.runFor(op.ms);
+    check(sim);
+  }
+  sim.runUntilIdle();
+  return sim;
+}
 
 describe('latency', () => {
   function sendMany(link: LinkOptions, count = 2_000) {
