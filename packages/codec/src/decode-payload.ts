@@ -100,7 +100,7 @@ export function decodePayload(
       return {
         type: 'IntentForward',
         partition: readU32(bytes, at) as PartitionId,
-        payload: copy ? bytes.slice(at + 4, end) : bytes.subarray(at + 4, end),
+        payload: copy ? copyOf(bytes, at + 4, end) : bytes.subarray(at + 4, end),
       };
     case 0x04:
       if (length < PARTITION_BYTES)
@@ -108,7 +108,7 @@ export function decodePayload(
       return {
         type: 'SegmentSync',
         partition: readU32(bytes, at) as PartitionId,
-        segmentData: copy ? bytes.slice(at + 4, end) : bytes.subarray(at + 4, end),
+        segmentData: copy ? copyOf(bytes, at + 4, end) : bytes.subarray(at + 4, end),
       };
     case 0x05:
       return membershipUpdate(bytes, start, end);
@@ -271,7 +271,7 @@ function memberUpdates(
       );
     }
     const address = copy
-      ? bytes.slice(at, at + addressLength)
+      ? copyOf(bytes, at, at + addressLength)
       : bytes.subarray(at, at + addressLength);
     at += addressLength;
     updates[i] = { node, incarnation, state, address };
@@ -330,4 +330,14 @@ function trailing(type: string, offset: number, remaining: number): TalaError {
 
 function indexed(field: string, index: number): string {
   return index < 0 ? field : field.replace('[]', `[${index}]`);
+}
+
+/**
+ * A copy of `bytes[start, end)` in memory of its own. Not `bytes.slice`: on a Node `Buffer`
+ * (a `Uint8Array` subclass callers may pass) `slice` returns a view, not a copy.
+ */
+function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  const copy = new Uint8Array(end - start);
+  copy.set(bytes.subarray(start, end));
+  return copy;
 }

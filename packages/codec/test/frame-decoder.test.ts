@@ -2,7 +2,7 @@ import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, loadVectors, messageFromJson } from '../../../testing/vectors.js';
-import { DEFAULT_MAX_FRAME_BYTES, encode, FrameDecoder } from '../src/index.js';
+import { DEFAULT_MAX_FRAME_BYTES, decode, encode, FrameDecoder } from '../src/index.js';
 import { message } from './arbitraries.js';
 
 const vectors = loadVectors();
@@ -274,5 +274,35 @@ describe('FrameDecoder zero-copy', () => {
     expect(a.payload.buffer).not.toBe(first.buffer);
     expect(a.payload.buffer).not.toBe(second.buffer);
     expect(a.payload.buffer.byteLength).toBe(bytes.length);
+  });
+});
+
+describe('Node Buffer inputs (a Uint8Array subclass whose slice() is a view)', () => {
+  const message = {
+    type: 'Gossip',
+    from: NodeId(1),
+    updates: [
+      { node: NodeId(2), incarnation: 3n, state: 'Alive', address: new Uint8Array([4, 5]) },
+    ],
+  } as const;
+
+  it('decode and FrameDecoder copy out of a Buffer with { copy: true }', () => {
+    const input = Buffer.from(encode(message));
+    const copied = decode(input, { copy: true });
+    const [streamed] = new FrameDecoder({ copy: true }).push(input);
+    for (const decoded of [copied, streamed]) {
+      if (decoded?.type !== 'Gossip') throw new Error('type');
+      expect(decoded.updates[0]!.address.buffer).not.toBe(input.buffer);
+    }
+    input.fill(0);
+    expect(copied).toEqual(message);
+    expect(streamed).toEqual(message);
+  });
+
+  it('decode views into a Buffer without { copy: true }', () => {
+    const input = Buffer.from(encode(message));
+    const decoded = decode(input);
+    if (decoded.type !== 'Gossip') throw new Error('type');
+    expect(decoded.updates[0]!.address.buffer).toBe(input.buffer);
   });
 });
