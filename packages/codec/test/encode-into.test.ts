@@ -66,6 +66,43 @@ describe('encodeInto', () => {
     );
   });
 
+  it('constructs no array, typed array or DataView per frame of a batch', () => {
+    const messages: Message[] = Array.from({ length: 64 }, (_, i) => ({
+      type: i % 2 === 0 ? 'Ping' : 'Pong',
+      from: NodeId(i),
+      seq: BigInt(i) << 40n,
+    }));
+    messages.push({
+      type: 'IntentForward',
+      partition: PartitionId(1),
+      payload: new Uint8Array(300),
+    });
+    const buffer = new Uint8Array(4096);
+    encodeInto(messages[0]!, buffer, 0); // module-level state is created on first use
+    const constructed: string[] = [];
+    const originals = {
+      Array: globalThis.Array,
+      Uint8Array: globalThis.Uint8Array,
+      DataView: globalThis.DataView,
+    };
+    for (const [name, original] of Object.entries(originals)) {
+      (globalThis as Record<string, unknown>)[name] = new Proxy(original, {
+        construct(target, args, newTarget) {
+          constructed.push(name);
+          return Reflect.construct(target, args, newTarget);
+        },
+      });
+    }
+    let offset = 0;
+    try {
+      for (const m of messages) offset += encodeInto(m, buffer, offset);
+    } finally {
+      Object.assign(globalThis, originals);
+    }
+    expect(constructed).toEqual([]);
+    expect(new FrameDecoder().push(buffer.subarray(0, offset))).toEqual(messages);
+  });
+
   it('refuses to write past the end of the target and writes nothing', () => {
     fc.assert(
       fc.property(message, fc.nat({ max: 64 }), (m, size) => {
