@@ -1,3 +1,21 @@
+export { type AssignPartitionsOptions, assignPartitions } from './assign-partitions.js';
 export { fnv1a64 } from './fnv1a64.js';
 export { INTENT_ID_BYTES, partitionForIntent } from './partition-for-intent.js';
 export { PartitionTable, type PartitionTableInit } from './partition-table.js';
+export {
+  type ApplyPartitionTableUpdateOptions,
+  type ApplyPartitionTableUpdateResult,
+  applyPartitionTableUpdate,
+  type FromPartitionTableUpdateOptions,
+  fromPartitionTableUpdate,
+  toPartitionTableUpdate,
+} from './partition-table-update.js';
+export {
+  type OwnerChange,
+  type RebalanceOptions,
+  type RebalancePlan,
+  type RebalanceResult,
+  type ReplicaChange,
+  type ReplicaSync,
+  rebalance,
+} from './rebalance.js';

@@ -1,0 +1,198 @@
+import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
+import { assignmentsOf, checkReplicationFactor, nodeSet } from './node-set.js';
+import { PartitionTable } from './partition-table.js';
+import { place } from './placement.js';
+
+/** The new node set (and placement settings) for {@link rebalance}. */
+export interface RebalanceOptions {
+  /**
+   * The live nodes of the new table (any order). Nodes of the current table that are missing
+   * here have left or crashed; nodes that are new here have joined.
+   */
+  readonly nodes: readonly NodeId[];
+  /**
+   * Holders per partition wanted. When there are fewer nodes, every node holds every partition
+   * (the table is under-replicated) and later rebalances refill replicas as nodes join.
+   * @default the most holders any partition of the current table has (at least 1)
+   */
+  readonly replicationFactor?: number | undefined;
+  /**
+   * Zone of every node, as for `assignPartitions`: new placements spread a partition's holders
+   * over distinct zones when the zones allow it.
+   * @default undefined (no zones)
+   */
+  readonly zones?: ReadonlyMap<NodeId, string> | undefined;
+}
+
+/** A partition whose owner changes. */
+export interface OwnerChange {
+  readonly partitionId: PartitionId;
+  /** The owner in the current table (`undefined` when the partition was unassigned). */
+  readonly from: NodeId | undefined;
+  /** The new owner. */
+  readonly to: NodeId;
+  /** `true` when the new owner was a replica of the partition: it already has the data. */
+  readonly promoted: boolean;
+}
+
+/** The replica set of a partition changes. */
+export interface ReplicaChange {
+  readonly partitionId: PartitionId;
+  /** Nodes that become replicas of the partition. */
+  readonly added: readonly NodeId[];
+  /** Nodes that stop being replicas of the partition (they may have become its owner). */
+  readonly removed: readonly NodeId[];
+}
+
+/**
+ * Data to copy: `to` holds `partitionId` in the new table but did not hold it in the current
+ * one, so its segments must be synced (`SegmentSync`) from `from`, a node of the new node set
+ * that held the partition (the old owner when it is still there, else a surviving replica).
+ * `from` is `undefined` when no holder survives (the data is lost) or the partition is new.
+ */
+export interface ReplicaSync {
+  readonly partitionId: PartitionId;
+  readonly to: NodeId;
+  readonly from: NodeId | undefined;
+}
+
+/** What changes between the current and the new table, by partition id. */
+export interface RebalancePlan {
+  readonly ownerChanges: readonly OwnerChange[];
+  readonly replicaChanges: readonly ReplicaChange[];
+  readonly syncs: readonly ReplicaSync[];
+  /** Number of owner slots that moved (`ownerChanges.length`). */
+  readonly ownerMoves: number;
+  /** Number of replica slots that moved (new replica memberships, Σ `added.length`). */
+  readonly replicaMoves: number;
+}
+
+/** The result of {@link rebalance}. */
+export interface RebalanceResult {
+  /** The new table: version + 1, balanced for the new node set. */
+  readonly table: PartitionTable;
+  /** What changed and which data has to be copied. */
+  readonly plan: RebalancePlan;
+}
+
+/**
+ * Rebalances `current` onto a new node set with as few moves as possible, returning the next
+ * table (version + 1) and the plan. The new table has the same invariants as
+ * `assignPartitions` (owners and replica slots balanced within 1, distinct replicas other than
+ * the owner), for the partitions `0 … numPartitions − 1` of the current table (its declared
+ * count, else its highest partition id + 1).
+ *
+ * Movement: a live owner keeps its partitions up to its new quota, and a live replica keeps its
+ * slot up to its node's quota; only the excess, and what departed nodes held, moves. A partition
+ * whose owner departed gets one of its surviving replicas as owner (a promotion, no data
+ * copied), then its replica slots are refilled.
+ *
+ * Throws a `TalaError` with code `InvalidArgument` when the node set is empty (with partitions
+ * to place) or invalid, the replication factor is below 1, or the version cannot grow.
+ *
+ * @example
+ * ```ts
+ * const nodes = [NodeId(1), NodeId(2), NodeId(3)];
+ * const table = assignPartitions({ nodes, numPartitions: 12, replicationFactor: 2 });
+ * const { table: next, plan } = rebalance(table, { nodes: [...nodes, NodeId(4)] });
+ * next.version; // 2n
+ * plan.ownerMoves; // 3: node 4 takes over 3 partitions
+ * ```
+ */
+export function rebalance(current: PartitionTable, options: RebalanceOptions): RebalanceResult {
+  const fn = 'rebalance';
+  if (!(current instanceof PartitionTable)) {
+    throw new TalaError('InvalidArgument', `${fn}: expected a PartitionTable`);
+  }
+  if (current.version >= 0xffff_ffff_ffff_ffffn) {
+    throw new TalaError('InvalidArgument', `${fn}: the table version cannot grow past 2^64−1`);
+  }
+  const set = nodeSet(fn, options.nodes, options.zones);
+  let mostHolders = 1;
+  let highest = -1;
+  for (const a of current.assignments) {
+    mostHolders = Math.max(mostHolders, a.replicas.length + 1);
+    highest = Math.max(highest, a.partitionId);
+  }
+  const replicationFactor = options.replicationFactor ?? mostHolders;
+  checkReplicationFactor(fn, replicationFactor);
+  const numPartitions = current.numPartitions ?? highest + 1;
+  const version = current.version + 1n;
+  if (numPartitions === 0) {
+    const table = new PartitionTable({ version, assignments: [], numPartitions });
+    return { table, plan: planBetween(current, table) };
+  }
+  const N = set.nodes.length;
+  if (N === 0) {
+    throw new TalaError(
+      'InvalidArgument',
+      `${fn}: no nodes to place ${numPartitions} partitions on`,
+    );
+  }
+  const owners = new Int32Array(numPartitions).fill(-1);
+  const replicas: number[][] = new Array(numPartitions);
+  for (let p = 0; p < numPartitions; p++) {
+    const a = current.assignmentOf(p as PartitionId);
+    if (a === undefined) {
+      replicas[p] = [];
+      continue;
+    }
+    owners[p] = set.indexOf.get(a.owner) ?? -1;
+    const live: number[] = [];
+    for (const r of a.replicas) {
+      const i = set.indexOf.get(r);
+      if (i !== undefined) live.push(i);
+    }
+    replicas[p] = live;
+  }
+  const placement = place(N, numPartitions, Math.min(replicationFactor, N), set.zoneOf, {
+    owners,
+    replicas,
+  });
+  const table = new PartitionTable({
+    version,
+    assignments: assignmentsOf(placement, set.nodes),
+    numPartitions,
+  });
+  return { table, plan: planBetween(current, table, set.indexOf) };
+}
+
+/** The plan that turns `from` into `to`; sync sources are restricted to `live` when given. */
+function planBetween(
+  from: PartitionTable,
+  to: PartitionTable,
+  live?: ReadonlyMap<NodeId, number>,
+): RebalancePlan {
+  const ownerChanges: OwnerChange[] = [];
+  const replicaChanges: ReplicaChange[] = [];
+  const syncs: ReplicaSync[] = [];
+  let replicaMoves = 0;
+  for (const next of to.assignments) {
+    const { partitionId } = next;
+    const prev = from.assignmentOf(partitionId);
+    const prevOwner = prev?.owner;
+    const prevReplicas = prev?.replicas ?? [];
+    if (prevOwner !== next.owner) {
+      ownerChanges.push({
+        partitionId,
+        from: prevOwner,
+        to: next.owner,
+        promoted: prevReplicas.includes(next.owner),
+      });
+    }
+    const added = next.replicas.filter((n) => !prevReplicas.includes(n));
+    const removed = prevReplicas.filter((n) => !next.replicas.includes(n));
+    if (added.length > 0 || removed.length > 0) {
+      replicaChanges.push({ partitionId, added, removed });
+      replicaMoves += added.length;
+    }
+    const held = (n: NodeId): boolean => n === prevOwner || prevReplicas.includes(n);
+    let source: NodeId | undefined;
+    if (prevOwner !== undefined && (live === undefined || live.has(prevOwner))) source = prevOwner;
+    else source = prevReplicas.find((n) => live === undefined || live.has(n));
+    for (const n of [next.owner, ...next.replicas]) {
+      if (!held(n)) syncs.push({ partitionId, to: n, from: source });
+    }
+  }
+  return { ownerChanges, replicaChanges, syncs, ownerMoves: ownerChanges.length, replicaMoves };
+}
