@@ -256,7 +256,7 @@ export class SwimEngine {
           this.#piggyback(from);
           return;
         case 'Pong':
-          this.#onAck(now, from, message.seq);
+          this.#onAck(from, message.seq);
           return;
         case 'PingReq':
           this.#onPingReq(now, from, message.seq, message.target);
@@ -395,7 +395,7 @@ export class SwimEngine {
     }
   }
 
-  #onAck(now: number, from: NodeId, seq: bigint): void {
+  #onAck(from: NodeId, seq: bigint): void {
     const pending = this.#pending;
     if (pending?.seq === seq && pending.target === from) {
       this.#acked(pending);
@@ -418,7 +418,6 @@ export class SwimEngine {
       });
       this.#piggyback(relay.requester);
     }
-    void now;
   }
 
   #acked(pending: PendingProbe): void {

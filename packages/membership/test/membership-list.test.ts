@@ -51,4 +51,21 @@ describe('MembershipList (reference behaviour)', () => {
     expect(list.version).toBe(2n);
     expect(list.members).toHaveLength(1);
   });
+
+  it('removes a forgotten member and bumps the version', () => {
+    const list = new MembershipList();
+    list.addMember(NodeId(1));
+    list.addMember(NodeId(2));
+    list.addMember(NodeId(3));
+    expect(list.removeMember(NodeId(2))).toBe(true);
+    expect(list.version).toBe(4n);
+    expect(list.members).toEqual([
+      [NodeId(1), 'Alive'],
+      [NodeId(3), 'Alive'],
+    ]);
+    list.markDead(NodeId(3));
+    expect(list.stateOf(NodeId(3))).toBe('Dead');
+    expect(list.removeMember(NodeId(2))).toBe(false);
+    expect(list.version).toBe(5n);
+  });
 });

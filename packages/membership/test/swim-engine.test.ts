@@ -281,12 +281,6 @@ describe('SwimEngine: suspicion', () => {
   it('tells a suspected member first when probing it (Lifeguard buddy system)', () => {
     const engines = cluster(2);
     const a = engine(engines, n1);
-    a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [] });
-    a.handleMessage(0, NodeId(2), {
-      type: 'Gossip',
-      from: n2,
-      updates: [],
-    });
     // Make node 2 suspect through a failed probe.
     probe(a, 1000);
     a.handleTimer(2000, PROBE); // suspects 2 and probes it again
@@ -629,16 +623,14 @@ describe('SwimEngine: healing and restarts', () => {
     const a = engine(engines, n1);
     const b = engine(engines, n2);
     // During a partition each side declared the other dead.
-    a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [] });
-    a.handleMessage(0, n1, { type: 'Gossip', from: n1, updates: [] });
     const killB = { ...alive(2), state: 'Dead' as const };
     const killA = { ...alive(1), state: 'Dead' as const };
-    engine(engines, n1).handleMessage(0, n3 as NodeId, {
+    a.handleMessage(0, n3, {
       type: 'Gossip',
       from: n3,
       updates: [killB],
     });
-    engine(engines, n2).handleMessage(0, n3 as NodeId, {
+    b.handleMessage(0, n3, {
       type: 'Gossip',
       from: n3,
       updates: [killA],
