@@ -1,6 +1,6 @@
 import { cloneMessage, type Message, type NodeId, type PeerId, TalaError } from '@tala-net/types';
+import { DispatchScheduler } from './dispatch-scheduler.js';
 import { InProcessTransport } from './in-process-transport.js';
-import { RingQueue } from './ring-queue.js';
 
 /** Counters of an {@link InProcessNetwork}. */
 export interface InProcessNetworkStats {
@@ -28,8 +28,7 @@ export interface InProcessNetworkStats {
  */
 export class InProcessNetwork {
   private readonly nodes = new Map<NodeId, InProcessTransport>();
-  private readonly pendingDispatch = new RingQueue<InProcessTransport>();
-  private dispatching = false;
+  private readonly dispatcher = new DispatchScheduler();
   private counters = { sent: 0, delivered: 0, dropped: 0 };
 
   private readonly link = {
@@ -40,7 +39,7 @@ export class InProcessNetwork {
         if (id !== from.localId) this.route(from, id, message, receiver);
       }
     },
-    scheduleDispatch: (transport: InProcessTransport) => this.scheduleDispatch(transport),
+    scheduleDispatch: (transport: InProcessTransport) => this.dispatcher.schedule(transport),
     detach: (transport: InProcessTransport) => {
       if (this.nodes.get(transport.localId) === transport) this.nodes.delete(transport.localId);
     },
@@ -82,18 +81,5 @@ export class InProcessNetwork {
     }
     this.counters.delivered++;
     receiver.deliver(from.localId, cloneMessage(message));
-  }
-
-  private scheduleDispatch(transport: InProcessTransport): void {
-    this.pendingDispatch.push(transport);
-    if (this.dispatching) return;
-    this.dispatching = true;
-    try {
-      for (let next = this.pendingDispatch.shift(); next; next = this.pendingDispatch.shift()) {
-        next.dispatchQueued();
-      }
-    } finally {
-      this.dispatching = false;
-    }
   }
 }

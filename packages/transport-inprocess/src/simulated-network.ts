@@ -8,6 +8,7 @@ import {
   seededRandom,
   TalaError,
 } from '@tala-net/types';
+import { DispatchScheduler } from './dispatch-scheduler.js';
 import { type InProcessLink, InProcessTransport } from './in-process-transport.js';
 import {
   DEFAULT_LINK,
@@ -16,7 +17,6 @@ import {
   resolveLink,
   sampleLatency,
 } from './link-options.js';
-import { RingQueue } from './ring-queue.js';
 import { type DropCause, formatTrace, type TraceEvent, type TraceKind } from './trace.js';
 import { NodeClock, type RunUntilIdleOptions, VirtualClock } from './virtual-clock.js';
 
@@ -155,8 +155,7 @@ export class SimulatedNetwork {
   private rules: PartitionRule[] = [];
   private readonly wire: WireCodec | undefined;
   private readonly traceEvents: TraceEvent[] | undefined;
-  private readonly pendingDispatch = new RingQueue<InProcessTransport>();
-  private dispatching = false;
+  private readonly dispatcher = new DispatchScheduler();
   private counters = {
     sent: 0,
     delivered: 0,
@@ -183,7 +182,7 @@ export class SimulatedNetwork {
         if (node !== sender) this.route(sender, node.id, message, bytes?.slice());
       }
     },
-    scheduleDispatch: (transport) => this.scheduleDispatch(transport),
+    scheduleDispatch: (transport) => this.dispatcher.schedule(transport),
     detach: (transport) => {
       const node = this.nodes.get(transport.localId);
       if (node !== undefined && node.transport === transport && node.up) {
@@ -520,18 +519,5 @@ export class SimulatedNetwork {
     if (to !== undefined) event.to = to;
     if (type !== undefined) event.type = type;
     this.traceEvents.push(event);
-  }
-
-  private scheduleDispatch(transport: InProcessTransport): void {
-    this.pendingDispatch.push(transport);
-    if (this.dispatching) return;
-    this.dispatching = true;
-    try {
-      for (let next = this.pendingDispatch.shift(); next; next = this.pendingDispatch.shift()) {
-        next.dispatchQueued();
-      }
-    } finally {
-      this.dispatching = false;
-    }
   }
 }
