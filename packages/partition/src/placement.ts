@@ -96,18 +96,45 @@ function placeOwners(
   const oldOwners = start.owners;
   const oldReplicas = start.replicas;
   const owned = new Int32Array(N);
-  const orphanReplicaOf = new Int32Array(N);
   for (let p = 0; p < P; p++) {
     const o = oldOwners[p]!;
     if (o >= 0) owned[o]!++;
-    else for (const m of oldReplicas[p]!) orphanReplicaOf[m]!++;
   }
-  const order = range(N).sort(
-    (a, b) => owned[b]! - owned[a]! || orphanReplicaOf[b]! - orphanReplicaOf[a]! || a - b,
-  );
-  const quota = quotas(N, P, order, () => true);
+  // Quotas: ⌊P/N⌋, and the ⌈P/N⌉ ones first to nodes that own more than ⌊P/N⌋ (fewest moves).
+  // Whatever ⌈⌉ quotas are left are "flex": they go to the nodes that need them to promote
+  // orphaned partitions (decided by the matching below), the rest afterwards.
+  const base = Math.floor(P / N);
+  let flexBudget = P - base * N;
+  const quota = new Int32Array(N).fill(base);
+  // With zones, each zone gets at most its share of the ⌈⌉ quotas: a zone that owned more
+  // would need fewer replicas than balance allows, and could not keep its holders distinct.
+  const ceilLeft = new Int32Array(zoneOf === undefined ? 0 : N);
+  if (zoneOf !== undefined) {
+    const size = new Int32Array(N);
+    for (let n = 0; n < N; n++) size[zoneOf[n]!]!++;
+    for (let z = 0; z < N; z++) ceilLeft[z] = Math.ceil((flexBudget * size[z]!) / N);
+  }
+  const hasCeil = (n: number): boolean => zoneOf === undefined || ceilLeft[zoneOf[n]!]! > 0;
+  const moveCeil = (from: number, to: number): void => {
+    if (zoneOf === undefined) return;
+    if (from >= 0) ceilLeft[zoneOf[from]!]!++;
+    if (to >= 0) ceilLeft[zoneOf[to]!]!--;
+  };
+  const heavy = range(N)
+    .filter((n) => owned[n]! > base)
+    .sort((a, b) => owned[b]! - owned[a]! || a - b);
+  for (const n of heavy) {
+    if (flexBudget === 0) break;
+    if (!hasCeil(n)) continue;
+    moveCeil(-1, n);
+    quota[n] = base + 1;
+    flexBudget--;
+  }
   const cap = new Int32Array(N);
   for (let n = 0; n < N; n++) cap[n] = Math.max(0, quota[n]! - owned[n]!);
+  const flexible = (n: number): boolean => owned[n]! <= base && quota[n] === base;
+  const flexed = new Uint8Array(N);
+  let flexUsed = 0;
 
   const owners = new Int32Array(P).fill(-1);
   const ownedLists: number[][] = Array.from({ length: N }, () => []);
@@ -145,26 +172,60 @@ function placeOwners(
   const assigned: number[][] = Array.from({ length: N }, () => []);
   const visited = new Int32Array(N);
   let stamp = 0;
+  let hubVisited = 0;
+  const take = (m: number, p: number): true => {
+    assigned[m]!.push(p);
+    owners[p] = m;
+    return true;
+  };
+  // Augmenting-path matching (Kuhn) of orphans onto their replicas. A replica has room when it
+  // is under quota, or when it may take a flex quota (free, or freed by re-routing a node that
+  // holds one).
   const augment = (p: number): boolean => {
     const candidates = oldReplicas[p]!;
     let best = -1;
     for (const m of candidates) if (cap[m]! > 0 && (best < 0 || cap[m]! > cap[best]!)) best = m;
     if (best >= 0) {
       cap[best]!--;
-      assigned[best]!.push(p);
-      owners[p] = best;
-      return true;
+      return take(best, p);
+    }
+    if (flexUsed < flexBudget) {
+      for (const m of candidates) {
+        if (flexible(m) && flexed[m] === 0 && hasCeil(m)) {
+          moveCeil(-1, m);
+          flexed[m] = 1;
+          flexUsed++;
+          return take(m, p);
+        }
+      }
     }
     for (const m of candidates) {
       if (visited[m] === stamp) continue;
       visited[m] = stamp;
       const list = assigned[m]!;
       for (let i = 0; i < list.length; i++) {
-        const other = list[i]!;
-        if (augment(other)) {
+        if (augment(list[i]!)) {
           list[i] = p;
           owners[p] = m;
           return true;
+        }
+      }
+      if (flexible(m) && flexed[m] === 0 && hubVisited !== stamp) {
+        hubVisited = stamp;
+        for (let m2 = 0; m2 < N; m2++) {
+          if (flexed[m2] === 0 || visited[m2] === stamp) continue;
+          if (zoneOf !== undefined && zoneOf[m2] !== zoneOf[m] && !hasCeil(m)) continue;
+          visited[m2] = stamp;
+          const list2 = assigned[m2]!;
+          for (let i = 0; i < list2.length; i++) {
+            if (augment(list2[i]!)) {
+              list2.splice(i, 1);
+              moveCeil(m2, m);
+              flexed[m2] = 0;
+              flexed[m] = 1;
+              return take(m, p);
+            }
+          }
         }
       }
     }
@@ -174,6 +235,20 @@ function placeOwners(
   for (const p of mandatory) {
     stamp++;
     if (!augment(p)) unmatched.push(p);
+  }
+  // Flex quotas nobody needed for a promotion: to nodes that own the most, then by index.
+  const rest = range(N)
+    .filter((n) => flexible(n) && flexed[n] === 0)
+    .sort((a, b) => owned[b]! - owned[a]! || a - b);
+  for (const strict of [true, false]) {
+    for (const n of rest) {
+      if (flexUsed === flexBudget) break;
+      if (flexed[n] === 1 || (strict && !hasCeil(n))) continue;
+      moveCeil(-1, n);
+      flexed[n] = 1;
+      flexUsed++;
+      cap[n]!++;
+    }
   }
   for (const p of unmatched) {
     // Promote anyway (the data must not be lost); the promoted node makes room again.
@@ -194,21 +269,8 @@ function placeOwners(
       free.push(give);
       continue;
     }
-    // It kept nothing: its quota is all promotions. Take a ⌈⌉ quota from a node with room…
-    let donor = -1;
-    for (let n = 0; n < N; n++) {
-      if (cap[n]! > 0 && quota[n]! > quota[best]!) {
-        donor = n;
-        break;
-      }
-    }
-    if (donor >= 0) {
-      quota[donor]!--;
-      cap[donor]!--;
-      quota[best]!++;
-      continue;
-    }
-    // …or hand one of its promotions on to a node with room (its replicas keep the data).
+    // It kept nothing: hand one of its promotions on to a node with room (its replicas keep
+    // the data, so nothing is lost).
     const promotions = assigned[best]!;
     const give = promotions.pop();
     if (give === undefined) throw new Error('placement: no owner room left');
@@ -267,12 +329,22 @@ function placeReplicas(
   const count = new Int32Array(N);
   const owned = new Int32Array(N);
   for (let p = 0; p < P; p++) owned[owners[p]!]!++;
-  // Keep every still-valid replica (up to RF − 1 per partition).
+  // Keep every still-valid replica (up to RF − 1 per partition). With zones, a replica that
+  // would put more holders than the zone cap in one zone is not kept (zones before movement).
+  const keptZones = zoneOf === undefined ? undefined : new Int32Array(numZones);
   for (let p = 0; p < P; p++) {
     let slot = 0;
+    if (keptZones !== undefined && zoneOf !== undefined) {
+      keptZones.fill(0);
+      keptZones[zoneOf[owners[p]!]!]!++;
+    }
     for (const m of oldReplicas[p]!) {
       if (slot === k) break;
       if (m === owners[p]) continue;
+      if (keptZones !== undefined && zoneOf !== undefined) {
+        if (keptZones[zoneOf[m]!]! >= zoneCap) continue;
+        keptZones[zoneOf[m]!]!++;
+      }
       replicas[p * k + slot++] = m;
       count[m]!++;
     }
@@ -282,7 +354,19 @@ function placeReplicas(
   // so it may take the extra replica only if owned + ⌊R/N⌋ + 1 ≤ P.
   const base = Math.floor((P * k) / N);
   const order = range(N).sort((a, b) => count[b]! - count[a]! || owned[a]! - owned[b]! || a - b);
-  const quota = quotas(N, P * k, order, (n) => owned[n]! + base + 1 <= P);
+  // With zones, a zone holds at most zoneCap × P partitions in total; the extra replicas go
+  // to zones that still have room, so that the zone limit can be met everywhere.
+  const zoneRoom = zoneOf === undefined ? undefined : new Array<number>(numZones).fill(zoneCap * P);
+  if (zoneRoom !== undefined && zoneOf !== undefined) {
+    for (let n = 0; n < N; n++) zoneRoom[zoneOf[n]!]! -= owned[n]! + base;
+  }
+  const quota = quotas(N, P * k, order, (n) => {
+    if (owned[n]! + base + 1 > P) return false;
+    if (zoneRoom === undefined || zoneOf === undefined) return true;
+    if (zoneRoom[zoneOf[n]!]! <= 0) return false;
+    zoneRoom[zoneOf[n]!]!--;
+    return true;
+  });
 
   // Per-partition zone usage: zoneUse[p * numZones + z].
   const zoneUse = zoneOf === undefined ? undefined : new Int32Array(P * numZones);
@@ -341,62 +425,153 @@ function placeReplicas(
   }
 
   // Fill the empty slots greedily. Preference: a zone the partition does not use yet, a node
-  // that held the partition before (no data to copy), the node with the most room, a node that
-  // replicates few partitions of this owner yet (spreads the promotions a crash needs), and
-  // finally the next node after the owner in index order.
-  const pairs = new Map<number, number>();
-  const pairKey = (o: number, n: number): number => o * N + n;
-  for (let p = 0; p < P; p++) {
+  // that held the partition before (no data to copy), a node that shares few partitions with
+  // the partition's other holders (spreads co-holding evenly, so that when a node fails its
+  // load is picked up by all others and its partitions can be promoted on every node), the
+  // node with the most room, and finally the next node after the owner in index order.
+  const coHold = N <= MAX_SPREAD_NODES ? new Int32Array(N * N) : undefined;
+  const addHolding = (p: number, n: number): void => {
+    if (coHold === undefined) return;
+    const o = owners[p]!;
+    if (o !== n) {
+      coHold[o * N + n]!++;
+      coHold[n * N + o]!++;
+    }
     for (let j = 0; j < k; j++) {
       const m = replicas[p * k + j]!;
-      if (m >= 0) pairs.set(pairKey(owners[p]!, m), (pairs.get(pairKey(owners[p]!, m)) ?? 0) + 1);
+      if (m >= 0 && m !== n) {
+        coHold[m * N + n]!++;
+        coHold[n * N + m]!++;
+      }
+    }
+  };
+  if (coHold !== undefined) {
+    for (let p = 0; p < P; p++) {
+      const o = owners[p]!;
+      for (let j = 0; j < k; j++) {
+        const m = replicas[p * k + j]!;
+        if (m < 0) continue;
+        coHold[o * N + m]!++;
+        coHold[m * N + o]!++;
+        for (let j2 = j + 1; j2 < k; j2++) {
+          const m2 = replicas[p * k + j2]!;
+          if (m2 < 0) continue;
+          coHold[m * N + m2]!++;
+          coHold[m2 * N + m]!++;
+        }
+      }
     }
   }
+  const shared = (p: number, n: number): number => {
+    if (coHold === undefined) return 0;
+    let total = coHold[owners[p]! * N + n]!;
+    for (let j = 0; j < k; j++) {
+      const m = replicas[p * k + j]!;
+      if (m >= 0) total += coHold[m * N + n]!;
+    }
+    return total;
+  };
   const hadData = (p: number, n: number): boolean =>
     oldOwners[p] === n || oldReplicas[p]!.includes(n);
   const stuck: number[] = [];
+  const filled = new Uint8Array(P * k);
   for (let p = 0; p < P; p++) {
     const o = owners[p]!;
     for (let j = 0; j < k; j++) {
       if (replicas[p * k + j]! >= 0) continue;
       let best = -1;
-      let bestScore = 0;
+      let bestZone = false;
+      let bestData = false;
+      let bestShared = 0;
+      let bestRoom = 0;
       for (let i = 1; i <= N; i++) {
         const n = (o + i) % N;
         const room = deficit(n);
         if (room <= 0 || holds(p, n)) continue;
-        // Lexicographic score packed into one number: zone, data, room, spread (higher wins).
-        const score =
-          (zoneOk(p, n) ? 2 ** 40 : 0) +
-          (hadData(p, n) ? 2 ** 39 : 0) +
-          Math.min(room, 2 ** 18) * 2 ** 20 -
-          Math.min(pairs.get(pairKey(o, n)) ?? 0, 2 ** 19);
-        if (best < 0 || score > bestScore) {
+        const zone = zoneOk(p, n);
+        const data = hadData(p, n);
+        const sharedWith = shared(p, n);
+        const better =
+          best < 0 ||
+          (zone !== bestZone
+            ? zone
+            : data !== bestData
+              ? data
+              : sharedWith !== bestShared
+                ? sharedWith < bestShared
+                : room > bestRoom);
+        if (better) {
           best = n;
-          bestScore = score;
+          bestZone = zone;
+          bestData = data;
+          bestShared = sharedWith;
+          bestRoom = room;
         }
       }
-      if (best < 0) {
+      // No node with room fits (or none in a free zone): leave it to the augmenting search.
+      if (best < 0 || (zoneOf !== undefined && !bestZone)) {
         stuck.push(p * k + j);
         continue;
       }
+      addHolding(p, best);
       setSlot(p, j, best);
-      pairs.set(pairKey(o, best), (pairs.get(pairKey(o, best)) ?? 0) + 1);
+      filled[p * k + j] = 1;
     }
   }
 
   // Slots no node with room can take: shortest augmenting path. A node that can enter the
   // partition leaves one of its own slots, which the next step fills, until a node with room
-  // takes the last freed slot. Zones are respected on a first search and relaxed on a second.
+  // takes the last freed slot.
+  // Moving a slot filled in this pass costs nothing extra, moving a kept one costs one move:
+  // search paths through filled slots first, and respect zones before saving a move.
   for (const slot of stuck) {
-    if (!augmentReplica(slot, true) && !augmentReplica(slot, false)) {
+    if (
+      !augmentReplica(slot, true, true) &&
+      !augmentReplica(slot, true, false) &&
+      !augmentReplica(slot, false, true) &&
+      !augmentReplica(slot, false, false)
+    ) {
       throw new Error('placement: replica slots cannot be filled');
     }
   }
+  if (zoneUse !== undefined && zoneOf !== undefined) repairZones(zoneUse, zoneOf);
   return replicas;
 
-  function augmentReplica(startSlot: number, respectZones: boolean): boolean {
-    // BFS over slots to fill. parent[s] = [previous slot, node moving from s into previous].
+  // A partition with too many holders in one zone swaps one of them with a replica of another
+  // partition, from a zone it lacks: both partitions end within the zone cap and every node
+  // keeps its counts.
+  function repairZones(use: Int32Array, zone: Int32Array): void {
+    const over = (p: number): number => {
+      for (let z = 0; z < numZones; z++) if (use[p * numZones + z]! > zoneCap) return z;
+      return -1;
+    };
+    for (let p = 0; p < P; p++) {
+      for (let guard = 0; guard < k; guard++) {
+        const z = over(p);
+        if (z < 0) break;
+        let swapped = false;
+        for (let j = 0; j < k && !swapped; j++) {
+          const x = replicas[p * k + j]!;
+          if (zone[x] !== z) continue;
+          for (let i = 0; i < P * k && !swapped; i++) {
+            const q = Math.floor(i / k);
+            const y = replicas[i]!;
+            if (q === p || zone[y] === z || holds(p, y) || holds(q, x)) continue;
+            // y enters p, x enters q (after the other left).
+            if (use[p * numZones + zone[y]!]! >= zoneCap) continue;
+            if (use[q * numZones + z]! >= zoneCap) continue;
+            setSlot(p, j, y);
+            setSlot(q, i % k, x);
+            swapped = true;
+          }
+        }
+        if (!swapped) break;
+      }
+    }
+  }
+
+  function augmentReplica(startSlot: number, respectZones: boolean, filledOnly: boolean): boolean {
+    // BFS over slots to fill; parentSlot[i] is the slot that movingNode[i] moves into from i.
     const parentSlot = new Map<number, number>();
     const movingNode = new Map<number, number>();
     const seenPartition = new Uint8Array(P);
@@ -414,10 +589,10 @@ function placeReplicas(
           for (;;) {
             const sp = Math.floor(s / k);
             setSlot(sp, s % k, node);
+            filled[s] = 1;
             const prev = parentSlot.get(s);
             if (prev === undefined) return true;
             node = movingNode.get(s)!;
-            // `node` leaves `prev`'s neighbour… it moves from slot s's predecessor chain.
             s = prev;
           }
         }
@@ -425,7 +600,9 @@ function placeReplicas(
       for (let i = 0; i < P * k; i++) {
         const y = replicas[i]!;
         const q = Math.floor(i / k);
-        if (y < 0 || seenPartition[q] === 1 || !can(y)) continue;
+        if (y < 0 || seenPartition[q] === 1 || (filledOnly && filled[i] === 0) || !can(y)) {
+          continue;
+        }
         seenPartition[q] = 1;
         // y moves from slot i into `hole`; slot i becomes the next hole.
         parentSlot.set(i, hole);
@@ -436,6 +613,9 @@ function placeReplicas(
     return false;
   }
 }
+
+/** Above this many nodes, co-holding is not tracked (its matrix grows as N²). */
+const MAX_SPREAD_NODES = 1024;
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

@@ -88,24 +88,111 @@ export function movement(
 }
 
 /**
- * The fewest owner slots any balanced table over `nodes` must move from `before`: partitions
- * whose owner is gone, plus each node's excess over its quota, with the ⌈P/N⌉ quotas given to
- * the nodes that own the most.
+ * The fewest owner slots any balanced table over `nodes` can move from `before` when every
+ * partition whose owner is gone must be taken over by one of its surviving replicas (when it
+ * has one). Computed independently of the placement engine, with a max-flow:
+ *
+ * - partitions whose owner is gone move (1 each), and each live node's excess over its quota
+ *   moves (the ⌈P/N⌉ quotas to the nodes that own the most);
+ * - orphans with a surviving replica need a replica with room: room is the node's quota minus
+ *   what it keeps, plus at most one of the ⌈P/N⌉ quotas left over ("flex", shared). An orphan
+ *   that finds no such replica costs one more move (the promoted replica gives one away).
  */
 export function minimumOwnerMoves(
   before: PartitionTable,
   nodes: readonly NodeId[],
   numPartitions: number,
 ): number {
-  const { owned } = loads(before);
-  const counts = nodes.map((n) => owned.get(n) ?? 0).sort((x, y) => y - x);
-  const base = Math.floor(numPartitions / nodes.length);
-  const extra = numPartitions % nodes.length;
-  let kept = 0;
-  counts.forEach((c, i) => {
-    kept += Math.min(c, base + (i < extra ? 1 : 0));
+  const N = nodes.length;
+  const index = new Map(nodes.map((n, i) => [n, i] as const));
+  const owned = new Array<number>(N).fill(0);
+  const orphans: number[][] = [];
+  let orphanCount = 0;
+  for (let p = 0; p < numPartitions; p++) {
+    const a = before.assignmentOf(p as PartitionId);
+    const o = a === undefined ? undefined : index.get(a.owner);
+    if (o !== undefined) {
+      owned[o]!++;
+      continue;
+    }
+    orphanCount++;
+    const live = (a?.replicas ?? []).map((r) => index.get(r)).filter((i) => i !== undefined);
+    if (live.length > 0) orphans.push(live);
+  }
+  const base = Math.floor(numPartitions / N);
+  let flex = numPartitions - base * N;
+  const quota = new Array<number>(N).fill(base);
+  const byOwned = [...Array(N).keys()].sort((x, y) => owned[y]! - owned[x]!);
+  for (const n of byOwned) {
+    if (flex === 0 || owned[n]! <= base) break;
+    quota[n] = base + 1;
+    flex--;
+  }
+  let surplus = 0;
+  for (let n = 0; n < N; n++) surplus += Math.max(0, owned[n]! - quota[n]!);
+  // Flow graph: source → orphan (1) → replica node (1) → sink (room) and → hub (1) → sink (flex).
+  const source = 0;
+  const firstOrphan = 1;
+  const firstNode = firstOrphan + orphans.length;
+  const hub = firstNode + N;
+  const sink = hub + 1;
+  const graph = new FlowGraph(sink + 1);
+  orphans.forEach((replicas, i) => {
+    graph.add(source, firstOrphan + i, 1);
+    for (const m of replicas) graph.add(firstOrphan + i, firstNode + m, 1);
   });
-  return numPartitions - kept;
+  for (let n = 0; n < N; n++) {
+    graph.add(firstNode + n, sink, Math.max(0, quota[n]! - owned[n]!));
+    if (owned[n]! <= base && quota[n] === base) graph.add(firstNode + n, hub, 1);
+  }
+  graph.add(hub, sink, flex);
+  const promoted = graph.maxFlow(source, sink);
+  return orphanCount + surplus + (orphans.length - promoted);
+}
+
+/** A small max-flow (Edmonds–Karp) for the lower bounds above. */
+class FlowGraph {
+  private readonly to: number[] = [];
+  private readonly capacity: number[] = [];
+  private readonly adjacency: number[][];
+
+  constructor(size: number) {
+    this.adjacency = Array.from({ length: size }, () => []);
+  }
+
+  add(from: number, to: number, capacity: number): void {
+    this.adjacency[from]!.push(this.to.length);
+    this.to.push(to);
+    this.capacity.push(capacity);
+    this.adjacency[to]!.push(this.to.length);
+    this.to.push(from);
+    this.capacity.push(0);
+  }
+
+  maxFlow(source: number, sink: number): number {
+    let flow = 0;
+    for (;;) {
+      const via = new Array<number>(this.adjacency.length).fill(-1);
+      const queue = [source];
+      via[source] = -2;
+      for (let head = 0; head < queue.length && via[sink] === -1; head++) {
+        const u = queue[head]!;
+        for (const e of this.adjacency[u]!) {
+          const v = this.to[e]!;
+          if (via[v] === -1 && this.capacity[e]! > 0) {
+            via[v] = e;
+            queue.push(v);
+          }
+        }
+      }
+      if (via[sink] === -1) return flow;
+      for (let v = sink; v !== source; v = this.to[via[v]! ^ 1]!) {
+        this.capacity[via[v]!]!--;
+        this.capacity[via[v]! ^ 1]!++;
+      }
+      flow++;
+    }
+  }
 }
 
 /**
