@@ -100,7 +100,7 @@ export function decodePayload(
       return {
         type: 'IntentForward',
         partition: readU32(bytes, at) as PartitionId,
-        payload: copy ? copyOf(bytes, at + 4, end) : bytes.subarray(at + 4, end),
+        payload: copy ? copyOf(bytes, at + 4, end) : viewOf(bytes, at + 4, end),
       };
     case 0x04:
       if (length < PARTITION_BYTES)
@@ -108,7 +108,7 @@ export function decodePayload(
       return {
         type: 'SegmentSync',
         partition: readU32(bytes, at) as PartitionId,
-        segmentData: copy ? copyOf(bytes, at + 4, end) : bytes.subarray(at + 4, end),
+        segmentData: copy ? copyOf(bytes, at + 4, end) : viewOf(bytes, at + 4, end),
       };
     case 0x05:
       return membershipUpdate(bytes, start, end);
@@ -272,7 +272,7 @@ function memberUpdates(
     }
     const address = copy
       ? copyOf(bytes, at, at + addressLength)
-      : bytes.subarray(at, at + addressLength);
+      : viewOf(bytes, at, at + addressLength);
     at += addressLength;
     updates[i] = { node, incarnation, state, address };
   }
@@ -330,6 +330,14 @@ function trailing(type: string, offset: number, remaining: number): TalaError {
 
 function indexed(field: string, index: number): string {
   return index < 0 ? field : field.replace('[]', `[${index}]`);
+}
+
+/**
+ * A plain `Uint8Array` view of `bytes[start, end)`. Not `subarray`: on a Node `Buffer` that
+ * would return a `Buffer`, whose `slice` is a view, surprising code that copies with `slice`.
+ */
+function viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { Message } from '@tala-net/types';
+import { type Message, TalaError } from '@tala-net/types';
 import {
   checkedMaxFrameBytes,
   DEFAULT_MAX_FRAME_BYTES,
   type DecodeOptions,
 } from './codec-options.js';
 import { decodePayload, readHeader, typeOfTag } from './decode-payload.js';
-import { corrupted } from './wire-error.js';
+import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /**
@@ -17,7 +17,8 @@ import { HEADER_BYTES } from './wire-layout.js';
  * Byte-array fields are views into `bytes` unless `options.copy` is set.
  *
  * Throws a `TalaError` with code `SegmentCorrupted` naming the message kind, field, byte offset,
- * what was expected and what was found.
+ * what was expected and what was found; `InvalidArgument` when `bytes` is not a `Uint8Array`
+ * (wrap an `ArrayBuffer` in `new Uint8Array(buffer)` first).
  *
  * @example
  * ```ts
@@ -28,6 +29,12 @@ import { HEADER_BYTES } from './wire-layout.js';
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   const maxFrameBytes =
     options === undefined ? DEFAULT_MAX_FRAME_BYTES : checkedMaxFrameBytes(options.maxFrameBytes);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TalaError(
+      'InvalidArgument',
+      `decode: expected a Uint8Array, found ${describeInput(bytes)}`,
+    );
+  }
   if (bytes.length < HEADER_BYTES) {
     throw corrupted('frame header', 0, `${HEADER_BYTES} bytes`, `${bytes.length}`);
   }

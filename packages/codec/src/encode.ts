@@ -1,7 +1,7 @@
 import type { MemberUpdate, Message } from '@tala-net/types';
 import { allocateFrame } from './frame-pool.js';
 import { isU64, writeU32, writeU64 } from './wire-bytes.js';
-import { unencodable } from './wire-error.js';
+import { describeInput, unencodable } from './wire-error.js';
 import {
   ASSIGNMENT_MIN_BYTES,
   GOSSIP_FIXED_BYTES,
@@ -18,7 +18,7 @@ import {
   VERSIONED_LIST_BYTES,
 } from './wire-layout.js';
 
-const STATE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
+const STATE_CODE: ReadonlyMap<string, number> = new Map(
   MEMBER_UPDATE_STATE_CODES.map((state, code) => [state, code]),
 );
 
@@ -93,10 +93,12 @@ function checkedEncodedLength(message: Message): number {
       return HEADER_BYTES + PROBE_BYTES;
     case 'IntentForward':
       checkU32(message.partition, 'IntentForward', 'partition');
+      checkBytes(message.payload, 'IntentForward', 'payload');
       payload = PARTITION_BYTES + message.payload.length;
       break;
     case 'SegmentSync':
       checkU32(message.partition, 'SegmentSync', 'partition');
+      checkBytes(message.segmentData, 'SegmentSync', 'segmentData');
       payload = PARTITION_BYTES + message.segmentData.length;
       break;
     case 'MembershipUpdate': {
@@ -157,9 +159,10 @@ function checkedMemberUpdatesLength(updates: readonly MemberUpdate[], where: str
     const update = updates[i]!;
     checkU64(update.node, where, 'node');
     checkU64(update.incarnation, where, 'incarnation');
-    if (STATE_CODE[update.state] === undefined) {
+    if (!STATE_CODE.has(update.state)) {
       throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
     }
+    checkBytes(update.address, where, 'address');
     if (update.address.length > MAX_ADDRESS_BYTES) {
       throw unencodable(
         `${where}.address`,
@@ -183,7 +186,7 @@ function checkU64(value: bigint, type: string, field: string): void {
 }
 
 function checkU32(value: number, type: string, field: string): void {
-  if (value >>> 0 !== value) {
+  if (typeof value !== 'number' || value >>> 0 !== value) {
     throw unencodable(
       `${type}.${field}`,
       'an integer in 0 … 2^32−1',
@@ -192,13 +195,24 @@ function checkU32(value: number, type: string, field: string): void {
   }
 }
 
+function checkBytes(value: Uint8Array, type: string, field: string): void {
+  if (!(value instanceof Uint8Array)) {
+    throw unencodable(`${type}.${field}`, 'a Uint8Array', describeInput(value));
+  }
+}
+
 /**
  * Writes the frame of a validated `message` at byte `at` of `bytes`, which has room for it.
  * `payloadLength` is the length {@link checkedEncodedLength} computed, minus the header.
  */
 function writeFrame(message: Message, bytes: Uint8Array, at: number, payloadLength: number): void {
-  writeU32(bytes, at + 1, payloadLength);
   const p = at + HEADER_BYTES;
+  // Byte fields first: TypedArray#set copies correctly even when the source is a view of the
+  // target range (e.g. a zero-copy decoded frame re-encoded in place), before the fixed fields
+  // overwrite it.
+  if (message.type === 'IntentForward') bytes.set(message.payload, p + PARTITION_BYTES);
+  else if (message.type === 'SegmentSync') bytes.set(message.segmentData, p + PARTITION_BYTES);
+  writeU32(bytes, at + 1, payloadLength);
   switch (message.type) {
     case 'Ping':
       bytes[at] = 0x01;
@@ -213,12 +227,10 @@ function writeFrame(message: Message, bytes: Uint8Array, at: number, payloadLeng
     case 'IntentForward':
       bytes[at] = 0x03;
       writeU32(bytes, p, message.partition);
-      bytes.set(message.payload, p + PARTITION_BYTES);
       return;
     case 'SegmentSync':
       bytes[at] = 0x04;
       writeU32(bytes, p, message.partition);
-      bytes.set(message.segmentData, p + PARTITION_BYTES);
       return;
     case 'MembershipUpdate': {
       bytes[at] = 0x05;
@@ -273,12 +285,16 @@ function writeFrame(message: Message, bytes: Uint8Array, at: number, payloadLeng
 }
 
 function writeMemberUpdates(updates: readonly MemberUpdate[], bytes: Uint8Array, at: number): void {
+  // Addresses that are views of the target could be overwritten by earlier fields: copy them.
+  let aliased = false;
+  for (let i = 0; i < updates.length; i++)
+    if (updates[i]!.address.buffer === bytes.buffer) aliased = true;
   for (let i = 0; i < updates.length; i++) {
     const update = updates[i]!;
-    const address = update.address;
+    const address = aliased ? new Uint8Array(update.address) : update.address;
     writeU64(bytes, at, update.node);
     writeU64(bytes, at + 8, update.incarnation);
-    bytes[at + 16] = STATE_CODE[update.state]!;
+    bytes[at + 16] = STATE_CODE.get(update.state)!;
     bytes[at + 17] = address.length;
     bytes[at + 18] = address.length >>> 8;
     bytes.set(address, at + MEMBER_UPDATE_MIN_BYTES);

@@ -1,8 +1,11 @@
 import { type Message, TalaError } from '@tala-net/types';
 import { checkedMaxFrameBytes, type DecodeOptions } from './codec-options.js';
 import { decodePayload, readHeader } from './decode-payload.js';
-import { corrupted } from './wire-error.js';
+import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
+
+/** First buffer size of a frame assembled across chunks; it doubles as bytes arrive. */
+const INITIAL_FRAME_BYTES = 64 * 1024;
 
 /**
  * Options of {@link FrameDecoder}: the same as {@link DecodeOptions}.
@@ -20,7 +23,8 @@ export type FrameDecoderOptions = DecodeOptions;
  * stream order. Every frame is decoded as strictly as {@link decode} does.
  *
  * - **Bounded memory.** At most one incomplete frame is held. A frame split across chunks is
- *   assembled in one buffer allocated when its header arrives, of exactly its size; a header
+ *   assembled in a buffer that grows with the bytes actually received (never beyond the
+ *   frame's declared size), so a forged length costs nothing until the bytes arrive; a header
  *   that declares more than `maxFrameBytes` payload bytes, or an unknown tag, is rejected as
  *   soon as its 5 bytes are seen, before any of the body is received or buffered.
  * - **Zero-copy.** A frame that lies whole inside one chunk is decoded in place: its
@@ -43,7 +47,13 @@ export type FrameDecoderOptions = DecodeOptions;
  *     socket.destroy(error as Error); // the stream is corrupt: close it
  *   }
  * });
- * socket.on('end', () => decoder.end()); // throws if the stream stopped inside a frame
+ * socket.on('end', () => {
+ *   try {
+ *     decoder.end(); // throws if the stream stopped inside a frame
+ *   } catch (error) {
+ *     report(error); // a truncated last frame: nothing to decode, nothing to crash
+ *   }
+ * });
  * ```
  */
 export class FrameDecoder {
@@ -53,8 +63,13 @@ export class FrameDecoder {
   /** The first bytes of a header split across chunks (0 … 4 of them in use). */
   readonly #header = new Uint8Array(HEADER_BYTES);
   #headerFill = 0;
-  /** The frame being assembled across chunks, allocated at its exact size. */
+  /**
+   * The frame being assembled across chunks. Its buffer grows (doubling) as bytes arrive, up to
+   * the declared size `#frameLength`, so a peer that only sends a header costs no more memory
+   * than the bytes it actually sent.
+   */
   #frame: Uint8Array | undefined;
+  #frameLength = 0;
   #frameFill = 0;
   /** Stream offset of the first byte of the next chunk. */
   #streamOffset = 0;
@@ -90,6 +105,12 @@ export class FrameDecoder {
   push(chunk: Uint8Array): Message[] {
     if (this.#error !== undefined) throw this.#error;
     if (this.#ended) throw new TalaError('Closed', 'FrameDecoder.push: the stream has ended');
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TalaError(
+        'InvalidArgument',
+        `FrameDecoder.push: expected a Uint8Array chunk, found ${describeInput(chunk)}`,
+      );
+    }
     const messages: Message[] = [];
     const length = chunk.length;
     const max = this.maxFrameBytes;
@@ -133,9 +154,9 @@ export class FrameDecoder {
     const held = this.bufferedBytes;
     if (held !== 0) {
       const expected =
-        this.#frame === undefined ? `${HEADER_BYTES} header bytes` : `${this.#frame.length} bytes`;
+        this.#frame === undefined ? `${HEADER_BYTES} header bytes` : `${this.#frameLength} bytes`;
       throw this.#fail(
-        corrupted('frame at end of stream', held, expected, `the stream ended after ${held}`),
+        corrupted('frame at end of stream', held, expected, `the stream ended after ${held} bytes`),
         this.#pendingStart,
       );
     }
@@ -155,12 +176,12 @@ export class FrameDecoder {
       this.#headerFill = 0;
       this.#startFrame(payloadLength, this.#header);
     }
-    const frame = this.#frame!;
-    const take = Math.min(frame.length - this.#frameFill, chunk.length - pos);
+    const take = Math.min(this.#frameLength - this.#frameFill, chunk.length - pos);
+    const frame = this.#reserve(this.#frameFill + take);
     frame.set(chunk.subarray(pos, pos + take), this.#frameFill);
     this.#frameFill += take;
     pos += take;
-    if (this.#frameFill === frame.length) {
+    if (this.#frameFill === this.#frameLength) {
       this.#frame = undefined;
       this.#frameFill = 0;
       // The assembled buffer belongs to this decoder and is never reused: views are safe.
@@ -169,16 +190,31 @@ export class FrameDecoder {
     return pos;
   }
 
-  /** Allocates the buffer of a frame whose header (checked) starts `firstBytes`. */
+  /** Starts assembling a frame whose header (checked) starts `firstBytes`. */
   #startFrame(payloadLength: number, firstBytes: Uint8Array): void {
-    const frame = new Uint8Array(HEADER_BYTES + payloadLength);
-    frame.set(firstBytes);
-    this.#frame = frame;
+    this.#frameLength = HEADER_BYTES + payloadLength;
+    this.#frame = new Uint8Array(
+      Math.min(this.#frameLength, Math.max(INITIAL_FRAME_BYTES, firstBytes.length)),
+    );
+    this.#frame.set(firstBytes);
     this.#frameFill = firstBytes.length;
+  }
+
+  /** The frame buffer, grown (doubling, capped at the declared size) to hold `needed` bytes. */
+  #reserve(needed: number): Uint8Array {
+    const frame = this.#frame!;
+    if (needed <= frame.length) return frame;
+    let capacity = frame.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(Math.min(capacity, this.#frameLength));
+    grown.set(frame.subarray(0, this.#frameFill));
+    this.#frame = grown;
+    return grown;
   }
 
   #fail(error: unknown, frameStart: number): TalaError {
     this.#frame = undefined;
+    this.#frameLength = 0;
     this.#frameFill = 0;
     this.#headerFill = 0;
     this.#error =

@@ -23,3 +23,10 @@ export function unencodable(where: string, expected: string, found: string): Tal
     `cannot encode ${where}: expected ${expected}, found ${found}`,
   );
 }
+
+/** Names what a caller passed where bytes were expected, for `InvalidArgument` messages. */
+export function describeInput(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor?.name ?? 'an object';
+}

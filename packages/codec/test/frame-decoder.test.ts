@@ -221,12 +221,12 @@ describe('FrameDecoder failure and end of stream', () => {
     const inHeader = new FrameDecoder();
     inHeader.push(ping.subarray(0, 3));
     expect(thrown(() => inHeader.end()).message).toBe(
-      'frame at end of stream at byte 3: expected 5 header bytes, found the stream ended after 3 (frame at stream byte 0)',
+      'frame at end of stream at byte 3: expected 5 header bytes, found the stream ended after 3 bytes (frame at stream byte 0)',
     );
     const inBody = new FrameDecoder();
     inBody.push(concat([ping, ping.subarray(0, 10)]));
     expect(thrown(() => inBody.end()).message).toBe(
-      'frame at end of stream at byte 10: expected 21 bytes, found the stream ended after 10 (frame at stream byte 21)',
+      'frame at end of stream at byte 10: expected 21 bytes, found the stream ended after 10 bytes (frame at stream byte 21)',
     );
   });
 

@@ -10,12 +10,16 @@ export function cloneMessage(message: Message): Message {
     case 'Pong':
       return { type: message.type, from: message.from, seq: message.seq };
     case 'IntentForward':
-      return { type: message.type, partition: message.partition, payload: message.payload.slice() };
+      return {
+        type: message.type,
+        partition: message.partition,
+        payload: copyBytes(message.payload),
+      };
     case 'SegmentSync':
       return {
         type: message.type,
         partition: message.partition,
-        segmentData: message.segmentData.slice(),
+        segmentData: copyBytes(message.segmentData),
       };
     case 'MembershipUpdate':
       return { type: message.type, members: [...message.members], version: message.version };
@@ -50,6 +54,11 @@ function cloneUpdate(update: MemberUpdate): MemberUpdate {
     node: update.node,
     state: update.state,
     incarnation: update.incarnation,
-    address: update.address.slice(),
+    address: copyBytes(update.address),
   };
+}
+
+/** A copy in memory of its own (`slice` would return a view on a Node `Buffer`). */
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }

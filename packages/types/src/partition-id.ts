@@ -29,5 +29,5 @@ export function PartitionId(value: number | bigint): PartitionId {
       `PartitionId: expected an integer in 0 … 2^32−1, found ${typeof value} ${String(value)}`,
     );
   }
-  return n as PartitionId;
+  return (n + 0) as PartitionId; // + 0 turns -0 into 0
 }

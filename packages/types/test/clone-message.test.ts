@@ -52,3 +52,13 @@ describe('cloneMessage', () => {
     expect(message).toEqual(before);
   });
 });
+
+describe('cloneMessage of Node Buffer fields', () => {
+  it('copies bytes even where Buffer#slice would return a view', () => {
+    const payload = Buffer.from([1, 2, 3]);
+    const copy = cloneMessage({ type: 'IntentForward', partition: PartitionId(1), payload });
+    if (copy.type !== 'IntentForward') throw new Error('type');
+    copy.payload[0] = 42;
+    expect(payload[0]).toBe(1);
+  });
+});

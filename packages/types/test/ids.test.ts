@@ -44,6 +44,7 @@ describe('PartitionId', () => {
     expect(PartitionId(0)).toBe(0);
     expect(PartitionId(3n)).toBe(3);
     expect(PartitionId(0xffff_ffff)).toBe(4294967295);
+    expect(Object.is(PartitionId(-0), 0)).toBe(true);
   });
 
   it.each([[-1], [2 ** 32], [1.5], [Number.NaN], [2n ** 32n], ['3']])('rejects %s', (value) => {
