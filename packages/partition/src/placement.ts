@@ -425,14 +425,17 @@ function placeReplicas(
   }
 
   // Fill the empty slots greedily. Preference: a zone the partition does not use yet, a node
-  // that held the partition before (no data to copy), a node that shares few partitions with
-  // the partition's other holders (spreads co-holding evenly, so that when a node fails its
-  // load is picked up by all others and its partitions can be promoted on every node), the
-  // node with the most room, and finally the next node after the owner in index order.
+  // that held the partition before (no data to copy), a node that replicates few partitions of
+  // this owner yet (when the owner fails, its partitions are promoted on every node evenly), a
+  // node that shares few partitions with the partition's other holders (its load is picked up
+  // by all others), the node with the most room, and finally the next node after the owner.
   const coHold = N <= MAX_SPREAD_NODES ? new Int32Array(N * N) : undefined;
+  // ownerRep[o * N + n]: partitions owned by o that n replicates (n's share of o's promotions).
+  const ownerRep = N <= MAX_SPREAD_NODES ? new Int32Array(N * N) : undefined;
   const addHolding = (p: number, n: number): void => {
-    if (coHold === undefined) return;
+    if (coHold === undefined || ownerRep === undefined) return;
     const o = owners[p]!;
+    ownerRep[o * N + n]!++;
     if (o !== n) {
       coHold[o * N + n]!++;
       coHold[n * N + o]!++;
@@ -445,12 +448,13 @@ function placeReplicas(
       }
     }
   };
-  if (coHold !== undefined) {
+  if (coHold !== undefined && ownerRep !== undefined) {
     for (let p = 0; p < P; p++) {
       const o = owners[p]!;
       for (let j = 0; j < k; j++) {
         const m = replicas[p * k + j]!;
         if (m < 0) continue;
+        ownerRep[o * N + m]!++;
         coHold[o * N + m]!++;
         coHold[m * N + o]!++;
         for (let j2 = j + 1; j2 < k; j2++) {
@@ -483,6 +487,7 @@ function placeReplicas(
       let bestZone = false;
       let bestData = false;
       let bestShared = 0;
+      let bestPromotions = 0;
       let bestRoom = 0;
       for (let i = 1; i <= N; i++) {
         const n = (o + i) % N;
@@ -490,6 +495,7 @@ function placeReplicas(
         if (room <= 0 || holds(p, n)) continue;
         const zone = zoneOk(p, n);
         const data = hadData(p, n);
+        const promotions = ownerRep === undefined ? 0 : ownerRep[o * N + n]!;
         const sharedWith = shared(p, n);
         const better =
           best < 0 ||
@@ -497,11 +503,14 @@ function placeReplicas(
             ? zone
             : data !== bestData
               ? data
-              : sharedWith !== bestShared
-                ? sharedWith < bestShared
-                : room > bestRoom);
+              : promotions !== bestPromotions
+                ? promotions < bestPromotions
+                : sharedWith !== bestShared
+                  ? sharedWith < bestShared
+                  : room > bestRoom);
         if (better) {
           best = n;
+          bestPromotions = promotions;
           bestZone = zone;
           bestData = data;
           bestShared = sharedWith;

@@ -1,4 +1,4 @@
-import { PartitionId, TalaError } from '@tala-net/types';
+import { PartitionId, seededRandom, TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, loadVectors } from '../../../testing/vectors.js';
@@ -50,5 +50,25 @@ describe('partitionForIntent', () => {
     expect(() => partitionForIntent(new Uint8Array(17), 4)).toThrow(/16-byte/);
     expect(() => partitionForIntent(new Uint8Array(16), 2 ** 32)).toThrow(TalaError);
     expect(() => partitionForIntent(new Uint8Array(16), 1.5)).toThrow(TalaError);
+  });
+
+  it('spreads 100,000 seeded random ids over 12 partitions within ±5 % of the mean', () => {
+    const random = seededRandom(20_24);
+    const counts = new Array<number>(12).fill(0);
+    const id = new Uint8Array(16);
+    for (let i = 0; i < 100_000; i++) {
+      for (let b = 0; b < 16; b += 4) {
+        const word = random.nextInt(0x1_0000_0000);
+        id[b] = word & 0xff;
+        id[b + 1] = (word >>> 8) & 0xff;
+        id[b + 2] = (word >>> 16) & 0xff;
+        id[b + 3] = word >>> 24;
+      }
+      counts[partitionForIntent(id, 12)]!++;
+    }
+    const mean = 100_000 / 12;
+    for (const count of counts) {
+      expect(Math.abs(count - mean) / mean).toBeLessThanOrEqual(0.05);
+    }
   });
 });

@@ -55,3 +55,27 @@ describe('PartitionTable (reference behaviour)', () => {
     expect(() => new PartitionTable({ version: -1n, assignments: [] })).toThrow(TalaError);
   });
 });
+
+describe('PartitionTable declared partition count', () => {
+  it('keeps the declared count and checks every partition id against it', () => {
+    const table = new PartitionTable({ version: 1n, assignments: [a(3, 1, [])], numPartitions: 4 });
+    expect(table.numPartitions).toBe(4);
+    expect(table.size).toBe(1);
+    expect(
+      () => new PartitionTable({ version: 1n, assignments: [a(4, 1, [])], numPartitions: 4 }),
+    ).toThrow(/not below the declared count 4/);
+    expect(new PartitionTable({ version: 1n, assignments: [] }).numPartitions).toBeUndefined();
+  });
+
+  it('rejects a count, partition id or node id out of range', () => {
+    expect(() => new PartitionTable({ version: 1n, assignments: [], numPartitions: -1 })).toThrow(
+      TalaError,
+    );
+    const badPartition = { partitionId: (2 ** 32) as PartitionId, owner: NodeId(1), replicas: [] };
+    expect(() => new PartitionTable({ version: 1n, assignments: [badPartition] })).toThrow(/u32/);
+    const badNode = { partitionId: PartitionId(0), owner: 1 as unknown as NodeId, replicas: [] };
+    expect(() => new PartitionTable({ version: 1n, assignments: [badNode] })).toThrow(
+      /u64 node id/,
+    );
+  });
+});
