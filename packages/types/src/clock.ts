@@ -17,11 +17,13 @@ export interface Clock {
 }
 
 interface RealTimer extends TimerHandle {
-  readonly id: ReturnType<typeof setTimeout>;
+  id: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
  * The real-time {@link Clock}: `performance.now()` and `setTimeout`. Works in Node and browsers.
+ * A callback never runs before `now() >= at`: `setTimeout` may fire a little early (Node rounds
+ * to whole milliseconds), so an early timer is set again for the remainder.
  *
  * @example
  * ```ts
@@ -33,12 +35,23 @@ export function realClock(): Clock {
   return {
     now: () => performance.now(),
     setTimer(at, callback): TimerHandle {
-      const id = setTimeout(callback, Math.max(0, at - performance.now()));
-      const timer: RealTimer = { at, id };
+      const timer: RealTimer = { at, id: undefined };
+      const arm = (): void => {
+        const remaining = at - performance.now();
+        if (remaining <= 0) {
+          timer.id = undefined;
+          callback();
+          return;
+        }
+        timer.id = setTimeout(arm, Math.ceil(remaining));
+      };
+      timer.id = setTimeout(arm, Math.max(0, Math.ceil(at - performance.now())));
       return timer;
     },
     clearTimer(handle) {
-      clearTimeout((handle as RealTimer).id);
+      const timer = handle as RealTimer;
+      if (timer.id !== undefined) clearTimeout(timer.id);
+      timer.id = undefined;
     },
   };
 }
