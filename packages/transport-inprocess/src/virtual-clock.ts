@@ -10,6 +10,7 @@ export class VirtualTimer implements TimerHandle {
     readonly at: number,
     readonly callback: () => void,
     readonly owner: NodeClock | undefined,
+    readonly clock: VirtualClock,
   ) {}
 }
 
@@ -90,8 +91,13 @@ export class VirtualClock implements Clock {
     return this.schedule(at, callback, undefined);
   }
 
+  /**
+   * Cancels a timer set on this clock (or on one of its {@link NodeClock} views). A handle of
+   * another clock, or of a timer that already ran or was cancelled, is ignored.
+   */
   clearTimer(handle: TimerHandle): void {
-    if (!(handle instanceof VirtualTimer) || handle.done || handle.owner?.stopped) return;
+    if (!(handle instanceof VirtualTimer) || handle.clock !== this) return;
+    if (handle.done || handle.owner?.stopped) return;
     handle.done = true;
     this.live--;
     if (handle.owner !== undefined) handle.owner.live--;
@@ -165,7 +171,7 @@ export class VirtualClock implements Clock {
         `VirtualClock.setTimer: expected a time below Infinity, found ${at}`,
       );
     }
-    const timer = new VirtualTimer(at > this.time ? at : this.time, callback, owner);
+    const timer = new VirtualTimer(at > this.time ? at : this.time, callback, owner, this);
     this.queue.push(timer.at, timer);
     this.live++;
     return timer;

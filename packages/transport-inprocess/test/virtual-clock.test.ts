@@ -74,6 +74,23 @@ describe('VirtualClock', () => {
     expect(clock.eventsRun).toBe(101);
   });
 
+  it('ignores a handle of another clock', () => {
+    const a = new VirtualClock();
+    const b = new VirtualClock();
+    let ran = false;
+    const foreign = a.setTimer(10, () => {
+      ran = true;
+    });
+    b.setTimer(5, () => {});
+    b.clearTimer(foreign);
+    expect(b.pending).toBe(1);
+    expect(a.pending).toBe(1);
+    a.runUntilIdle();
+    expect(ran).toBe(true);
+    expect(b.runUntilIdle()).toBe(1);
+    expect(b.pending).toBe(0);
+  });
+
   it('refuses NaN times and re-entrant runs', () => {
     const clock = new VirtualClock();
     expect(() => clock.setTimer(Number.NaN, () => {})).toThrow(TalaError);
