@@ -10,11 +10,13 @@ export {
   withSeed,
 } from './scenario.js';
 export {
+  type PartitionHandle,
   type SimulatedDropStats,
   SimulatedNetwork,
   type SimulatedNetworkOptions,
   type SimulatedNetworkStats,
   type WireCodec,
+  type WireError,
 } from './simulated-network.js';
 export { DropCause, formatTrace, type TraceEvent, TraceKind } from './trace.js';
 export { type TransportMessagesOptions, transportMessages } from './transport-messages.js';

@@ -6,10 +6,15 @@ export const DropCause = {
   Loss: 'loss',
   /** The link is cut by a partition (at send time, or while the message was in flight). */
   Partition: 'partition',
-  /** The receiver is crashed or closed (or crashed while the message was in flight). */
+  /**
+   * The receiver is crashed or closed (or crashed while the message was in flight), or the
+   * sender crashed while the message was in flight.
+   */
   Crashed: 'crashed',
   /** The receiver was never added to the network. */
   Unknown: 'unknown',
+  /** The `wire` codec could not decode the message at delivery (see `SimulatedNetwork.wireErrors`). */
+  Corrupt: 'corrupt',
 } as const;
 
 /** One of the values of {@link DropCause}. */

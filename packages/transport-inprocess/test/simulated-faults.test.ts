@@ -349,6 +349,32 @@ describe('faults, each with its effect and its counter', () => {
     expect(sim.stats.dropped.partition).toBe(8);
   });
 
+  it('a partition handle heals its own cut only; heal() heals all', () => {
+    const { sim } = simulateCluster({ nodes: 3, seed: 19, trace: true });
+    const cut12 = sim.partition([NodeId(1)], [NodeId(2)]);
+    const cut13 = sim.partitionOneWay([NodeId(1)], [NodeId(3)]);
+    cut12.heal();
+    expect(sim.connected(NodeId(1), NodeId(2))).toBe(true);
+    expect(sim.connected(NodeId(2), NodeId(1))).toBe(true);
+    expect(sim.connected(NodeId(1), NodeId(3))).toBe(false);
+    cut12.heal();
+    expect(sim.connected(NodeId(1), NodeId(3))).toBe(false);
+    const at2 = record(sim, 2);
+    const at3 = record(sim, 3);
+    sim.transport(NodeId(1)).broadcast(ping(1, 0));
+    sim.runFor(5);
+    expect(at2).toHaveLength(1);
+    expect(at3).toEqual([]);
+    expect(sim.stats.dropped.partition).toBe(1);
+    const cut23 = sim.partition([NodeId(2)], [NodeId(3)]);
+    sim.heal();
+    expect(sim.connected(NodeId(1), NodeId(3))).toBe(true);
+    expect(sim.connected(NodeId(2), NodeId(3))).toBe(true);
+    cut13.heal();
+    cut23.heal();
+    expect(sim.traceText().match(/heal/g)).toHaveLength(2);
+  });
+
   it('a one-way partition cuts one direction only', () => {
     const { sim } = simulateCluster({ nodes: 2, seed: 11 });
     const at1 = record(sim, 1);
@@ -417,6 +443,72 @@ describe('crash and restart', () => {
     expect(sim.nodeIds()).toEqual([NodeId(1), NodeId(2), NodeId(3)]);
   });
 
+  it('a crash drops messages in flight from the node when they arrive', () => {
+    const { sim } = simulateCluster({
+      nodes: 3,
+      seed: 20,
+      link: { latency: { kind: 'fixed', ms: 10 } },
+      trace: true,
+    });
+    const at2 = record(sim, 2);
+    const at3 = record(sim, 3);
+    sim.transport(NodeId(1)).broadcast(ping(1, 0));
+    sim.transport(NodeId(3)).send(NodeId(2), ping(3, 0));
+    sim.runFor(5);
+    sim.crash(NodeId(1));
+    expect(sim.stats.inFlight).toBe(3);
+    sim.runFor(10);
+    expect(at2.map(([, from]) => Number(from))).toEqual([3]);
+    expect(at3).toEqual([]);
+    expect(sim.stats.dropped).toMatchObject({ crashed: 2, total: 2 });
+    expect(sim.stats.inFlight).toBe(0);
+    expectBalanced(sim);
+    expect(sim.traceText()).toContain('10 drop 1->2 Ping crashed');
+  });
+
+  it('messages a closed node sent before closing still arrive', () => {
+    const { sim } = simulateCluster({
+      nodes: 2,
+      seed: 21,
+      link: { latency: { kind: 'fixed', ms: 10 } },
+    });
+    const at2 = record(sim, 2);
+    sim.transport(NodeId(1)).send(NodeId(2), ping(1, 0));
+    sim.runFor(5);
+    sim.transport(NodeId(1)).close();
+    sim.runFor(10);
+    expect(at2).toHaveLength(1);
+  });
+
+  it('a restarted node starts with fresh FIFO state on its links, both ways', () => {
+    const { sim } = simulateCluster({
+      nodes: 2,
+      seed: 22,
+      link: { latency: { kind: 'fixed', ms: 1 } },
+    });
+    // Slow messages both ways fix far-future FIFO times for both pairs.
+    sim.setLink(NodeId(1), NodeId(2), { latency: { kind: 'fixed', ms: 60_000 } });
+    sim.setLink(NodeId(2), NodeId(1), { latency: { kind: 'fixed', ms: 60_000 } });
+    sim.transport(NodeId(1)).send(NodeId(2), ping(1, 0));
+    sim.transport(NodeId(2)).send(NodeId(1), ping(2, 0));
+    sim.runFor(10);
+    sim.restart(NodeId(2));
+    sim.clearLink(NodeId(1), NodeId(2));
+    sim.clearLink(NodeId(2), NodeId(1));
+    const at1 = record(sim, 1);
+    const at2 = record(sim, 2);
+    sim.transport(NodeId(1)).send(NodeId(2), ping(1, 1));
+    sim.transport(NodeId(2)).send(NodeId(1), ping(2, 1));
+    sim.runFor(5);
+    expect(at2).toEqual([[11, NodeId(1), 1]]);
+    expect(at1).toEqual([[11, NodeId(2), 1]]);
+    // The old incarnation's message to 1 is still on its slow way, and dropped when it arrives.
+    expect(sim.stats.inFlight).toBe(1);
+    sim.runUntilIdle();
+    expect(at1).toHaveLength(1);
+    expect(sim.stats.dropped).toMatchObject({ crashed: 2, total: 2 });
+  });
+
   it('a restart gives a fresh transport and clock; nothing from before arrives', () => {
     const { sim, transports } = simulateCluster({
       nodes: 2,
@@ -477,16 +569,40 @@ describe('wire option', () => {
     expect(sim.transport(NodeId(2)).recv()?.[1]).toEqual(message);
   });
 
-  it('surfaces codec failures', () => {
-    const broken = {
+  it('counts a decode failure as a corrupt drop and records the error', () => {
+    let calls = 0;
+    const flaky = {
       encode,
-      decode: (): Message => {
-        throw new TalaError('SegmentCorrupted', 'broken decoder');
+      decode: (bytes: Uint8Array): Message => {
+        if (calls++ === 0) throw new TalaError('SegmentCorrupted', 'broken decoder');
+        return decode(bytes);
       },
     };
-    const { sim } = simulateCluster({ nodes: 2, seed: 17, wire: broken });
+    const { sim } = simulateCluster({ nodes: 2, seed: 17, wire: flaky, trace: true });
     sim.transport(NodeId(1)).send(NodeId(2), ping(1, 0));
-    expect(() => sim.runFor(5)).toThrow(/broken decoder/);
+    sim.transport(NodeId(1)).send(NodeId(2), ping(1, 1));
+    expect(() => sim.runFor(5)).not.toThrow();
+    expect(sim.stats).toMatchObject({ sent: 2, delivered: 1, inFlight: 0 });
+    expect(sim.stats.dropped).toMatchObject({ corrupt: 1, total: 1 });
+    expectBalanced(sim);
+    expect(sim.wireErrors).toHaveLength(1);
+    expect(sim.wireErrors[0]).toMatchObject({ time: 1, from: NodeId(1), to: NodeId(2) });
+    expect(String(sim.wireErrors[0]?.error)).toMatch(/broken decoder/);
+    expect(sim.traceText()).toContain('1 drop 1->2 Ping corrupt');
+    expect(sim.transport(NodeId(2)).recv()?.[1]).toEqual(ping(1, 1));
+  });
+
+  it('still throws an encode failure out of send, counting nothing', () => {
+    const broken = {
+      encode: (): Uint8Array => {
+        throw new TalaError('InvalidArgument', 'broken encoder');
+      },
+      decode,
+    };
+    const { sim } = simulateCluster({ nodes: 2, seed: 17, wire: broken });
+    expect(() => sim.transport(NodeId(1)).send(NodeId(2), ping(1, 0))).toThrow(/broken encoder/);
+    expect(sim.stats.sent).toBe(0);
+    expect(sim.wireErrors).toEqual([]);
   });
 
   it('does not decode what a partition drops on arrival', () => {

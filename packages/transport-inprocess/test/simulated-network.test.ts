@@ -65,7 +65,14 @@ describe('SimulatedNetwork basics', () => {
     const sim = new SimulatedNetwork();
     const a = sim.addNode(NodeId(1));
     expect(() => a.send(NodeId(42), ping(1, 1))).not.toThrow();
-    expect(sim.stats.dropped).toEqual({ loss: 0, partition: 0, crashed: 0, unknown: 1, total: 1 });
+    expect(sim.stats.dropped).toEqual({
+      loss: 0,
+      partition: 0,
+      crashed: 0,
+      unknown: 1,
+      corrupt: 0,
+      total: 1,
+    });
   });
 
   it('crash discards in-flight deliveries, cancels timers; restart gives a fresh node', () => {
@@ -87,8 +94,9 @@ describe('SimulatedNetwork basics', () => {
     expect(sim.stats.dropped.crashed).toBe(2);
     sim.runFor(20);
     expect(timerRan).toBe(false);
-    // What node 2 sent before crashing still arrives.
-    expect(drain(sim, 1)).toEqual([1]);
+    // What node 2 sent before crashing is dropped when it arrives.
+    expect(drain(sim, 1)).toEqual([]);
+    expect(sim.stats.dropped.crashed).toBe(3);
 
     const b2 = sim.restart(NodeId(2));
     expect(b2).not.toBe(b);
