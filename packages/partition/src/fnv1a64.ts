@@ -1,9 +1,11 @@
-/** FNV-1a 64 offset basis 0xcbf29ce484222325, as two 32-bit halves. */
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
+/** FNV-1a 64 offset basis 0xcbf29ce484222325, as two 32-bit halves (int32 bit patterns). */
+const OFFSET_HI = 0xcbf29ce4 | 0;
+const OFFSET_LO = 0x84222325 | 0;
 /** The low part of the FNV 64 prime 0x100000001b3 = 2^40 + 0x1b3. */
 const PRIME_LO = 0x1b3;
 const TWO_POW_32 = 0x1_0000_0000;
+/** Largest modulus for which r·2^32 + lo (r < modulus) stays below 2^53. */
+const ONE_STEP_MODULUS = 0x20_0000;
 
 /**
  * FNV-1a 64 of `bytes`, reduced modulo `modulus` (an integer in 1 … 2^32−1), computed on two
@@ -14,19 +16,28 @@ export function fnv1a64Mod(bytes: Uint8Array, modulus: number): number {
   let lo = OFFSET_LO;
   for (let i = 0; i < bytes.length; i++) {
     lo ^= bytes[i]!;
-    // hash × (2^40 + 0x1b3) mod 2^64: lo×0x1b3 stays below 2^41, so it is exact in a double;
-    // hash × 2^40 only adds lo << 8 to the high half.
-    const low = (lo >>> 0) * PRIME_LO;
-    const newLo = low >>> 0;
-    const carry = (low - newLo) / TWO_POW_32;
-    hi = (Math.imul(hi, PRIME_LO) + carry + (lo << 8)) >>> 0;
-    lo = newLo;
+    // hash × (2^40 + 0x1b3) mod 2^64, in int32 operations only. The high 32 bits of
+    // lo × 0x1b3 come from two 16-bit halves; hash × 2^40 adds lo << 8 to the high half.
+    const carry = ((lo >>> 16) * PRIME_LO + (((lo & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+    hi = (Math.imul(hi, PRIME_LO) + carry + (lo << 8)) | 0;
+    lo = Math.imul(lo, PRIME_LO);
   }
-  // (hi × 2^32 + lo) mod m in steps whose products stay below 2^53.
-  let r = hi % modulus;
-  r = (r * 0x1_0000) % modulus;
-  r = (r * 0x1_0000) % modulus;
-  return (r + (lo >>> 0)) % modulus;
+  // (hi × 2^32 + lo) mod m with floor divisions on doubles below 2^53 (exact: the quotient is
+  // off by at most one, which the last line corrects). `%` on values above 2^31 is much slower.
+  const high = hi >>> 0;
+  let r = high - Math.floor(high / modulus) * modulus;
+  if (modulus <= ONE_STEP_MODULUS) {
+    const x = r * TWO_POW_32 + (lo >>> 0);
+    r = x - Math.floor(x / modulus) * modulus;
+  } else {
+    let x = r * 0x1_0000;
+    r = x - Math.floor(x / modulus) * modulus;
+    x = r * 0x1_0000;
+    r = x - Math.floor(x / modulus) * modulus;
+    x = r + (lo >>> 0);
+    r = x - Math.floor(x / modulus) * modulus;
+  }
+  return r < 0 ? r + modulus : r >= modulus ? r - modulus : r;
 }
 
 /** FNV-1a 64 of `bytes` as a `bigint` (reference implementation, for tests and baselines). */
