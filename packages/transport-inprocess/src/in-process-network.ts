@@ -8,7 +8,7 @@ export interface InProcessNetworkStats {
   readonly sent: number;
   /** Messages placed in a receiver's queue. */
   readonly delivered: number;
-  /** Messages addressed to an unknown or closed node. */
+  /** Messages addressed to an unknown or closed node (also one closed during a broadcast). */
   readonly dropped: number;
 }
 
@@ -35,8 +35,10 @@ export class InProcessNetwork {
     route: (from: InProcessTransport, to: PeerId, message: Message) =>
       this.route(from, to, message),
     routeToAll: (from: InProcessTransport, message: Message) => {
-      for (const [id, receiver] of this.nodes) {
-        if (id !== from.localId) this.route(from, id, message, receiver);
+      // The recipients are the nodes registered when the broadcast starts: a node a listener
+      // adds (or re-adds) during the broadcast does not receive it.
+      for (const receiver of [...this.nodes.values()]) {
+        if (receiver !== from) this.route(from, receiver.localId, message, receiver);
       }
     },
     scheduleDispatch: (transport: InProcessTransport) => this.dispatcher.schedule(transport),
@@ -75,7 +77,7 @@ export class InProcessNetwork {
     receiver = this.nodes.get(to),
   ): void {
     this.counters.sent++;
-    if (receiver === undefined) {
+    if (receiver === undefined || receiver.closed) {
       this.counters.dropped++;
       return;
     }
