@@ -3,8 +3,10 @@ import {
   type NodeId,
   type PeerId,
   type Transport,
+  type TransportEventMap,
   TransportEventTarget,
   TransportMessageEvent,
+  type TypedListener,
 } from '@tala-net/types';
 import { RingQueue } from './ring-queue.js';
 
@@ -17,12 +19,29 @@ export interface InProcessLink {
 }
 
 /**
+ * Events of an {@link InProcessTransport}: the `message` events of every transport, plus `close`.
+ */
+export interface InProcessTransportEventMap extends TransportEventMap {
+  /**
+   * Dispatched once, when the transport closes (by `close()`, or by a simulated crash or
+   * restart of its node). No `message` event follows it.
+   */
+  close: Event;
+}
+
+/**
  * One node's endpoint on an {@link InProcessNetwork} or a `SimulatedNetwork`. Create it with
  * `network.addNode(id)`.
  *
  * Receiving: while a `message` listener is attached, each message is dispatched as a
  * `TransportMessageEvent` (never re-entrantly: a message sent from inside a listener is
  * dispatched after the current listener returns); otherwise messages queue for `recv()`.
+ * Attaching a `message` listener while messages are queued dispatches them at once, oldest
+ * first, through the network's dispatcher: synchronously inside `addEventListener`, or, when
+ * it is called from inside a listener, right after that listener returns. So no message waits
+ * in the queue while someone listens.
+ *
+ * Closing dispatches a `close` event (see {@link InProcessTransportEventMap}).
  */
 export class InProcessTransport extends TransportEventTarget implements Transport {
   readonly localId: NodeId;
@@ -59,11 +78,42 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
     return this.inbox.shift();
   }
 
+  /** Stops sending and receiving, drops queued messages and dispatches `close`. Idempotent. */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.inbox.clear();
     this.link.detach(this);
+    this.dispatchEvent(new Event('close'));
+  }
+
+  /** Number of listeners attached for `type` (`message` or `close`). */
+  override listenerCount(type: keyof InProcessTransportEventMap & string): number {
+    // The base class counts any event type; its signature only names the `message` events.
+    return super.listenerCount(type as keyof TransportEventMap & string);
+  }
+
+  override addEventListener<K extends keyof InProcessTransportEventMap & string>(
+    type: K,
+    listener: TypedListener<InProcessTransportEventMap[K]> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+    // Messages queued while nobody listened go to the new listener now (never re-entrantly:
+    // the dispatcher defers this when a dispatch is already running).
+    if (type === 'message' && this.inbox.length > 0 && this.hasMessageListeners && !this.isClosed) {
+      this.link.scheduleDispatch(this);
+    }
   }
 
   /** @internal Accepts a message the network routed here (already cloned for this receiver). */

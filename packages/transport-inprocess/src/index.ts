@@ -1,6 +1,6 @@
 export { EventQueue } from './event-queue.js';
 export { InProcessNetwork, type InProcessNetworkStats } from './in-process-network.js';
-export { InProcessTransport } from './in-process-transport.js';
+export { InProcessTransport, type InProcessTransportEventMap } from './in-process-transport.js';
 export type { Latency, LinkOptions } from './link-options.js';
 export { RingQueue } from './ring-queue.js';
 export {

@@ -12,9 +12,13 @@ export interface TransportMessagesOptions {
 
 /**
  * Async iteration over the messages a transport receives, as `[from, message]` pairs: a thin
- * layer over its `message` events (the primary way to receive). While the iterator is open, its
- * listener is attached, so messages are dispatched to it rather than queued for `recv()`; they
- * buffer until consumed. Leaving the loop (`break`) or aborting `signal` detaches it.
+ * layer over its `message` events (the primary way to receive). It starts with the messages
+ * already queued for `recv()` (taking them), then attaches its listener, so later messages are
+ * dispatched to it rather than queued; they buffer until consumed. Leaving the loop (`break`)
+ * or aborting `signal` detaches it. The iteration also ends, after the messages already
+ * buffered, when the transport is closed: when it is already closed at the start, or when it
+ * dispatches a `close` event (an `InProcessTransport` does on `close()` and on a simulated
+ * crash or restart of its node).
  *
  * @example
  * ```ts
@@ -38,12 +42,17 @@ export function transportMessages(
     if (done) return;
     done = true;
     transport.removeEventListener('message', listener);
+    transport.removeEventListener('close', finish);
     options.signal?.removeEventListener('abort', finish);
     wake?.();
   };
-  if (options.signal?.aborted) done = true;
+  if (options.signal?.aborted || transport.closed) done = true;
   else {
+    for (let entry = transport.recv(); entry !== undefined; entry = transport.recv()) {
+      buffer.push(entry);
+    }
     transport.addEventListener('message', listener);
+    transport.addEventListener('close', finish, { once: true });
     options.signal?.addEventListener('abort', finish, { once: true });
   }
 

@@ -192,4 +192,52 @@ describe('InProcessTransport events', () => {
     expect(calls).toBe(2);
     expect(t2.recv()?.[1]).toEqual(ping(1, 4n));
   });
+
+  it('dispatches the queued messages at once when a listener is attached', () => {
+    const net = new InProcessNetwork();
+    const t1 = net.addNode(NodeId(1));
+    const t2 = net.addNode(NodeId(2));
+    t1.send(NodeId(2), ping(1, 1n));
+    t1.send(NodeId(2), ping(1, 2n));
+    const seen: bigint[] = [];
+    t2.addEventListener('message', (event) => {
+      seen.push((event.message as { seq: bigint }).seq);
+    });
+    expect(seen).toEqual([1n, 2n]);
+    expect(t2.queued).toBe(0);
+    t1.send(NodeId(2), ping(1, 3n));
+    expect(seen).toEqual([1n, 2n, 3n]);
+  });
+
+  it('flushes a queue for a listener attached inside another listener after it returns', () => {
+    const net = new InProcessNetwork();
+    const t1 = net.addNode(NodeId(1));
+    const t2 = net.addNode(NodeId(2));
+    const t3 = net.addNode(NodeId(3));
+    t1.send(NodeId(3), ping(1, 7n));
+    const trace: string[] = [];
+    t2.addEventListener('message', () => {
+      trace.push('2:start');
+      t3.addEventListener('message', (event) => {
+        trace.push(`3:${(event.message as { seq: bigint }).seq}`);
+      });
+      trace.push('2:end');
+    });
+    t1.send(NodeId(2), ping(1, 1n));
+    expect(trace).toEqual(['2:start', '2:end', '3:7']);
+  });
+
+  it('dispatches close once on close; no message event follows', () => {
+    const net = new InProcessNetwork();
+    const t1 = net.addNode(NodeId(1));
+    const t2 = net.addNode(NodeId(2));
+    const events: string[] = [];
+    t2.addEventListener('message', () => events.push('message'));
+    t2.addEventListener('close', () => events.push('close'));
+    t1.send(NodeId(2), ping(1, 1n));
+    t2.close();
+    t2.close();
+    t1.send(NodeId(2), ping(1, 2n));
+    expect(events).toEqual(['message', 'close']);
+  });
 });

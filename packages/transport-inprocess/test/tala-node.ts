@@ -55,9 +55,19 @@ export class TalaNode {
     this.attach();
   }
 
+  /** Every transport this node listened on (a transport swallows listener exceptions). */
+  private readonly listenedOn: { readonly listenerErrors: number }[] = [];
+
+  /** Exceptions thrown by this node's message handling so far: a scenario expects 0. */
+  get handlerErrors(): number {
+    return this.listenedOn.reduce((sum, transport) => sum + transport.listenerErrors, 0);
+  }
+
   /** Subscribes to the node's current transport (again after a restart). */
   attach(): void {
-    this.sim.transport(this.id).addEventListener('message', (event) => {
+    const transport = this.sim.transport(this.id);
+    this.listenedOn.push(transport);
+    transport.addEventListener('message', (event) => {
       this.handle(event.from, event.message);
     });
   }

@@ -1,7 +1,7 @@
 import { decode, encode } from '@tala-net/codec';
 import { PartitionTable, partitionForIntent } from '@tala-net/partition';
 import { type NodeId, PartitionId } from '@tala-net/types';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   type SimulatedClusterOptions,
   type SimulatedNetwork,
@@ -25,8 +25,18 @@ function talaCluster(
       assignments: assign(ids, PARTITIONS, replicas),
       numPartitions: PARTITIONS,
     });
-  return { sim, ids, tala: ids.map((id) => new TalaNode(sim, id, table())) };
+  const tala = ids.map((id) => new TalaNode(sim, id, table()));
+  created.push(...tala);
+  return { sim, ids, tala };
 }
+
+/** The nodes of the current test: their message handlers must never have thrown. */
+const created: TalaNode[] = [];
+afterEach(() => {
+  const errors = created.reduce((sum, node) => sum + node.handlerErrors, 0);
+  created.length = 0;
+  expect(errors).toBe(0);
+});
 
 /** Every live node routes every partition to the same owner. */
 function expectConsistentRouting(tala: TalaNode[], sim: SimulatedNetwork): void {
