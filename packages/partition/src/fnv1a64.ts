@@ -30,11 +30,10 @@ export function fnv1a64Mod(bytes: Uint8Array, modulus: number): number {
     const x = r * TWO_POW_32 + (lo >>> 0);
     r = x - Math.floor(x / modulus) * modulus;
   } else {
-    let x = r * 0x1_0000;
+    // r < m ≤ 2^32: shift by 2^21 (below 2^53), then by 2^11 (r may be one m off: still exact).
+    let x = r * 0x20_0000;
     r = x - Math.floor(x / modulus) * modulus;
-    x = r * 0x1_0000;
-    r = x - Math.floor(x / modulus) * modulus;
-    x = r + (lo >>> 0);
+    x = r * 0x800 + (lo >>> 0);
     r = x - Math.floor(x / modulus) * modulus;
   }
   return r < 0 ? r + modulus : r >= modulus ? r - modulus : r;
