@@ -4,18 +4,21 @@
  *
  * Shape of the algorithm:
  *
- * 1. Owners. Each node's owner quota is ⌊P/N⌋ or ⌈P/N⌉; the ⌈⌉ quotas go to the nodes that
- *    already own the most, so the fewest owner slots have to move. A live owner keeps its
- *    partitions up to its quota. Partitions whose owner is gone are matched to one of their
- *    surviving replicas (a promotion: no data moves) by an augmenting-path matching, so a dead
- *    owner never costs a data transfer when the replicas have room; if they have none, a replica
- *    is promoted anyway and gives one of its other partitions away. Surplus partitions of
- *    over-quota owners go preferably to a node that already replicates them.
+ * 1. Owners. Each node's owner quota is ⌊P/N⌋ or ⌈P/N⌉; the ⌈⌉ quotas go first to the nodes
+ *    that already own more than ⌊P/N⌋, so the fewest owner slots have to move. A live owner
+ *    keeps its partitions up to its quota. Partitions whose owner is gone are matched to one of
+ *    their surviving replicas (a promotion: no data moves) by an augmenting-path matching in
+ *    which the remaining ⌈⌉ quotas are shared "flex" capacity; only an orphan that no matching
+ *    can place costs one extra move (a replica is promoted anyway and gives one of its other
+ *    partitions away). This is the minimum number of owner moves under the promotion rule.
+ *    Surplus partitions of over-quota owners go preferably to a node that replicates them.
  * 2. Replicas. Each node's replica quota is ⌊R/N⌋ or ⌈R/N⌉ with R = P·(RF−1). Every replica
- *    that is still valid (live, not the new owner) is kept up to its node's quota; the freed and
- *    missing slots are filled by nodes under quota that do not hold the partition yet, in a zone
- *    the partition does not use yet when zones allow. Where no such node is left, a shortest
- *    augmenting path shifts one replica to make room.
+ *    that is still valid (live, not the new owner, within the zone limit) is kept up to its
+ *    node's quota; the freed and missing slots are filled by nodes under quota that do not hold
+ *    the partition yet, preferring a free zone, a node that had the data, and spread co-holding.
+ *    Where no such node is left, a shortest augmenting path shifts replicas to make room,
+ *    through slots filled in this pass first (no extra move). A last pass swaps replicas
+ *    between partitions to fix any zone limit still exceeded.
  */
 
 /** The state a placement starts from: the old owner and replicas of each partition as indexes. */
@@ -75,7 +78,8 @@ function quotas(
     quota[node] = base + 1;
     extra--;
   }
-  // Not reachable for valid inputs (see the feasibility note in placeReplicas); kept total exact.
+  // Reached only when zone limits leave too few candidates (zones of unequal sizes): balance
+  // wins over zones.
   for (const node of order) {
     if (extra === 0) break;
     if (quota[node] === base) {
