@@ -28,6 +28,8 @@ interface Entry {
   readonly update: MemberUpdate;
   readonly order: number;
   transmits: number;
+  /** Replaced by a newer update about the same member; dropped at the next take. */
+  replaced: boolean;
 }
 
 /**
@@ -48,20 +50,23 @@ export class DisseminationQueue {
   readonly #byNode = new Map<NodeId, Entry>();
   #order = 0;
   #sorted = true;
+  #replaced = 0;
 
   /** Number of updates waiting. */
   get size(): number {
-    return this.#entries.length;
+    return this.#byNode.size;
   }
 
-  /** Queues `update`, replacing any queued update about the same member. */
+  /** Queues `update`, replacing any queued update about the same member. Amortised O(1). */
   enqueue(update: MemberUpdate): void {
     const previous = this.#byNode.get(update.node);
     if (previous !== undefined) {
-      const index = this.#entries.indexOf(previous);
-      if (index >= 0) this.#entries.splice(index, 1);
+      // Marked, not searched for: the next take drops it while it sorts.
+      previous.replaced = true;
+      this.#replaced++;
+      if (this.#replaced > this.#byNode.size) this.#compact();
     }
-    const entry: Entry = { update, order: ++this.#order, transmits: 0 };
+    const entry: Entry = { update, order: ++this.#order, transmits: 0, replaced: false };
     this.#byNode.set(update.node, entry);
     this.#entries.push(entry);
     this.#sorted = false;
@@ -79,6 +84,7 @@ export class DisseminationQueue {
    * updates sent `limit` times leave the queue.
    */
   take(budget: number, limit: number, skip?: NodeId): MemberUpdate[] {
+    if (this.#replaced > 0) this.#compact();
     const entries = this.#entries;
     if (entries.length === 0) return [];
     if (!this.#sorted) {
@@ -116,6 +122,12 @@ export class DisseminationQueue {
   clear(): void {
     this.#entries = [];
     this.#byNode.clear();
+    this.#replaced = 0;
+  }
+
+  #compact(): void {
+    this.#entries = this.#entries.filter((entry) => !entry.replaced);
+    this.#replaced = 0;
   }
 }
 

@@ -15,7 +15,12 @@ export { MembershipList } from './membership-list.js';
 export { ProbeSchedule, shuffle } from './probe-schedule.js';
 export { Suspicion, suspicionBounds, suspicionTimeout } from './suspicion.js';
 export { type SwimConfig, SwimPreset, swimConfig, swimPresets } from './swim-config.js';
-export { SwimEngine, type SwimEngineOptions, type SwimEngineStats } from './swim-engine.js';
+export {
+  MAX_INCARNATION,
+  SwimEngine,
+  type SwimEngineOptions,
+  type SwimEngineStats,
+} from './swim-engine.js';
 export {
   SwimNode,
   type SwimNodeOptions,

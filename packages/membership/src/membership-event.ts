@@ -3,7 +3,7 @@ import type { MembershipChange, MembershipEventType } from './swim-types.js';
 
 /** A membership change, dispatched under its {@link MembershipEventType} as the event type. */
 export class MembershipEvent extends Event {
-  /** The member's new state. */
+  /** The member's new state (a copy: changing it changes nothing in the node). */
   readonly member: MemberUpdate;
   /** Its state before the change; `undefined` for a new member. */
   readonly previous: MemberUpdateState | undefined;
@@ -16,7 +16,8 @@ export class MembershipEvent extends Event {
 
   /** The event for an engine's {@link MembershipChange}. */
   static from(change: MembershipChange): MembershipEvent {
-    return new MembershipEvent(change.type, change.member, change.previous);
+    const member = { ...change.member, address: change.member.address.slice() };
+    return new MembershipEvent(change.type, member, change.previous);
   }
 }
 

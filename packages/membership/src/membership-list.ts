@@ -16,9 +16,12 @@ import { MemberState, type NodeId } from '@tala-net/types';
  * ```
  */
 export class MembershipList {
-  /** Members and their states, in insertion order. Read-only view; use the methods to change it. */
-  get members(): ReadonlyArray<readonly [NodeId, MemberState]> {
-    return this.entries;
+  /**
+   * Members and their states, in insertion order: a fresh array of fresh `[node, state]` pairs
+   * on every read (a snapshot; changing it does not change the list — use the methods).
+   */
+  get members(): Array<[NodeId, MemberState]> {
+    return this.entries.map(([node, state]) => [node, state]);
   }
   /** Bumped by every change. */
   version = 0n;

@@ -8,6 +8,7 @@ import type { NodeId, Random } from '@tala-net/types';
 export class ProbeSchedule {
   #order: NodeId[] = [];
   #index = 0;
+  #inRound = new Set<NodeId>();
   readonly #random: Random;
 
   constructor(random: Random) {
@@ -23,6 +24,7 @@ export class ProbeSchedule {
     for (let rounds = 0; rounds < 2; ) {
       if (this.#index >= this.#order.length) {
         this.#order = members();
+        this.#inRound = new Set(this.#order);
         shuffle(this.#order, this.#random);
         this.#index = 0;
         rounds++;
@@ -34,10 +36,16 @@ export class ProbeSchedule {
     return undefined;
   }
 
-  /** Adds a new member to the current round at a random position among the unprobed ones. */
+  /**
+   * Adds a new member to the current round at a random position among the unprobed ones. A
+   * member already in the round (probed or not) is left where it is, so nobody is probed twice
+   * in one round.
+   */
   insert(node: NodeId): void {
+    if (this.#inRound.has(node)) return;
     const position = this.#index + this.#random.nextInt(this.#order.length - this.#index + 1);
     this.#order.splice(position, 0, node);
+    this.#inRound.add(node);
   }
 }
 

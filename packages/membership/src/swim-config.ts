@@ -75,6 +75,13 @@ export interface SwimConfig {
    * @default true
    */
   readonly lifeguard: boolean;
+  /**
+   * Most member updates taken from one received `Gossip` or `PushPull` message; the rest are
+   * ignored and counted in `droppedUpdates`. It also bounds how many forgotten members are
+   * remembered (tombstones). Keep it at or above the largest expected cluster size.
+   * @default 4096
+   */
+  readonly maxUpdatesPerMessage: number;
 }
 
 /** Names of the {@link SwimConfig} presets. */
@@ -103,6 +110,7 @@ const LAN: SwimConfig = {
   healInterval: 5000,
   awarenessMaxMultiplier: 8,
   lifeguard: true,
+  maxUpdatesPerMessage: 4096,
 };
 
 /** The preset configurations, in the spirit of memberlist's LAN/WAN/local defaults. */
@@ -170,6 +178,7 @@ export function swimConfig(
   nonNegative(config.reclaimTime, 'reclaimTime');
   nonNegative(config.healInterval, 'healInterval');
   integer(config.awarenessMaxMultiplier, 'awarenessMaxMultiplier', 1);
+  integer(config.maxUpdatesPerMessage, 'maxUpdatesPerMessage', 1);
   if (typeof config.lifeguard !== 'boolean') {
     throw new TalaError('InvalidArgument', 'swimConfig: lifeguard must be a boolean');
   }

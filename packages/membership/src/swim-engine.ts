@@ -55,13 +55,30 @@ export interface SwimEngineStats {
   refutations: number;
   /** Members this node suspected after a failed probe. */
   suspicionsRaised: number;
+  /** Messages ignored because they are not SWIM messages (another protocol on the transport). */
+  ignoredMessages: number;
+  /** Updates left out because a message carried more than `maxUpdatesPerMessage`. */
+  droppedUpdates: number;
+  /** Updates ignored because they were about a recently forgotten member and not newer. */
+  staleUpdates: number;
 }
+
+/** The largest u64: an incarnation at this value could never be refuted, so none is accepted. */
+export const MAX_INCARNATION = 0xffff_ffff_ffff_fffen;
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
 interface MemberRecord {
   readonly node: NodeId;
   update: MemberUpdate;
   generation: number;
   suspicion: Suspicion | undefined;
+  /** When the member was declared Dead or Left (for the reclaim timer). */
+  downSince: number;
+}
+
+interface Tombstone {
+  readonly incarnation: bigint;
+  readonly until: number;
 }
 
 interface PendingProbe {
@@ -70,6 +87,8 @@ interface PendingProbe {
   acked: boolean;
   nacks: number;
   expectedNacks: number;
+  /** When the `PingReq`s went out. */
+  indirectAt: number;
 }
 
 interface Relay {
@@ -83,6 +102,9 @@ const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
 const HEAL: SwimTimer = { kind: 'heal' };
 const EMPTY_ADDRESS = new Uint8Array(0);
 const LEAVE_FANOUT = 3;
+/** Encoded sizes of the probe frames a `Gossip` frame follows (see docs/wire-format.md). */
+const PROBE_FRAME_SIZE = 16;
+const INDIRECT_FRAME_SIZE = 24;
 
 /**
  * The SWIM failure detector and membership protocol as a sans-IO state machine, with the
@@ -113,11 +135,22 @@ export class SwimEngine {
   /** The versioned view of member states, this node included. */
   readonly list = new MembershipList();
   /** Counters. */
-  readonly stats: SwimEngineStats = { badMessages: 0, refutations: 0, suspicionsRaised: 0 };
+  readonly stats: SwimEngineStats = {
+    badMessages: 0,
+    refutations: 0,
+    suspicionsRaised: 0,
+    ignoredMessages: 0,
+    droppedUpdates: 0,
+    staleUpdates: 0,
+  };
 
   readonly #random: Random;
   readonly #address: Uint8Array;
   readonly #seeds: readonly NodeId[];
+  /** Seeds and bootstrap members: always offered healing syncs when not known to be live. */
+  readonly #bootstrap: readonly NodeId[];
+  /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
+  readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new Map<NodeId, MemberRecord>();
   /** Alive members other than this node, for random picks. */
   readonly #alive: NodeId[] = [];
@@ -140,12 +173,12 @@ export class SwimEngine {
     this.id = options.id;
     this.config = options.config ?? swimConfig('lan');
     this.#random = options.random;
-    this.#address = options.address ?? EMPTY_ADDRESS;
+    this.#address = options.address === undefined ? EMPTY_ADDRESS : options.address.slice();
     this.#seeds = (options.seeds ?? []).filter((seed) => seed !== options.id);
     this.#schedule = new ProbeSchedule(this.#random);
     this.#health = new LocalHealth(this.config.lifeguard ? this.config.awarenessMaxMultiplier : 1);
     const incarnation = options.incarnation ?? 0n;
-    if (typeof incarnation !== 'bigint' || incarnation < 0n) {
+    if (typeof incarnation !== 'bigint' || incarnation < 0n || incarnation > MAX_INCARNATION) {
       throw new TalaError('InvalidArgument', `SwimEngine: bad incarnation ${String(incarnation)}`);
     }
     this.#self = {
@@ -160,6 +193,10 @@ export class SwimEngine {
       if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
       this.#addRecord({ ...member, state: 'Alive' });
     }
+    const bootstrap = new Set(this.#seeds);
+    for (const member of options.members ?? [])
+      if (member.node !== this.id) bootstrap.add(member.node);
+    this.#bootstrap = [...bootstrap];
     this.#out = newOutput();
   }
 
@@ -188,16 +225,23 @@ export class SwimEngine {
     return this.#queue.size;
   }
 
-  /** Every known member's latest update, this node first. */
+  /** Every known member's latest update, this node first (copies: changing them changes nothing). */
   members(): MemberUpdate[] {
+    return this.#members().map(copyUpdate);
+  }
+
+  /**
+   * The latest update about `node` (a copy), or `undefined` when unknown (or forgotten).
+   */
+  member(node: NodeId): MemberUpdate | undefined {
+    const update = node === this.id ? this.#self : this.#records.get(node)?.update;
+    return update === undefined ? undefined : copyUpdate(update);
+  }
+
+  #members(): MemberUpdate[] {
     const members = [this.#self];
     for (const record of this.#records.values()) members.push(record.update);
     return members;
-  }
-
-  /** The latest update about `node`, or `undefined` when unknown (or forgotten). */
-  member(node: NodeId): MemberUpdate | undefined {
-    return node === this.id ? this.#self : this.#records.get(node)?.update;
   }
 
   /**
@@ -245,7 +289,10 @@ export class SwimEngine {
   /** Handles a message received at `now` from `from`. Malformed input is counted and ignored. */
   handleMessage(now: number, from: NodeId, message: Message): SwimOutput {
     return this.#run(() => {
-      if (!isSwimMessage(message)) return;
+      if (!isSwimMessage(message)) {
+        this.stats.ignoredMessages++;
+        return;
+      }
       if (message.from !== from || !validMessage(message)) {
         this.stats.badMessages++;
         return;
@@ -253,7 +300,7 @@ export class SwimEngine {
       switch (message.type) {
         case 'Ping':
           this.#send(from, { type: 'Pong', from: this.id, seq: message.seq });
-          this.#piggyback(from);
+          this.#piggyback(from, PROBE_FRAME_SIZE);
           return;
         case 'Pong':
           this.#onAck(from, message.seq);
@@ -274,10 +321,12 @@ export class SwimEngine {
           return;
         }
         case 'Gossip':
-          for (const update of message.updates) this.#apply(now, update, from, false);
+          for (const update of this.#bounded(message.updates)) {
+            this.#apply(now, update, from, false);
+          }
           return;
         case 'PushPull':
-          for (const update of message.members) this.#apply(now, update, from, true);
+          for (const update of this.#bounded(message.members)) this.#apply(now, update, from, true);
           if (!message.reply) this.#sendPushPull(from, true);
           return;
       }
@@ -292,8 +341,9 @@ export class SwimEngine {
           this.#onProbe(now);
           return;
         case 'probeTimeout':
-          this.#onProbeTimeout(timer.seq);
+          this.#onProbeTimeout(now, timer.seq);
           return;
+
         case 'relayTimeout': {
           const relay = this.#relays.get(timer.seq);
           if (relay === undefined) return;
@@ -329,8 +379,13 @@ export class SwimEngine {
           const record = this.#records.get(timer.node);
           if (record === undefined || record.generation !== timer.generation) return;
           if (record.update.state !== 'Dead' && record.update.state !== 'Left') return;
-          this.#records.delete(timer.node);
-          this.list.removeMember(timer.node);
+          const due = record.downSince + this.config.reclaimTime;
+          if (now < due) {
+            // Fired early (a coarse real clock): come back when it is really due.
+            this.#timer(due, timer);
+            return;
+          }
+          this.#forget(now, record);
           return;
         }
       }
@@ -356,21 +411,34 @@ export class SwimEngine {
     );
     if (target === undefined) return;
     const seq = this.#nextSeq();
-    this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0 };
+    this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0, indirectAt: 0 };
     this.#send(target, { type: 'Ping', from: this.id, seq });
-    this.#piggyback(target);
+    this.#piggyback(target, PROBE_FRAME_SIZE);
     this.#timer(now + this.#health.scale(this.config.probeTimeout), { kind: 'probeTimeout', seq });
   }
 
-  #onProbeTimeout(seq: bigint): void {
+  #onProbeTimeout(now: number, seq: bigint): void {
     const pending = this.#pending;
     if (pending === undefined || pending.seq !== seq || pending.acked) return;
+    if (pending.expectedNacks > 0) return; // a duplicate timer: the PingReqs went out already
     const relays = this.#pickAlive(this.config.indirectChecks, pending.target);
     for (const relay of relays) {
       this.#send(relay, { type: 'PingReq', from: this.id, seq, target: pending.target });
-      this.#piggyback(relay);
+      this.#piggyback(relay, INDIRECT_FRAME_SIZE);
     }
     pending.expectedNacks = this.config.lifeguard ? relays.length : 0;
+    pending.indirectAt = now;
+  }
+
+  /**
+   * How long a relay waits for the target before nacking: half the time the requester still
+   * waits after sending its `PingReq` (`probeInterval − probeTimeout`, unscaled: the relay does
+   * not know the requester's health, which only lengthens that window). The other half is left
+   * for the `PingReq` and the `Nack` to travel, so nacks arrive before the requester's period
+   * ends up to a one-way latency of a quarter of that window (125 ms on `lan`, 500 ms on `wan`).
+   */
+  #relayNackDelay(): number {
+    return 0.5 * (this.config.probeInterval - this.config.probeTimeout);
   }
 
   /** Ends the previous period's probe: a target that never acked becomes suspect. */
@@ -380,9 +448,13 @@ export class SwimEngine {
     this.#pending = undefined;
     if (pending.acked) return;
     if (this.config.lifeguard) {
-      this.#health.apply(
-        pending.expectedNacks > 0 ? Math.max(0, pending.expectedNacks - pending.nacks) : 1,
-      );
+      // Lifeguard: a missed probe with no relay to ask counts once; otherwise each relay that
+      // neither acked nor nacked counts — but only when it had the time to nack (a period cut
+      // short, e.g. by an early timer, charges nothing for relays).
+      if (pending.expectedNacks === 0) this.#health.apply(1);
+      else if (now - pending.indirectAt >= this.#relayNackDelay()) {
+        this.#health.apply(Math.max(0, pending.expectedNacks - pending.nacks));
+      }
     }
     const record = this.#records.get(pending.target);
     if (record === undefined) return;
@@ -416,7 +488,7 @@ export class SwimEngine {
         seq: relay.seq,
         target: relay.target,
       });
-      this.#piggyback(relay.requester);
+      this.#piggyback(relay.requester, INDIRECT_FRAME_SIZE);
     }
   }
 
@@ -435,9 +507,9 @@ export class SwimEngine {
     const relaySeq = this.#nextSeq();
     this.#relays.set(relaySeq, { requester, seq, target });
     this.#send(target, { type: 'Ping', from: this.id, seq: relaySeq });
-    this.#piggyback(target);
-    // Lifeguard: nack a little before the requester's period ends.
-    this.#timer(now + this.config.probeTimeout * 0.8, { kind: 'relayTimeout', seq: relaySeq });
+    this.#piggyback(target, PROBE_FRAME_SIZE);
+    // Lifeguard: nack well inside the time the requester still waits.
+    this.#timer(now + this.#relayNackDelay(), { kind: 'relayTimeout', seq: relaySeq });
   }
 
   #onPushPull(now: number): void {
@@ -450,16 +522,52 @@ export class SwimEngine {
   #onHeal(now: number): void {
     this.#timer(now + this.config.healInterval, HEAL);
     if (this.#left) return;
-    const candidates: NodeId[] = [];
+    const candidates = new Set<NodeId>();
     for (const record of this.#records.values()) {
-      if (record.update.state === 'Dead') candidates.push(record.node);
+      if (record.update.state === 'Dead') candidates.add(record.node);
     }
-    for (const seed of this.#seeds) {
-      const state = this.#records.get(seed)?.update.state;
-      if (state === undefined) candidates.push(seed);
+    // Seeds and bootstrap members stay candidates for good (a partition may outlast the reclaim
+    // time), and so do recently forgotten members.
+    for (const node of this.#bootstrap) {
+      const state = this.#records.get(node)?.update.state;
+      if (state === undefined) candidates.add(node);
     }
-    if (candidates.length === 0) return;
-    this.#sendPushPull(candidates[this.#random.nextInt(candidates.length)]!, false);
+    this.#pruneTombstones(now);
+    for (const node of this.#tombstones.keys()) candidates.add(node);
+    if (candidates.size === 0) return;
+    const list = [...candidates];
+    this.#sendPushPull(list[this.#random.nextInt(list.length)]!, false);
+  }
+
+  #forget(now: number, record: MemberRecord): void {
+    this.#records.delete(record.node);
+    this.list.removeMember(record.node);
+    this.#pruneTombstones(now);
+    this.#tombstones.delete(record.node);
+    this.#tombstones.set(record.node, {
+      incarnation: record.update.incarnation,
+      until: now + this.config.reclaimTime,
+    });
+    while (this.#tombstones.size > this.config.maxUpdatesPerMessage) {
+      const oldest = this.#tombstones.keys().next().value;
+      if (oldest === undefined) break;
+      this.#tombstones.delete(oldest);
+    }
+  }
+
+  #pruneTombstones(now: number): void {
+    for (const [node, tombstone] of this.#tombstones) {
+      if (tombstone.until > now) return;
+      this.#tombstones.delete(node);
+    }
+  }
+
+  /** At most `maxUpdatesPerMessage` of `updates`; the rest are counted and left out. */
+  #bounded(updates: readonly MemberUpdate[]): readonly MemberUpdate[] {
+    const max = this.config.maxUpdatesPerMessage;
+    if (updates.length <= max) return updates;
+    this.stats.droppedUpdates += updates.length - max;
+    return updates.slice(0, max);
   }
 
   #pushPullInterval(): number {
@@ -487,7 +595,7 @@ export class SwimEngine {
       const seq = this.#nextSeq();
       this.#checks.set(seq, record.node);
       this.#send(record.node, { type: 'Ping', from: this.id, seq });
-      this.#piggyback(record.node);
+      this.#piggyback(record.node, PROBE_FRAME_SIZE);
       this.#timer(now + this.#health.scale(this.config.probeTimeout), {
         kind: 'verifyTimeout',
         seq,
@@ -523,7 +631,12 @@ export class SwimEngine {
     if (record === undefined || record.update.state !== 'Suspect') return;
     const suspicion = record.suspicion;
     if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
-    if (now < suspicion.deadline) return;
+    if (now < suspicion.deadline) {
+      // Fired early (a coarse real clock) or for an older, later deadline: re-arm at the
+      // deadline. Deadlines only move earlier, so at most one timer per deadline re-arms.
+      this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
+      return;
+    }
     this.#kill(now, record, incarnation, 'Dead');
     // Push the verdict to a few members at once instead of waiting for the next piggyback.
     for (const node of this.#pickAlive(this.config.indirectChecks, undefined)) {
@@ -533,6 +646,7 @@ export class SwimEngine {
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
     this.#setState(record, { ...record.update, state, incarnation });
+    record.downSince = now;
     this.#timer(now + this.config.reclaimTime, {
       kind: 'reclaim',
       node: record.node,
@@ -552,10 +666,26 @@ export class SwimEngine {
     const incarnation = update.incarnation;
     const record = this.#records.get(update.node);
     if (record === undefined) {
-      if (state === 'Dead' || state === 'Left') return;
-      const added = this.#addRecord({ ...update, state: 'Alive' });
-      if (state === 'Suspect') this.#suspect(now, added, incarnation, sender);
-      else this.#queue.enqueue(added.update);
+      // Only an Alive update makes a member known: a Suspect, Dead or Left update about a member
+      // we do not know (or forgot) is old news, and must not bring it back.
+      if (state !== 'Alive') return;
+      const tombstone = this.#tombstone(now, update.node);
+      if (tombstone !== undefined && incarnation <= tombstone.incarnation) {
+        this.stats.staleUpdates++;
+        // The member itself is back: tell it what we last knew so it rises above it.
+        if (sender === update.node) {
+          this.#tell(sender, {
+            node: update.node,
+            state: 'Dead',
+            incarnation: tombstone.incarnation,
+            address: update.address,
+          });
+        }
+        return;
+      }
+      this.#tombstones.delete(update.node);
+      const added = this.#addRecord({ ...update, address: update.address.slice() });
+      this.#queue.enqueue(added.update);
       return;
     }
     const current = record.update;
@@ -566,8 +696,14 @@ export class SwimEngine {
             node: record.node,
             state: 'Alive',
             incarnation,
-            address: update.address,
+            address: update.address.slice(),
           });
+        } else if (
+          sender === update.node &&
+          (current.state === 'Dead' || current.state === 'Left')
+        ) {
+          // A member we think is down speaks for itself: tell it, so it refutes.
+          this.#tell(sender, current);
         }
         return;
       case 'Suspect':
@@ -603,24 +739,47 @@ export class SwimEngine {
   #aboutSelf(update: MemberUpdate, sender: NodeId): void {
     if (this.#left) return;
     const mine = this.#self.incarnation;
-    if (update.state === 'Alive' ? update.incarnation <= mine : update.incarnation < mine) {
+    if (update.incarnation < mine) {
       // A stale accusation: still answer the accuser with our current state.
-      if (update.state !== 'Alive' && this.config.lifeguard) this.#tell(sender);
+      if (update.state !== 'Alive' && this.config.lifeguard) this.#tell(sender, this.#self);
       return;
     }
-    // Refute: rise above whatever the others believe about us.
+    if (
+      update.state === 'Alive' &&
+      update.incarnation === mine &&
+      sameBytes(update.address, this.#self.address)
+    ) {
+      return; // exactly what we say about ourselves
+    }
+    // Refute: rise above whatever the others believe about us (a suspicion, a death, or an
+    // Alive at our incarnation or above with another address — e.g. our previous run's).
+    // validUpdate caps incoming incarnations below MAX_INCARNATION, so this never overflows u64.
     this.#self = { ...this.#self, incarnation: update.incarnation + 1n };
     this.#queue.enqueue(this.#self);
     this.stats.refutations++;
-    if (update.state !== 'Alive' && this.config.lifeguard) {
+    if (update.state === 'Alive') {
+      // Someone holds an outdated record of us (our previous run): correct it at once.
+      this.#tell(sender, this.#self);
+    } else if (this.config.lifeguard) {
       this.#health.apply(1);
-      this.#tell(sender);
+      this.#tell(sender, this.#self);
     }
   }
 
-  /** Sends our own state straight to `to` (the member that told us we are suspected). */
-  #tell(to: NodeId): void {
-    if (to !== this.id) this.#send(to, { type: 'Gossip', from: this.id, updates: [this.#self] });
+  /** Sends `update` straight to `to` (e.g. our own state to the member that suspects us). */
+  #tell(to: NodeId, update: MemberUpdate): void {
+    if (to !== this.id) this.#send(to, { type: 'Gossip', from: this.id, updates: [update] });
+  }
+
+  /** The live tombstone of a forgotten `node`, if any. */
+  #tombstone(now: number, node: NodeId): Tombstone | undefined {
+    const tombstone = this.#tombstones.get(node);
+    if (tombstone === undefined) return undefined;
+    if (tombstone.until <= now) {
+      this.#tombstones.delete(node);
+      return undefined;
+    }
+    return tombstone;
   }
 
   #addRecord(update: MemberUpdate): MemberRecord {
@@ -629,6 +788,7 @@ export class SwimEngine {
       update,
       generation: 0,
       suspicion: undefined,
+      downSince: 0,
     };
     this.#records.set(update.node, record);
     this.list.addMember(update.node);
@@ -720,20 +880,21 @@ export class SwimEngine {
   }
 
   #sendPushPull(to: NodeId, reply: boolean): void {
-    this.#send(to, { type: 'PushPull', from: this.id, reply, members: this.members() });
+    this.#send(to, { type: 'PushPull', from: this.id, reply, members: this.#members() });
   }
 
   /**
-   * Sends a `Gossip` frame after a protocol message to `to`: first, when Lifeguard is on and
-   * `to` is suspected, its own suspicion (so it can refute at once), then the queue's
-   * least-sent updates, within the size budget.
+   * Sends a `Gossip` frame right after a protocol message of `sentSize` bytes to `to`: first,
+   * when Lifeguard is on and `to` is suspected, its own suspicion (so it can refute at once),
+   * then the queue's least-sent updates. The probe frame and the `Gossip` frame together stay
+   * within `gossipBudget` bytes (one datagram).
    */
-  #piggyback(to: NodeId): void {
-    let budget = this.config.gossipBudget;
+  #piggyback(to: NodeId, sentSize: number): void {
+    let budget = this.config.gossipBudget - sentSize;
     let first: MemberUpdate | undefined;
     if (this.config.lifeguard) {
       const update = this.#records.get(to)?.update;
-      if (update?.state === 'Suspect') {
+      if (update?.state === 'Suspect' && budget >= GOSSIP_HEADER_SIZE + memberUpdateSize(update)) {
         first = update;
         budget -= memberUpdateSize(update);
       }
@@ -802,11 +963,11 @@ function validMessage(message: SwimMessage): boolean {
   switch (message.type) {
     case 'Ping':
     case 'Pong':
-      return typeof message.seq === 'bigint';
+      return isU64(message.seq);
     case 'PingReq':
     case 'IndirectAck':
     case 'Nack':
-      return typeof message.seq === 'bigint' && typeof message.target === 'bigint';
+      return isU64(message.seq) && isU64(message.target);
     case 'Gossip':
       return Array.isArray(message.updates) && message.updates.every(validUpdate);
     case 'PushPull':
@@ -822,10 +983,26 @@ function validUpdate(update: MemberUpdate): boolean {
   return (
     typeof update === 'object' &&
     update !== null &&
-    typeof update.node === 'bigint' &&
+    isU64(update.node) &&
     STATES.has(update.state) &&
     typeof update.incarnation === 'bigint' &&
     update.incarnation >= 0n &&
-    update.address instanceof Uint8Array
+    update.incarnation <= MAX_INCARNATION &&
+    update.address instanceof Uint8Array &&
+    update.address.length <= 0xffff
   );
+}
+
+function isU64(value: unknown): value is bigint {
+  return typeof value === 'bigint' && value >= 0n && value <= MAX_U64;
+}
+
+function copyUpdate(update: MemberUpdate): MemberUpdate {
+  return { ...update, address: update.address.slice() };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

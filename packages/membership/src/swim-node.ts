@@ -25,8 +25,11 @@ export interface SwimNodeOptions {
    */
   readonly clock?: Clock;
   /**
-   * Randomness of the protocol.
-   * @default seededRandom(<a random seed>)
+   * Randomness of the protocol (probe order, relays, push-pull partners). Production nodes can
+   * leave it out: the default seeds a generator from `crypto.getRandomValues`, so nodes started
+   * together do not pick the same partners. Tests and simulations should always pass a
+   * `seededRandom(seed)` so that runs are reproducible.
+   * @default seededRandom(<a seed from crypto.getRandomValues>)
    */
   readonly random?: Random;
   /**
@@ -128,7 +131,7 @@ export class SwimNode extends MembershipEventTarget {
       id: options.transport.localId,
       random,
       config,
-      ...(options.address === undefined ? {} : { address: options.address }),
+      ...(options.address === undefined ? {} : { address: options.address.slice() }),
       ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
       ...(options.members === undefined ? {} : { members: options.members }),
       ...(options.incarnation === undefined ? {} : { incarnation: options.incarnation }),
@@ -150,9 +153,14 @@ export class SwimNode extends MembershipEventTarget {
     return this.#running;
   }
 
-  /** Every known member's latest update, this node first. */
+  /** Every known member's latest update, this node first (copies). */
   members(): MemberUpdate[] {
     return this.engine.members();
+  }
+
+  /** The latest update about `node` (a copy), or `undefined` when unknown or forgotten. */
+  member(node: NodeId): MemberUpdate | undefined {
+    return this.engine.member(node);
   }
 
   /** Counters since creation. */
@@ -213,7 +221,11 @@ export class SwimNode extends MembershipEventTarget {
       });
       this.#timers.add(handle);
     }
-    for (const change of out.events) this.dispatchEvent(MembershipEvent.from(change));
+    for (const change of out.events) {
+      // A listener may stop the node mid-batch: nothing is reported after that.
+      if (!this.#running) return;
+      this.dispatchEvent(MembershipEvent.from(change));
+    }
   }
 }
 

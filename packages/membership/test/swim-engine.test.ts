@@ -94,8 +94,8 @@ describe('SwimEngine: indirect probes', () => {
     const ping = sent(out, 'Ping')[0]!;
     expect(ping.to).toBe(n3);
     const timeout = timers(out, 'relayTimeout')[0]!;
-    expect(timeout.at).toBe(400);
-    expect(sent(relay.handleTimer(400, timeout.timer), 'Nack')).toEqual([
+    expect(timeout.at).toBe(250); // half of the requester's remaining 500 ms
+    expect(sent(relay.handleTimer(250, timeout.timer), 'Nack')).toEqual([
       { to: n1, message: { type: 'Nack', from: n2, seq: 5n, target: n3 } },
     ]);
   });

@@ -67,7 +67,8 @@ describe('SWIM in the simulator (LAN settings, virtual time)', () => {
     const c = new SwimCluster({ n: 40, seed: 7, link: { loss: 0.1 } });
     c.sim.runFor(300 * PERIOD);
     expect(c.events.filter((e) => e.type === 'dead')).toEqual([]);
-    expect(c.converged()).toBe(true);
+    // Under loss a refutation may be in flight at any instant: it settles within a few periods.
+    expect(c.runUntilConverged(10 * PERIOD)).toBeDefined();
   });
 
   it('a slow node (processing delayed by 3 periods) gets no healthy node marked dead', () => {
