@@ -63,7 +63,10 @@ export interface SwimEngineStats {
   staleUpdates: number;
 }
 
-/** The largest u64: an incarnation at this value could never be refuted, so none is accepted. */
+/**
+ * The largest incarnation accepted from a peer (2^64 − 2): a node can always refute it with
+ * 2^64 − 1, the largest u64. Updates above it are rejected as malformed.
+ */
 export const MAX_INCARNATION = 0xffff_ffff_ffff_fffen;
 const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
