@@ -46,8 +46,9 @@ export interface SwimConfig {
    */
   readonly pushPullInterval: number;
   /**
-   * Largest encoded size in bytes of one piggybacked `Gossip` frame
-   * (`5 + 12 + Σ(19 + address length)`).
+   * Largest encoded size in bytes of a probe frame (`Ping`/`Pong` 16, `PingReq`/`IndirectAck`
+   * 24) plus the `Gossip` frame piggybacked right after it (`5 + 12 + Σ(19 + address length)`):
+   * one datagram.
    * @default 1400
    */
   readonly gossipBudget: number;
@@ -58,8 +59,9 @@ export interface SwimConfig {
    */
   readonly reclaimTime: number;
   /**
-   * Interval of healing syncs: a push-pull with one random recently-dead member or unreachable
-   * seed, so that both sides of a healed partition re-learn each other. 0 disables healing.
+   * Interval of healing syncs: a push-pull with one random recently-dead or recently forgotten
+   * member, or a seed or bootstrap member not known to be live, so that both sides of a healed
+   * partition re-learn each other. 0 disables healing.
    * @default 5000 (lan), 15000 (wan), 2000 (local)
    */
   readonly healInterval: number;

@@ -30,12 +30,14 @@ export interface SwimEngineOptions {
    */
   readonly address?: Uint8Array;
   /**
-   * Members to contact on `start` (push-pull) and, while they are unreachable, during healing.
+   * Members to contact on `start` (push-pull) and, whenever they are not known to be live,
+   * during healing (for good: a partition may outlast `reclaimTime`).
    * @default []
    */
   readonly seeds?: readonly NodeId[];
   /**
    * Members known from the start (a static bootstrap); updates about this node are ignored.
+   * Like seeds, they stay healing candidates whenever they are not known to be live.
    * @default []
    */
   readonly members?: readonly MemberUpdate[];
@@ -336,7 +338,10 @@ export class SwimEngine {
     });
   }
 
-  /** Handles a timer (set from an earlier output) firing at `now`. */
+  /**
+   * Handles a timer (set from an earlier output) firing at `now`. A timer may fire a little
+   * early or late: deadlines are checked against `now` and re-armed when not yet due.
+   */
   handleTimer(now: number, timer: SwimTimer): SwimOutput {
     return this.#run(() => {
       switch (timer.kind) {
