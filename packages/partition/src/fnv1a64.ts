@@ -22,6 +22,8 @@ export function fnv1a64Mod(bytes: Uint8Array, modulus: number): number {
     hi = (Math.imul(hi, PRIME_LO) + carry + (lo << 8)) | 0;
     lo = Math.imul(lo, PRIME_LO);
   }
+  // A power of two divides 2^32: only the low half matters.
+  if ((modulus & (modulus - 1)) === 0) return (lo & (modulus - 1)) >>> 0;
   // (hi × 2^32 + lo) mod m with floor divisions on doubles below 2^53 (exact: the quotient is
   // off by at most one, which the last line corrects). `%` on values above 2^31 is much slower.
   const high = hi >>> 0;
