@@ -23,7 +23,18 @@ describe('partitionForIntent', () => {
         fc.uint8Array({ minLength: 16, maxLength: 16 }),
         fc.oneof(
           fc.integer({ min: 1, max: 0xffff_ffff }),
-          fc.constantFrom(1, 2, 3, 12, 1024, 0x1f_ffff, 0x20_0000, 0x20_0001, 0xffff_ffff, 0x8000_0000),
+          fc.constantFrom(
+            1,
+            2,
+            3,
+            12,
+            1024,
+            0x1f_ffff,
+            0x20_0000,
+            0x20_0001,
+            0xffff_ffff,
+            0x8000_0000,
+          ),
         ),
         (id, n) => {
           expect(partitionForIntent(id, n)).toBe(Number(fnv1a64(id) % BigInt(n)));
