@@ -236,12 +236,12 @@ function load(n: number) {
 
 // --- healing --------------------------------------------------------------------------------
 
-function healing(seed: number) {
+function healing(seed: number, partitionMs = 60_000) {
   const n = 100;
   const c = new Cluster(n, seed, LAN, undefined, false);
   c.sim.runFor(10_000);
   c.sim.partition(c.ids.slice(0, n / 2), c.ids.slice(n / 2));
-  c.sim.runFor(60_000);
+  c.sim.runFor(partitionMs);
   const split = c.nodes.get(NodeId(1))!.list.aliveMembers().length;
   c.sim.heal();
   const start = c.sim.now();
@@ -291,8 +291,11 @@ const suite: Suite = {
     const sizes = quick ? [10, 100] : [10, 30, 100, 300, 1000];
     const loads = sizes.map(load);
     console.log('load', loads);
-    const heals = (quick ? [1] : [1, 2, 3]).map(healing);
+    const heals = (quick ? [1] : [1, 2, 3]).map((seed) => healing(seed));
     console.log('healing', heals);
+    // Longer than the LAN reclaimTime (300 s): each side has forgotten the other.
+    const longHeals = (quick ? [1] : [1, 2]).map((seed) => healing(seed, 400_000));
+    console.log('long healing', longHeals);
     const speeds = [speed(1000, quick ? 50 : 300), speed(1000, quick ? 50 : 300)];
     console.log('speed', speeds);
 
@@ -319,6 +322,7 @@ LAN settings (1 s period, 500 ms probe timeout, k = 3), deterministic simulator,
 | every live member marks it dead, after the first suspicion (median / worst) | ${periods(det.allDeadAfterFirstSuspicionMedianMs)} / ${periods(det.allDeadAfterFirstSuspicionMaxMs)} | suspicion timeout + 3 periods = ${periods(det.allDeadBoundMs)} | ${fmt(det.allDeadAfterFirstSuspicionMaxMs / det.allDeadBoundMs)} |
 | a join reaches all ${dis.n} members (median / worst of ${dis.runs}) | ${periods(dis.medianMs)} / ${periods(dis.maxMs)} | 2 × ⌈log2 ${dis.n}⌉ = ${periods(dis.boundMs)} | ${fmt(dis.maxMs / dis.boundMs)} |
 | healing: 50/50 partition of 100 for 60 s, full membership everywhere after healing | ${heals.map((h) => `${fmt(h.healedMs / 1000, 1)} s`).join(', ')} | 30 s | ${fmt(Math.max(...heals.map((h) => h.healedMs)) / 30_000)} |
+| same, partition of 400 s (longer than reclaimTime: both sides forgot the other) | ${longHeals.map((h) => `${fmt(h.healedMs / 1000, 1)} s`).join(', ')} | 30 s | ${fmt(Math.max(...longHeals.map((h) => h.healedMs)) / 30_000)} |
 | 1,000 members × ${speeds[0] === undefined ? 0 : quick ? 50 : 300} periods, CPU (median of ${speeds.length}) | ${fmt(cpu / 1000, 1)} s | 20 s | ${fmt(cpu / 20_000)} |
 
 The SWIM paper expects the first detection e/(e−1) ≈ 1.58 periods after a crash; the bound above
@@ -351,6 +355,7 @@ all counted), steady state over 100 periods:
         falsePositives: { loss: [lossOn, lossOff], slow: { on: slowOn, off: slowOff } },
         load: loads,
         healing: heals,
+        longHealing: longHeals,
         speed: speeds,
       },
     };
