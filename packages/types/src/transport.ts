@@ -30,7 +30,8 @@ export interface TransportEventMap {
  * - Delivery is FIFO per sender→receiver pair.
  * - Receiving: while at least one `message` listener is attached, each received message is
  *   dispatched as a {@link TransportMessageEvent}; while none is, messages queue for
- *   {@link Transport.recv}.
+ *   {@link Transport.recv}. Messages queued before the first listener is attached are
+ *   dispatched to it, in order, never lost; after `close()` no message is dispatched.
  * - A receiver never sees another receiver's or the sender's mutations of a message.
  */
 export interface Transport extends TypedEventTarget<TransportEventMap> {
