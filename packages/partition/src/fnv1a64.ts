@@ -24,20 +24,27 @@ export function fnv1a64Mod(bytes: Uint8Array, modulus: number): number {
   }
   // A power of two divides 2^32: only the low half matters.
   if ((modulus & (modulus - 1)) === 0) return (lo & (modulus - 1)) >>> 0;
-  // (hi × 2^32 + lo) mod m with floor divisions on doubles below 2^53 (exact: the quotient is
-  // off by at most one, which the last line corrects). `%` on values above 2^31 is much slower.
-  const high = hi >>> 0;
-  let r = high - Math.floor(high / modulus) * modulus;
-  if (modulus <= ONE_STEP_MODULUS) {
-    const x = r * TWO_POW_32 + (lo >>> 0);
-    r = x - Math.floor(x / modulus) * modulus;
-  } else {
-    // r < m ≤ 2^32: shift by 2^21 (below 2^53), then by 2^11 (r may be one m off: still exact).
-    let x = r * 0x20_0000;
-    r = x - Math.floor(x / modulus) * modulus;
-    x = r * 0x800 + (lo >>> 0);
-    r = x - Math.floor(x / modulus) * modulus;
+  // (hi × 2^32 + lo) mod m with floor(x × (1/m)) on doubles below 2^53: the quotient is off by
+  // at most one, which `reduce` corrects. A multiplication by the cached inverse is much faster
+  // than `%` or `/` on doubles, and routing uses the same modulus call after call.
+  if (modulus !== cachedModulus) {
+    cachedModulus = modulus;
+    cachedInverse = 1 / modulus;
   }
+  const inverse = cachedInverse;
+  let r = reduce(hi >>> 0, modulus, inverse);
+  if (modulus <= ONE_STEP_MODULUS) return reduce(r * TWO_POW_32 + (lo >>> 0), modulus, inverse);
+  // r < m ≤ 2^32: shift by 2^21, then by 2^11, each product staying below 2^53.
+  r = reduce(r * 0x20_0000, modulus, inverse);
+  return reduce(r * 0x800 + (lo >>> 0), modulus, inverse);
+}
+
+let cachedModulus = 1;
+let cachedInverse = 1;
+
+/** `x mod m` for 0 ≤ x < 2^53, given `inverse` = 1/m. */
+function reduce(x: number, modulus: number, inverse: number): number {
+  const r = x - Math.floor(x * inverse) * modulus;
   return r < 0 ? r + modulus : r >= modulus ? r - modulus : r;
 }
 
