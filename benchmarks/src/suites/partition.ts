@@ -234,7 +234,7 @@ const suite: Suite = {
         )
         .join(
           '; ',
-        )}. The hash is a chain of 16 dependent multiply steps (latency-bound); the modulo is a mask for a power-of-two count, otherwise two floating-point divisions (three above 2^21 partitions) instead of \`%\` on doubles.`,
+        )}. The hash is a chain of 16 dependent multiply steps (latency-bound); the modulo is a mask for a power-of-two count, otherwise two multiplications by the cached reciprocal of the count (three above 2^21 partitions) instead of \`%\` on doubles.`,
       '',
       `Movement, ${P} partitions, RF ${RF}. Join: one node joins a balanced table of N nodes; owner and replica slots moved, against the theoretical minimum ⌈P/(N+1)⌉ of owner slots. Worst join ratio: **${f(worst, 3)}** (target ≤ 1.1). Leave: the middle node of a balanced table of N + 1 nodes leaves; it held \`held\` partitions and owned \`owned\`; owner moves (all promotions of surviving replicas) and data syncs needed. Leaves that moved exactly what the node held: **${leaveExact} / ${rows.length}**; when the node that just joined leaves again: **${backExact} / ${rows.length}**. The other leaves need a few extra owner moves: every orphaned partition must be promoted on a surviving replica, and when those replicas' owner quotas are full, a promoted node hands one of its own partitions on (the fewest moves possible under that rule, checked against an independent max-flow in the tests).`,
       '',
