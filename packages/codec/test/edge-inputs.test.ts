@@ -1,6 +1,7 @@
-import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
+import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, encodeInto, FrameDecoder } from '../src/index.js';
+import { invalidArgument } from './expect-tala-error.js';
 
 /** Byte lengths of the `Uint8Array`s constructed with a length while `action` runs. */
 function byteArrayAllocations(action: () => void): number[] {
@@ -18,17 +19,6 @@ function byteArrayAllocations(action: () => void): number[] {
     globalThis.Uint8Array = original;
   }
   return lengths;
-}
-
-function invalidArgument(action: () => unknown): TalaError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TalaError);
-    expect((error as TalaError).code).toBe('InvalidArgument');
-    return error as TalaError;
-  }
-  throw new Error('expected an InvalidArgument error');
 }
 
 describe('FrameDecoder memory follows the bytes received, not the declared length', () => {

@@ -1,21 +1,11 @@
-import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
+import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, encodedLength, encodeInto, FrameDecoder } from '../src/index.js';
 import { message } from './arbitraries.js';
+import { invalidArgument } from './expect-tala-error.js';
 
 const SENTINEL = 0xa5;
-
-function invalidArgument(action: () => unknown): TalaError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TalaError);
-    expect((error as TalaError).code).toBe('InvalidArgument');
-    return error as TalaError;
-  }
-  throw new Error('expected an InvalidArgument error');
-}
 
 describe('encode', () => {
   it('returns frames that later encodes never overwrite, whatever their size', () => {

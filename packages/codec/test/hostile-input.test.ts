@@ -1,7 +1,8 @@
-import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
+import { type Message, NodeId, PartitionId, type TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../testing/vectors.js';
 import { decode, encode, FrameDecoder } from '../src/index.js';
+import { corruption } from './expect-tala-error.js';
 
 /**
  * Runs `action` with the global `Array` constructor replaced by a recording proxy and returns
@@ -23,17 +24,6 @@ function arrayAllocations(action: () => void): number[] {
     globalThis.Array = original;
   }
   return lengths;
-}
-
-function corruption(action: () => unknown): TalaError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TalaError);
-    expect((error as TalaError).code).toBe('SegmentCorrupted');
-    return error as TalaError;
-  }
-  throw new Error('expected a SegmentCorrupted error');
 }
 
 const forged: readonly (readonly [string, string, string])[] = [
