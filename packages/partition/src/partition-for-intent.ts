@@ -19,20 +19,33 @@ export const INTENT_ID_BYTES = 16;
  * ```
  */
 export function partitionForIntent(id: Uint8Array, numPartitions: number): PartitionId {
+  if (
+    !(id instanceof Uint8Array) ||
+    // A literal, not INTENT_ID_BYTES: see the note at the top of fnv1a64.ts.
+    id.length !== 16 ||
+    numPartitions >>> 0 !== numPartitions
+  ) {
+    throw invalidArguments(id, numPartitions);
+  }
+  if (numPartitions === 0) return PartitionId(0);
+  return fnv1a64Mod(id, numPartitions) as PartitionId;
+}
+
+/**
+ * The error for bad arguments, built outside the hot function so that it stays small enough to
+ * be inlined into the caller's loop.
+ */
+function invalidArguments(id: unknown, numPartitions: number): TalaError {
   if (!(id instanceof Uint8Array) || id.length !== INTENT_ID_BYTES) {
-    throw new TalaError(
+    return new TalaError(
       'InvalidArgument',
       `partitionForIntent: expected a ${INTENT_ID_BYTES}-byte Uint8Array id, found ${
         id instanceof Uint8Array ? `${id.length} bytes` : typeof id
       }`,
     );
   }
-  if (numPartitions >>> 0 !== numPartitions) {
-    throw new TalaError(
-      'InvalidArgument',
-      `partitionForIntent: expected numPartitions in 0 … 2^32−1, found ${numPartitions}`,
-    );
-  }
-  if (numPartitions === 0) return PartitionId(0);
-  return fnv1a64Mod(id, numPartitions) as PartitionId;
+  return new TalaError(
+    'InvalidArgument',
+    `partitionForIntent: expected numPartitions in 0 … 2^32−1, found ${numPartitions}`,
+  );
 }

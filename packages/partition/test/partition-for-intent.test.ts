@@ -23,12 +23,17 @@ describe('partitionForIntent', () => {
         fc.uint8Array({ minLength: 16, maxLength: 16 }),
         fc.oneof(
           fc.integer({ min: 1, max: 0xffff_ffff }),
+          fc.integer({ min: 1, max: 0x10_0000 }),
           fc.constantFrom(
             1,
             2,
             3,
             12,
+            1000,
             1024,
+            0xf_ffff,
+            0x10_0000,
+            0x10_0001,
             0x1f_ffff,
             0x20_0000,
             0x20_0001,
