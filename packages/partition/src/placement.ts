@@ -1,3 +1,5 @@
+import { leavePartners } from './leave-partners.js';
+
 /**
  * The placement engine behind `assignPartitions` and `rebalance` (internal, not exported from the
  * package). It works on node indexes (positions in the sorted node list) and typed arrays.
@@ -12,7 +14,8 @@
  *    can place costs one extra move (a replica is promoted anyway and gives one of its other
  *    partitions away). This is the minimum number of owner moves under the promotion rule.
  *    Surplus partitions of over-quota owners go preferably to a node that replicates them.
- * 2. Replicas. Each node's replica quota is ⌊R/N⌋ or ⌈R/N⌉ with R = P·(RF−1). Every replica
+ * 2. Replicas. A fresh layout first gives every partition a leave partner (leave-partners.ts), so
+ *    that any one node can later leave moving only what it held. Each node's replica quota is ⌊R/N⌋ or ⌈R/N⌉ with R = P·(RF−1). Every replica
  *    that is still valid (live, not the new owner, within the zone limit) is kept up to its
  *    node's quota; the freed and missing slots are filled by nodes under quota that do not hold
  *    the partition yet, preferring a free zone, a node that had the data, and spread co-holding.
@@ -404,6 +407,16 @@ function placeReplicas(
   };
   const deficit = (n: number): number => quota[n]! - count[n]!;
 
+  // A fresh layout (nothing kept) starts with one leave partner per partition (see
+  // leave-partners.ts). Zones take precedence: with zones, replicas follow the zone rules only.
+  if (zoneOf === undefined && isFresh(start)) {
+    const partnerOf = leavePartners(N, owners, quota);
+    for (let p = 0; p < P; p++) {
+      const n = partnerOf[p]!;
+      if (n >= 0) setSlot(p, 0, n);
+    }
+  }
+
   // Over-quota nodes give up the slots that nodes under quota can take over most easily: in
   // partitions with the most room (nodes under quota that could enter, minus holes already made).
   const room = (p: number): number => {
@@ -629,6 +642,11 @@ function placeReplicas(
 
 /** Above this many nodes, co-holding is not tracked (its matrix grows as N²). */
 const MAX_SPREAD_NODES = 1024;
+
+/** Nothing to keep: no partition has an owner or a replica yet. */
+function isFresh(start: PlacementStart): boolean {
+  return start.owners.every((o) => o < 0) && start.replicas.every((r) => r.length === 0);
+}
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

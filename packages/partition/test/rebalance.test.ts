@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assignPartitions, PartitionTable, rebalance } from '../src/index.js';
 import {
+  exactLeaveBound,
   loads,
   minimumOwnerMoves,
   minimumReplicaMoves,
@@ -83,6 +84,45 @@ describe('rebalance', () => {
       }
     }
     expect(exact).toBeGreaterThanOrEqual(17);
+  });
+
+  it('lets every node of a fresh table leave moving exactly what it held, where counts allow', () => {
+    const cases: [nodes: number, partitions: number, rf: number][] = [
+      [4, 1024, 3],
+      [9, 1024, 3],
+      [26, 1024, 3],
+      [33, 1024, 3],
+      [39, 1024, 3],
+      [50, 1024, 3],
+      [58, 1024, 3],
+      [65, 1024, 3],
+      [12, 100, 2],
+      [40, 256, 4],
+    ];
+    for (const [n, numPartitions, rf] of cases) {
+      const nodes = nodeIds(n);
+      const table = assignPartitions({ nodes, numPartitions, replicationFactor: rf });
+      let exact = 0;
+      for (const gone of nodes) {
+        const next = nodes.filter((x) => x !== gone);
+        const { table: after, plan } = rebalance(table, { nodes: next });
+        expect(violation(after, next, numPartitions, rf)).toBeUndefined();
+        const owned = table.assignments.filter((a) => a.owner === gone).length;
+        if (plan.ownerMoves !== owned) continue;
+        exact++;
+        // Exactly what it held: its partitions get promoted owners, its slots are refilled,
+        // and no other partition changes.
+        expect(plan.ownerChanges.every((c) => c.from === gone && c.promoted)).toBe(true);
+        expect(plan.syncs.length).toBe(table.partitionsFor(gone).length);
+        const heldIds = new Set(table.partitionsFor(gone));
+        for (const change of plan.replicaChanges) expect(heldIds).toContain(change.partitionId);
+      }
+      const bound = exactLeaveBound(numPartitions, n, rf);
+      expect(exact, `${n} nodes, ${numPartitions} partitions, RF ${rf}`).toBeLessThanOrEqual(bound);
+      expect(exact, `${n} nodes, ${numPartitions} partitions, RF ${rf}`).toBeGreaterThanOrEqual(
+        bound === n ? n : bound - 2,
+      );
+    }
   });
 
   it('promotes a surviving replica when an owner crashes (TALA crash scenario)', () => {
