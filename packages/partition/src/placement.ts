@@ -14,12 +14,12 @@ import { leavePartners } from './leave-partners.js';
  *    can place costs one extra move (a replica is promoted anyway and gives one of its other
  *    partitions away). This is the minimum number of owner moves under the promotion rule.
  *    Surplus partitions of over-quota owners go preferably to a node that replicates them.
- * 2. Replicas. A fresh layout first gives every partition a leave partner (leave-partners.ts), so
- *    that any one node can later leave moving only what it held. Each node's replica quota is ⌊R/N⌋ or ⌈R/N⌉ with R = P·(RF−1). Every replica
- *    that is still valid (live, not the new owner, within the zone limit) is kept up to its
- *    node's quota; the freed and missing slots are filled by nodes under quota that do not hold
- *    the partition yet, preferring a free zone, a node that had the data, and spread co-holding.
- *    Where no such node is left, a shortest augmenting path shifts replicas to make room,
+ * 2. Replicas. Each node's replica quota is ⌊R/N⌋ or ⌈R/N⌉ with R = P·(RF−1). A fresh layout
+ *    first gives every partition a leave partner (leave-partners.ts), so that any one node can
+ *    later leave moving only what it held. Every replica that is still valid (live, not the new
+ *    owner, within the zone limit) is kept up to its node's quota; the freed and missing slots
+ *    are filled by nodes under quota that do not hold the partition yet, preferring a free zone,
+ *    a node that had the data, and spread co-holding. Where no such node is left, a shortest augmenting path shifts replicas to make room,
  *    through slots filled in this pass first (no extra move). A last pass swaps replicas
  *    between partitions to fix any zone limit still exceeded.
  */
