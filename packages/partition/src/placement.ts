@@ -601,6 +601,15 @@ function placeReplicas(
     const parentSlot = new Map<number, number>();
     const movingNode = new Map<number, number>();
     const seenPartition = new Uint8Array(P);
+    // The slots each node may leave, and whether they are queued already: a node's slots are
+    // queued at the first hole it can enter, which marks all its partitions seen, so each node
+    // is expanded once and the search stays O(P·k + N·holes).
+    const slotsByNode: number[][] = Array.from({ length: N }, () => []);
+    for (let i = 0; i < P * k; i++) {
+      const y = replicas[i]!;
+      if (y >= 0 && (!filledOnly || filled[i] === 1)) slotsByNode[y]!.push(i);
+    }
+    const expanded = new Uint8Array(N);
     const queue = [startSlot];
     seenPartition[Math.floor(startSlot / k)] = 1;
     for (let head = 0; head < queue.length; head++) {
@@ -623,17 +632,18 @@ function placeReplicas(
           }
         }
       }
-      for (let i = 0; i < P * k; i++) {
-        const y = replicas[i]!;
-        const q = Math.floor(i / k);
-        if (y < 0 || seenPartition[q] === 1 || (filledOnly && filled[i] === 0) || !can(y)) {
-          continue;
+      for (let y = 0; y < N; y++) {
+        if (expanded[y] === 1 || !can(y)) continue;
+        expanded[y] = 1;
+        for (const i of slotsByNode[y]!) {
+          const q = Math.floor(i / k);
+          if (seenPartition[q] === 1) continue;
+          seenPartition[q] = 1;
+          // y moves from slot i into `hole`; slot i becomes the next hole.
+          parentSlot.set(i, hole);
+          movingNode.set(i, y);
+          queue.push(i);
         }
-        seenPartition[q] = 1;
-        // y moves from slot i into `hole`; slot i becomes the next hole.
-        parentSlot.set(i, hole);
-        movingNode.set(i, y);
-        queue.push(i);
       }
     }
     return false;
