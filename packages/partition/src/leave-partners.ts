@@ -60,6 +60,13 @@ export function leavePartners(
     }
     return chosen;
   };
+  /** A light node chosen twice for one owner needs room for both. */
+  const fitsQuota = (chosen: readonly number[]): boolean => {
+    const extra = new Map<number, number>();
+    for (const n of chosen) extra.set(n, (extra.get(n) ?? 0) + 1);
+    for (const [n, count] of extra) if (load[n]! + count > replicaQuota[n]!) return false;
+    return true;
+  };
   for (let x = 0; x < N; x++) {
     const list = ownedLists[x]!;
     let chosen: number[];
@@ -77,7 +84,7 @@ export function leavePartners(
       chosen = pick(lights, nextLight, list.length, x);
       nextLight += chosen.length;
     }
-    if (chosen.length < list.length) continue;
+    if (chosen.length < list.length || !fitsQuota(chosen)) continue;
     list.forEach((p, i) => {
       partnerOf[p] = chosen[i]!;
       load[chosen[i]!]!++;
