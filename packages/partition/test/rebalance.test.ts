@@ -1,7 +1,7 @@
 import { NodeId, PartitionId, TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignPartitions, PartitionTable, rebalance } from '../src/index.js';
+import { assignPartitions, isNewerTableVersion, PartitionTable, rebalance } from '../src/index.js';
 import {
   exactLeaveBound,
   loads,
@@ -240,17 +240,37 @@ describe('rebalance', () => {
     expect(plan.syncs.filter((s) => s.from === undefined).length).toBe(3);
   });
 
-  it('derives the partition count from the highest id when the table declares none', () => {
-    const table = new PartitionTable({
+  it('takes the count of a table without a declared count from its assignments, never its largest id', () => {
+    const complete = new PartitionTable({
       version: 1n,
-      assignments: [{ partitionId: PartitionId(2), owner: NodeId(1), replicas: [] }],
+      assignments: [2, 0, 1].map((p) => ({
+        partitionId: PartitionId(p),
+        owner: NodeId(1),
+        replicas: [],
+      })),
     });
-    const { table: after } = rebalance(table, { nodes: [NodeId(1)] });
+    const { table: after } = rebalance(complete, { nodes: [NodeId(1), NodeId(2)] });
     expect(after.numPartitions).toBe(3);
     expect(after.size).toBe(3);
+    // A gap leaves the count unknown: the table must declare it. A lone partition 2^24 or
+    // 2^32−1 is rejected at once, without sizing anything by it.
+    for (const id of [2, 2 ** 24, 2 ** 32 - 1]) {
+      const gap = new PartitionTable({
+        version: 1n,
+        assignments: [{ partitionId: PartitionId(id), owner: NodeId(1), replicas: [] }],
+      });
+      expect(() => rebalance(gap, { nodes: [NodeId(1)] })).toThrow(/declare numPartitions/);
+      expectCode(() => rebalance(gap, { nodes: [NodeId(1)] }), 'InvalidArgument');
+    }
   });
 
-  it('rejects an empty node set, a bad RF and a version that cannot grow', () => {
+  it('rejects a declared count above 2^24 instead of allocating for it', () => {
+    const table = new PartitionTable({ version: 1n, assignments: [], numPartitions: 2 ** 32 - 1 });
+    expect(() => rebalance(table, { nodes: [NodeId(1)] })).toThrow(/2\^24/);
+    expectCode(() => rebalance(table, { nodes: [NodeId(1)] }), 'InvalidArgument');
+  });
+
+  it('rejects an empty node set and a bad RF; the version after 2^64−1 is 0, which is newer', () => {
     const table = assignPartitions({ nodes: nodeIds(2), numPartitions: 4, replicationFactor: 1 });
     expect(() => rebalance(table, { nodes: [] })).toThrow(/no nodes/);
     expect(() => rebalance(table, { nodes: nodeIds(2), replicationFactor: 0 })).toThrow(TalaError);
@@ -260,6 +280,19 @@ describe('rebalance', () => {
       replicationFactor: 1,
       version: 0xffff_ffff_ffff_ffffn,
     });
-    expect(() => rebalance(last, { nodes: nodeIds(2) })).toThrow(/cannot grow/);
+    const { table: next } = rebalance(last, { nodes: nodeIds(2) });
+    expect(next.version).toBe(0n);
+    expect(isNewerTableVersion(next.version, last.version)).toBe(true);
   });
 });
+
+function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TalaError);
+    expect((error as TalaError).code).toBe(code);
+    return;
+  }
+  expect.unreachable('expected a TalaError');
+}
