@@ -63,6 +63,7 @@ const mutation = fc.record({
   value: badValue,
 });
 const mutations = fc.array(mutation, { minLength: 1, maxLength: 3 });
+type Mutation = { readonly pick: number; readonly kind: string; readonly value: unknown };
 
 /** Every path to a value below `root`, descending into plain arrays and plain objects only. */
 function pathsIn(root: unknown, prefix: Path = []): Path[] {
@@ -89,7 +90,7 @@ function parentOf(root: unknown, path: Path): Record<string | number, unknown> {
 }
 
 /** `args` (built fresh) with the mutations applied, each at a path chosen among the current ones. */
-function mutated(args: unknown[], changes: readonly fc.infer<typeof mutation>[]): unknown[] {
+function mutated(args: unknown[], changes: readonly Mutation[]): unknown[] {
   for (const change of changes) {
     const paths = pathsIn(args);
     if (paths.length === 0) break;
