@@ -71,7 +71,8 @@ export class CoHolding {
 
   /** Partitions `n` already shares with the holders of `p`. */
   shared(p: number, n: number): number {
-    const { N, coHold } = this;
+    const N = this.N;
+    const coHold = this.coHold;
     const { k, replicas } = this.state;
     let total = coHold[this.state.owners[p]! * N + n]!;
     for (let j = 0; j < k; j++) {
