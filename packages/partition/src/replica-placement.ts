@@ -159,8 +159,8 @@ export class ReplicaPlacement {
     if (zoneRoom !== undefined && zoneOf !== undefined) {
       for (let n = 0; n < N; n++) zoneRoom[zoneOf[n]!]! -= owned[n]! + base;
     }
-    this.quota = quotas(N, P * k, order, (n) => {
-      if (owned[n]! + base + 1 > P) return false;
+    const mayHoldExtra = (n: number): boolean => owned[n]! + base + 1 <= P;
+    this.quota = quotas(N, P * k, order, mayHoldExtra, (n) => {
       if (zoneRoom === undefined || zoneOf === undefined) return true;
       if (zoneRoom[zoneOf[n]!]! <= 0) return false;
       zoneRoom[zoneOf[n]!]!--;
@@ -315,32 +315,45 @@ class Candidate {
   }
 }
 
-/** Quotas ⌊total/N⌋ or ⌈total/N⌉, the ⌈⌉ ones to the first nodes of `order` that may take them. */
+/**
+ * Quotas ⌊total/N⌋ or ⌈total/N⌉, the ⌈⌉ ones to the first nodes of `order` that may hold one
+ * more (`mayHoldExtra`, a hard limit) and whose zone has room for it (`zoneHasRoom`, which
+ * reserves that room when it answers `true`).
+ */
 function quotas(
   N: number,
   total: number,
   order: readonly number[],
-  mayTakeExtra: (node: number) => boolean,
+  mayHoldExtra: (node: number) => boolean,
+  zoneHasRoom: (node: number) => boolean,
 ): Int32Array {
   const base = Math.floor(total / N);
-  let extra = total - base * N;
   const quota = new Int32Array(N).fill(base);
-  for (const node of order) {
-    if (extra === 0) break;
-    if (!mayTakeExtra(node)) continue;
-    quota[node] = base + 1;
-    extra--;
-  }
+  let extra = total - base * N;
+  extra = giveExtra(quota, base, extra, order, (n) => mayHoldExtra(n) && zoneHasRoom(n));
   // Reached only when zone limits leave too few candidates (zones of unequal sizes): balance
-  // wins over zones.
-  for (const node of order) {
-    if (extra === 0) break;
-    if (quota[node] === base) {
-      quota[node] = base + 1;
-      extra--;
-    }
-  }
+  // wins over zones, but a node never gets more than it can hold.
+  extra = giveExtra(quota, base, extra, order, mayHoldExtra);
+  giveExtra(quota, base, extra, order, () => true);
   return quota;
+}
+
+/** Raises the quota of the first `extra` nodes of `order` still at `base` that `may`; the rest. */
+function giveExtra(
+  quota: Int32Array,
+  base: number,
+  extra: number,
+  order: readonly number[],
+  may: (node: number) => boolean,
+): number {
+  let left = extra;
+  for (const node of order) {
+    if (left === 0) break;
+    if (quota[node] !== base || !may(node)) continue;
+    quota[node] = base + 1;
+    left--;
+  }
+  return left;
 }
 
 /** Nothing to keep: no partition has an owner or a replica yet. */

@@ -210,6 +210,59 @@ describe('rebalance', () => {
     ).toBeUndefined();
   });
 
+  it('places every slot when zones of unequal sizes cannot meet the zone limit (RF = nodes)', () => {
+    // 4 nodes in one zone, 1 in the other, RF 5: every node holds every partition, so at most
+    // ⌈5/2⌉ = 3 holders per zone cannot hold; balance and distinct holders still must.
+    const zoneOf = (n: NodeId) => `zone-${Number(n) % 2}`;
+    const zonesOf = (nodes: readonly NodeId[]) => new Map(nodes.map((n) => [n, zoneOf(n)]));
+    const before = [10, 13, 16, 19, 22, 25].map(NodeId);
+    const table = assignPartitions({
+      nodes: before,
+      numPartitions: 174,
+      replicationFactor: 5,
+      zones: zonesOf(before),
+    });
+    const after = [10, 16, 19, 22, 1000].map(NodeId);
+    const next = rebalance(table, { nodes: after, zones: zonesOf(after), replicationFactor: 5 });
+    expect(violation(next.table, after, 174, 5)).toBeUndefined();
+  });
+
+  it('keeps balance and distinct holders over join/leave sequences with zones of any sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 5 }),
+        steps,
+        (size, numZones, numPartitions, rf, sequence) => {
+          const zoneOf = (n: NodeId) => `zone-${Number(n) % numZones}`;
+          const zonesOf = (nodes: readonly NodeId[]) => new Map(nodes.map((n) => [n, zoneOf(n)]));
+          let nodes = nodeIds(size, 10);
+          let nextId = 1000;
+          const replicationFactor = Math.min(rf, nodes.length);
+          let table = assignPartitions({
+            nodes,
+            numPartitions,
+            replicationFactor,
+            zones: zonesOf(nodes),
+          });
+          for (const step of sequence) {
+            const next = apply(nodes, step, () => NodeId(nextId++));
+            table = rebalance(table, {
+              nodes: next,
+              replicationFactor,
+              zones: zonesOf(next),
+            }).table;
+            expect(violation(table, next, numPartitions, replicationFactor)).toBeUndefined();
+            nodes = next;
+          }
+        },
+      ),
+      { numRuns: 150, seed: 0x5a11_0009 },
+    );
+  });
+
   it('caps RF at the node count and refills replicas when nodes come back', () => {
     const nodes = nodeIds(3);
     const table = assignPartitions({ nodes, numPartitions: 30, replicationFactor: 3 });
