@@ -158,16 +158,24 @@ function checkReplicas(fn: string, partition: number, owner: bigint, replicas: u
   }
 }
 
+/** Most ids a {@link PartitionIdSet} tracks with a byte each (16 MiB). */
+const MAX_BITS = 1 << 24;
+
 /**
- * The partition ids seen so far: a bit per id when the declared count is small next to the
- * number of assignments, else a set, so memory stays proportional to the input.
+ * The partition ids seen so far: a byte per id when the declared count is small next to the
+ * number of assignments (and at most 2^24), else a set, so memory stays proportional to what
+ * was read (a sparse array's length costs nothing).
  */
 class PartitionIdSet {
   private readonly bits: Uint8Array | undefined;
   private readonly ids: Set<number> | undefined;
 
   constructor(length: number, numPartitions: number | undefined) {
-    if (numPartitions !== undefined && numPartitions <= 4 * length + 1024) {
+    if (
+      numPartitions !== undefined &&
+      numPartitions <= 4 * length + 1024 &&
+      numPartitions <= MAX_BITS
+    ) {
       this.bits = new Uint8Array(numPartitions);
     } else {
       this.ids = new Set();
