@@ -1,3 +1,6 @@
+import { TalaError } from '@tala-net/types';
+import { describeValue } from './describe-value.js';
+
 const U64_BITS = 64;
 /** Half of the version space: a version at most this far ahead of another is newer. */
 const HALF_RANGE = 1n << 63n;
@@ -17,8 +20,12 @@ const HALF_RANGE = 1n << 63n;
  * isNewerTableVersion(0n, 0xffff_ffff_ffff_ffffn); // true: the space wraps around
  * isNewerTableVersion(0xffff_ffff_ffff_ffffn, 5n); // false: 2^64−6 ahead is behind
  * ```
+ *
+ * Throws a `TalaError` with code `InvalidArgument` when a version is not a u64 bigint.
  */
 export function isNewerTableVersion(candidate: bigint, current: bigint): boolean {
+  checkU64(candidate);
+  checkU64(current);
   const ahead = BigInt.asUintN(U64_BITS, candidate - current);
   return ahead !== 0n && ahead < HALF_RANGE;
 }
@@ -26,4 +33,13 @@ export function isNewerTableVersion(candidate: bigint, current: bigint): boolean
 /** The version after `version`: `version + 1` modulo 2^64 (internal). */
 export function nextTableVersion(version: bigint): bigint {
   return BigInt.asUintN(U64_BITS, version + 1n);
+}
+
+function checkU64(version: unknown): void {
+  if (typeof version !== 'bigint' || BigInt.asUintN(U64_BITS, version) !== version) {
+    throw new TalaError(
+      'InvalidArgument',
+      `isNewerTableVersion: expected a u64 bigint version, found ${describeValue(version)}`,
+    );
+  }
 }

@@ -280,6 +280,13 @@ describe('isNewerTableVersion', () => {
     expect(isNewerTableVersion(1n << 63n, 0n)).toBe(false);
     expect(isNewerTableVersion(0n, 1n << 63n)).toBe(false);
   });
+
+  it('rejects a version that is not a u64 bigint', () => {
+    for (const bad of [-1n, 1n << 64n, 5, undefined, null]) {
+      expectTalaError(() => isNewerTableVersion(bad as bigint, 1n), 'InvalidArgument');
+      expectTalaError(() => isNewerTableVersion(1n, bad as bigint), 'InvalidArgument');
+    }
+  });
 });
 
 /** A proxy of `list` that counts reads of its elements (not of `length`). */
