@@ -16,6 +16,13 @@ export interface InProcessLink {
   routeToAll(from: InProcessTransport, message: Message): void;
   scheduleDispatch(transport: InProcessTransport): void;
   detach(transport: InProcessTransport): void;
+  /** The application received `message`: a listener was dispatched it, or `recv()` returned it. */
+  handedOver(transport: InProcessTransport, from: PeerId, message: Message): void;
+  /**
+   * `message`, handed to `deliver`, never reaches the application: the transport was closed when
+   * it arrived, or closed while it waited in the queue.
+   */
+  discarded(transport: InProcessTransport, from: PeerId, message: Message): void;
 }
 
 /**
@@ -75,14 +82,21 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
   }
 
   recv(): [from: PeerId, message: Message] | undefined {
-    return this.inbox.shift();
+    const entry = this.inbox.shift();
+    if (entry !== undefined) this.link.handedOver(this, entry[0], entry[1]);
+    return entry;
   }
 
-  /** Stops sending and receiving, drops queued messages and dispatches `close`. Idempotent. */
+  /**
+   * Stops sending and receiving, drops queued messages (counted by the network as dropped with
+   * cause `closed`) and dispatches `close`. Idempotent.
+   */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.inbox.clear();
+    for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
+      this.link.discarded(this, entry[0], entry[1]);
+    }
     this.link.detach(this);
     this.dispatchEvent(new Event('close'));
   }
@@ -116,9 +130,16 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
     }
   }
 
-  /** @internal Accepts a message the network routed here (already cloned for this receiver). */
+  /**
+   * @internal Accepts a message the network routed here (already cloned for this receiver).
+   * Every message given to it is later reported to the network exactly once, as handed over to
+   * the application or as discarded.
+   */
   deliver(from: PeerId, message: Message): void {
-    if (this.isClosed) return;
+    if (this.isClosed) {
+      this.link.discarded(this, from, message);
+      return;
+    }
     this.inbox.push([from, message]);
     if (this.hasMessageListeners) this.link.scheduleDispatch(this);
   }
@@ -128,6 +149,7 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
     while (this.hasMessageListeners && !this.isClosed) {
       const entry = this.inbox.shift();
       if (entry === undefined) return;
+      this.link.handedOver(this, entry[0], entry[1]);
       this.dispatchEvent(new TransportMessageEvent(entry[0], entry[1]));
     }
   }

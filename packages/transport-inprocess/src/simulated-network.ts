@@ -70,18 +70,27 @@ export interface SimulatedDropStats {
   readonly unknown: number;
   /** The `wire` codec failed to decode the message (see {@link SimulatedNetwork.wireErrors}). */
   readonly corrupt: number;
+  /**
+   * The message had arrived and waited in the receiver's queue for `recv()` when its transport
+   * closed (by `close()`, or a crash or restart of its node).
+   */
+  readonly closed: number;
   /** Sum of the causes. */
   readonly total: number;
 }
 
 /**
- * Counters of a {@link SimulatedNetwork}. At any time
- * `sent + duplicated = delivered + dropped.total + inFlight`.
+ * Counters of a {@link SimulatedNetwork}. Every message sent, and every extra copy made by
+ * duplication, is counted exactly once as delivered, dropped (with its cause), in flight or
+ * queued, so at any time `sent + duplicated = delivered + dropped.total + inFlight + queued`.
  */
 export interface SimulatedNetworkStats {
   /** Messages handed to `send`/`broadcast` (a broadcast counts once per receiver). */
   readonly sent: number;
-  /** Messages handed to a receiver (duplicates included). */
+  /**
+   * Messages the application received (duplicates included): dispatched to a `message`
+   * listener or returned by `recv()`.
+   */
   readonly delivered: number;
   /** Messages dropped, by cause. */
   readonly dropped: SimulatedDropStats;
@@ -89,8 +98,10 @@ export interface SimulatedNetworkStats {
   readonly duplicated: number;
   /** Encoded bytes put on the wire (only with the `wire` option; 0 otherwise). */
   readonly bytes: number;
-  /** Messages scheduled for delivery and not yet delivered or dropped. */
+  /** Messages scheduled for delivery that have not arrived yet (nor been dropped). */
   readonly inFlight: number;
+  /** Messages that arrived and wait in running nodes' queues for `recv()` (or a listener). */
+  readonly queued: number;
 }
 
 /** A decode failure of the `wire` codec, recorded by {@link SimulatedNetwork.wireErrors}. */
@@ -187,9 +198,11 @@ export class SimulatedNetwork {
     crashed: 0,
     unknown: 0,
     corrupt: 0,
+    closed: 0,
     duplicated: 0,
     bytes: 0,
     inFlight: 0,
+    queued: 0,
   };
 
   private readonly link: InProcessLink = {
@@ -215,6 +228,15 @@ export class SimulatedNetwork {
       if (node !== undefined && node.transport === transport && node.up) {
         this.takeDown(node, 'close');
       }
+    },
+    handedOver: (transport, from, message) => {
+      this.counters.queued--;
+      this.counters.delivered++;
+      this.record('deliver', from, transport.localId, message.type);
+    },
+    discarded: (transport, from, message) => {
+      this.counters.queued--;
+      this.drop('closed', from, transport.localId, message.type);
     },
   };
 
@@ -412,11 +434,13 @@ export class SimulatedNetwork {
         crashed: c.crashed,
         unknown: c.unknown,
         corrupt: c.corrupt,
-        total: c.loss + c.partition + c.crashed + c.unknown + c.corrupt,
+        closed: c.closed,
+        total: c.loss + c.partition + c.crashed + c.unknown + c.corrupt + c.closed,
       },
       duplicated: c.duplicated,
       bytes: c.bytes,
       inFlight: c.inFlight,
+      queued: c.queued,
     };
   }
 
@@ -489,8 +513,9 @@ export class SimulatedNetwork {
     this.counters.inFlight -= node.inFlightTo;
     node.inFlightTo = 0;
     node.clock.stop();
-    node.transport.close();
     this.record(kind, node.id);
+    // Closing drops what waits in the transport's queue (cause `closed`).
+    node.transport.close();
   }
 
   private blocked(from: NodeId, to: NodeId): boolean {
@@ -581,8 +606,9 @@ export class SimulatedNetwork {
         return;
       }
     } else message = payload;
-    this.counters.delivered++;
-    this.record('deliver', from, receiver.id, type);
+    // Queued until the transport hands it over to the application (`deliver` in the trace) or
+    // discards it.
+    this.counters.queued++;
     receiver.transport.deliver(from, message);
   }
 
