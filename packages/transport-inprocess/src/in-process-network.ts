@@ -86,7 +86,7 @@ export class InProcessNetwork {
     if (this.nodes.has(id)) {
       throw new TalaError('InvalidArgument', `InProcessNetwork: node ${id} is already registered`);
     }
-    const transport = new InProcessTransport(id, this.link);
+    const transport = InProcessTransport.create(id, this.link);
     this.nodes.set(id, transport);
     return transport;
   }

@@ -55,13 +55,17 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
   private readonly inbox = new RingQueue<[PeerId, Message]>();
   private isClosed = false;
 
-  /** @internal Created by `InProcessNetwork.addNode` and `SimulatedNetwork.addNode`. */
-  constructor(
+  private constructor(
     localId: NodeId,
     private readonly link: InProcessLink,
   ) {
     super();
     this.localId = localId;
+  }
+
+  /** @internal Used by `InProcessNetwork.addNode` and `SimulatedNetwork.addNode`. */
+  static create(localId: NodeId, link: InProcessLink): InProcessTransport {
+    return new InProcessTransport(localId, link);
   }
 
   get closed(): boolean {

@@ -1,8 +1,10 @@
-export { EventQueue } from './event-queue.js';
-export { InProcessNetwork, type InProcessNetworkStats } from './in-process-network.js';
+export {
+  type InProcessDropStats,
+  InProcessNetwork,
+  type InProcessNetworkStats,
+} from './in-process-network.js';
 export { InProcessTransport, type InProcessTransportEventMap } from './in-process-transport.js';
 export type { Latency, LinkOptions } from './link-options.js';
-export { RingQueue } from './ring-queue.js';
 export {
   type SimulatedCluster,
   type SimulatedClusterOptions,

@@ -270,7 +270,7 @@ export class SimulatedNetwork {
     const node: SimNode = {
       id,
       index: this.nodeList.length,
-      transport: new InProcessTransport(id, this.link),
+      transport: InProcessTransport.create(id, this.link),
       clock: new NodeClock(this.clock),
       up: true,
       epoch: 0,
@@ -339,7 +339,7 @@ export class SimulatedNetwork {
       if (other.fifoAt[node.index] !== undefined)
         other.fifoAt[node.index] = Number.NEGATIVE_INFINITY;
     }
-    node.transport = new InProcessTransport(id, this.link);
+    node.transport = InProcessTransport.create(id, this.link);
     node.clock = new NodeClock(this.clock);
     node.up = true;
     this.record('restart', id);

@@ -1,6 +1,6 @@
+import { EventQueue } from '@tala-net/transport-inprocess/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../src/index.js';
 
 describe('EventQueue', () => {
   it('pops in time order, ties in push order', () => {
