@@ -43,6 +43,7 @@ describe('EventQueue', () => {
           expect(popped).toEqual(expected);
         },
       ),
+      { seed: 41, numRuns: 100 },
     );
   });
 
@@ -65,6 +66,7 @@ describe('EventQueue', () => {
           });
         },
       ),
+      { seed: 42, numRuns: 100 },
     );
   });
 });

@@ -21,6 +21,7 @@ describe('RingQueue', () => {
           }
         },
       ),
+      { seed: 43, numRuns: 100 },
     );
   });
 

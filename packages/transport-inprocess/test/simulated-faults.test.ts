@@ -114,7 +114,7 @@ describe('determinism', () => {
         expectBalanced(sim);
         expect(sim.stats.inFlight).toBe(0);
       }),
-      { numRuns: 100 },
+      { seed: 44, numRuns: 100 },
     );
   });
 
@@ -126,7 +126,7 @@ describe('determinism', () => {
         expect(second.traceText()).toBe(first.traceText());
         expect(second.stats).toEqual(first.stats);
       }),
-      { numRuns: 50 },
+      { seed: 45, numRuns: 50 },
     );
   });
 });
@@ -263,7 +263,7 @@ describe('latency', () => {
           }
         },
       ),
-      { numRuns: 30 },
+      { seed: 46, numRuns: 30 },
     );
   });
 });
