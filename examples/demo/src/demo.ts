@@ -36,10 +36,12 @@ coordinator.table = table(2n, REPLICAS);
 coordinator.broadcastTable();
 sim.runUntilIdle();
 
-// Intents enter at random nodes; an entry node forwards each to its partition's owner.
-for (let i = 0; i < INTENTS; i++) {
-  nodes[sim.random.nextInt(NODES)]!.submit(randomIntent(sim.random));
-}
+// Intents enter at random nodes, 1,000 per simulated millisecond; an entry node forwards each
+// to its partition's owner.
+sim.runRounds(INTENTS / 1_000, 1, () => {
+  for (let i = 0; i < 1_000; i++)
+    nodes[sim.random.nextInt(NODES)]!.submit(randomIntent(sim.random));
+});
 sim.runUntilIdle();
 const elapsed = performance.now() - started;
 
