@@ -45,9 +45,11 @@ export interface InProcessTransportEventMap extends TransportEventMap {
  * Attaching a `message` listener while messages are queued dispatches them at once, oldest
  * first, through the network's dispatcher: synchronously inside `addEventListener`, or, when
  * it is called from inside a listener, right after that listener returns. So no message waits
- * in the queue while someone listens.
+ * in the queue while someone listens. The network's `stats` count a message as delivered at
+ * that moment (dispatched, or returned by `recv()`), never earlier.
  *
- * Closing dispatches a `close` event (see {@link InProcessTransportEventMap}).
+ * Closing drops what is still queued (counted as dropped, cause `closed`) and dispatches a
+ * `close` event (see {@link InProcessTransportEventMap}).
  */
 export class InProcessTransport
   extends TransportEventTarget<InProcessTransportEventMap>
