@@ -102,10 +102,10 @@ export class InProcessTransport
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.link.detach(this);
     for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
       this.link.discarded(this, entry[0], entry[1]);
     }
-    this.link.detach(this);
     this.dispatchEvent(new Event('close'));
   }
 
