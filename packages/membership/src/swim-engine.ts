@@ -215,8 +215,10 @@ export class SwimEngine {
   #left = false;
   /** A `PushPull` answer from a member arrived (seeds are asked every period until then). */
   #synced = false;
-  /** This node already answered or refuted an update about itself in the current message. */
-  #answeredAboutSelf = false;
+  /** This node already refuted an update about itself in the current message. */
+  #refuted = false;
+  /** This node already answered a stale accusation of itself in the current message. */
+  #answeredStale = false;
   #out: SwimOutput = newOutput();
 
   constructor(options: SwimEngineOptions) {
@@ -358,7 +360,8 @@ export class SwimEngine {
         this.stats.badMessages++;
         return;
       }
-      this.#answeredAboutSelf = false;
+      this.#refuted = false;
+      this.#answeredStale = false;
       this.#dispatch(now, from, message);
     });
   }
@@ -598,7 +601,11 @@ export class SwimEngine {
       this.#send(requester, { type: 'IndirectAck', from: this.id, seq, target });
       return;
     }
-    if (!this.#trusted(target)) return; // we probe members only
+    if (!this.#trusted(target)) {
+      // We probe members only: a target we hold down (or never knew) is nacked at once.
+      if (this.config.lifeguard) this.#send(requester, { type: 'Nack', from: this.id, seq, target });
+      return;
+    }
     const relaySeq = this.#nextSeq();
     this.#relays.set(relaySeq, { requester, seq, target });
     this.#send(target, { type: 'Ping', from: this.id, seq: relaySeq });
@@ -883,8 +890,8 @@ export class SwimEngine {
       this.#refute(above + 1n, sender, false);
     } else if (update.incarnation < mine) {
       // A stale accusation: answer the accuser with our current state (once per message).
-      if (this.config.lifeguard && !this.#answeredAboutSelf) {
-        this.#answeredAboutSelf = true;
+      if (this.config.lifeguard && !this.#answeredStale && !this.#refuted) {
+        this.#answeredStale = true;
         this.#tell(sender, this.#self);
       }
     } else {
@@ -894,8 +901,8 @@ export class SwimEngine {
 
   /** Rises to `incarnation` and tells `sender`; at most once per message. */
   #refute(incarnation: bigint, sender: NodeId, accused: boolean): void {
-    if (this.#answeredAboutSelf || incarnation > MAX_U64) return;
-    this.#answeredAboutSelf = true;
+    if (this.#refuted || incarnation > MAX_U64) return;
+    this.#refuted = true;
     this.#self = { ...this.#self, incarnation };
     this.#queue.enqueue(this.#self);
     this.stats.refutations++;
