@@ -475,7 +475,12 @@ export class SwimEngine {
     if (relay === undefined) return;
     this.#relays.delete(seq);
     if (!this.config.lifeguard) return;
-    this.#send(relay.requester, { type: 'Nack', from: this.id, seq: relay.seq, target: relay.target });
+    this.#send(relay.requester, {
+      type: 'Nack',
+      from: this.id,
+      seq: relay.seq,
+      target: relay.target,
+    });
   }
 
   #onReclaim(now: number, timer: Extract<SwimTimer, { kind: 'reclaim' }>): void {
@@ -603,7 +608,8 @@ export class SwimEngine {
     }
     if (!this.#trusted(target)) {
       // We probe members only: a target we hold down (or never knew) is nacked at once.
-      if (this.config.lifeguard) this.#send(requester, { type: 'Nack', from: this.id, seq, target });
+      if (this.config.lifeguard)
+        this.#send(requester, { type: 'Nack', from: this.id, seq, target });
       return;
     }
     const relaySeq = this.#nextSeq();
@@ -919,14 +925,20 @@ export class SwimEngine {
     const record = this.#records.get(from);
     let last: MemberUpdate;
     if (record !== undefined) {
-      if (isLive(record.update.state) || now - record.remindedAt < this.config.probeInterval) return;
+      if (isLive(record.update.state) || now - record.remindedAt < this.config.probeInterval)
+        return;
       record.remindedAt = now;
       last = record.update;
     } else {
       const tombstone = this.#tombstone(now, from);
       if (tombstone === undefined || now - tombstone.remindedAt < this.config.probeInterval) return;
       tombstone.remindedAt = now;
-      last = { node: from, state: 'Dead', incarnation: tombstone.incarnation, address: EMPTY_ADDRESS };
+      last = {
+        node: from,
+        state: 'Dead',
+        incarnation: tombstone.incarnation,
+        address: EMPTY_ADDRESS,
+      };
     }
     const updates = [this.#self, { ...last, state: 'Alive' as const }, last];
     this.#send(from, { type: 'Gossip', from: this.id, updates });
@@ -1054,12 +1066,14 @@ export class SwimEngine {
    */
   #syncState(): MemberUpdate[] {
     const members = [this.#self];
-    const room = this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - updateBytes(this.#self);
+    const room =
+      this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - updateBytes(this.#self);
     const most = this.config.maxUpdatesPerMessage - 1;
     const records = [...this.#records.values()];
     let bytes = 0;
     for (const record of records) bytes += updateBytes(record.update);
-    const start = records.length <= most && bytes <= room ? 0 : this.#random.nextInt(records.length);
+    const start =
+      records.length <= most && bytes <= room ? 0 : this.#random.nextInt(records.length);
     bytes = 0;
     for (let i = 0; i < records.length && members.length <= most; i++) {
       const update = records[(start + i) % records.length]!.update;

@@ -32,8 +32,7 @@ export const EMPTY_PUSH_PULL_FRAME_BYTES = encodedLength({
 
 /** Encoded size of one member update with an empty address inside a `Gossip` or `PushPull`. */
 export const BARE_UPDATE_BYTES =
-  encodedLength({ type: 'Gossip', from: ZERO, updates: [BARE_UPDATE] }) -
-  EMPTY_GOSSIP_FRAME_BYTES;
+  encodedLength({ type: 'Gossip', from: ZERO, updates: [BARE_UPDATE] }) - EMPTY_GOSSIP_FRAME_BYTES;
 
 /** Encoded size of `update` inside a `Gossip` or `PushPull` frame. */
 export function updateBytes(update: MemberUpdate): number {
