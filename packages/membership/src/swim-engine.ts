@@ -614,8 +614,9 @@ export class SwimEngine {
     }
     const relaySeq = this.#nextSeq();
     this.#relays.set(relaySeq, { requester, seq, target });
+    // No piggyback on a relayed probe: a target that many relays probe (a suspect) then gets
+    // one frame per relay.
     this.#send(target, { type: 'Ping', from: this.id, seq: relaySeq });
-    this.#piggyback(target, PROBE_FRAME_BYTES);
     // Lifeguard: nack well inside the time the requester still waits.
     this.#timer(now + this.#relayNackDelay(), { kind: 'relayTimeout', seq: relaySeq });
   }

@@ -102,7 +102,10 @@ interface Outcome {
   readonly landed: number;
 }
 
-function attack(seed: number, steps: ReadonlyArray<{ delay: number; to: NodeId; message: Message }>): Outcome {
+function attack(
+  seed: number,
+  steps: ReadonlyArray<{ delay: number; to: NodeId; message: Message }>,
+): Outcome {
   const sim = new SimulatedNetwork({ seed, wire: { encode, decode } });
   const members: MemberUpdate[] = [...HONEST, LIAR].map((node) => ({
     node,
