@@ -110,6 +110,8 @@ interface MemberRecord {
   answeredAt: number;
   /** When this member, while down, was last reminded of our record of it. */
   remindedAt: number;
+  /** The current suspicion's last look (one probe carrying it, before the verdict) went out. */
+  lastLook: boolean;
 }
 
 interface Tombstone {
@@ -718,6 +720,7 @@ export class SwimEngine {
     const suspicion = new Suspicion(incarnation, now, bounds, expected, accuser, own);
     this.#setState(record, { ...record.update, state: 'Suspect', incarnation });
     record.suspicion = suspicion;
+    record.lastLook = false;
     this.#timer(suspicion.deadline, { kind: 'suspicion', node: record.node, incarnation });
   }
 
@@ -755,11 +758,29 @@ export class SwimEngine {
       this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
       return;
     }
+    if (this.config.lifeguard && !record.lastLook && !this.#left) {
+      this.#lastLook(now, record, incarnation);
+      return;
+    }
     this.#kill(now, record, incarnation, 'Dead');
     // Push the verdict to a few members at once instead of waiting for the next piggyback.
     for (const node of this.#pickAlive(this.config.indirectChecks, undefined)) {
       this.#send(node, { type: 'Gossip', from: this.id, updates: [record.update] });
     }
+  }
+
+  /**
+   * Lifeguard: before its verdict, a node probes the suspect once more with its suspicion
+   * piggybacked first, and waits a probe timeout. A live suspect that missed every earlier word
+   * of its suspicion (or whose refutation missed us) answers with its refutation. One probe per
+   * suspicion per node that reaches the deadline — a handful, not every member that heard of it.
+   */
+  #lastLook(now: number, record: MemberRecord, incarnation: bigint): void {
+    record.lastLook = true;
+    this.#send(record.node, { type: 'Ping', from: this.id, seq: this.#nextSeq() });
+    this.#piggyback(record.node, PROBE_FRAME_BYTES);
+    const at = now + this.#health.scale(this.config.probeTimeout);
+    this.#timer(at, { kind: 'suspicion', node: record.node, incarnation });
   }
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
@@ -976,6 +997,7 @@ export class SwimEngine {
       downSince: 0,
       answeredAt: Number.NEGATIVE_INFINITY,
       remindedAt: Number.NEGATIVE_INFINITY,
+      lastLook: false,
     };
     this.#records.set(update.node, record);
     this.#healBackoff.delete(update.node);

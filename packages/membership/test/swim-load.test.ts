@@ -11,13 +11,16 @@ import { SwimNode, swimConfig } from '../src/index.js';
 const config = swimConfig('lan');
 const PERIOD = config.probeInterval;
 
-/** A transport that counts what it sends, per destination, into `counts`. */
-function counting(transport: Transport, counts: Int32Array): Transport {
+/**
+ * A transport that counts what it sends, per destination, into `counts` (only messages of
+ * type `only` when given).
+ */
+function counting(transport: Transport, counts: Int32Array, only?: string): Transport {
   return new Proxy(transport, {
     get(target, key) {
       if (key === 'send') {
         return (to: NodeId, message: Parameters<Transport['send']>[1]) => {
-          counts[Number(to)]!++;
+          if (only === undefined || message.type === only) counts[Number(to)]!++;
           target.send(to, message);
         };
       }
@@ -103,4 +106,56 @@ describe('flat load per node (simulator, lan settings)', () => {
       expect(load.faulty).toBeLessThanOrEqual(4 * load.stable);
     });
   }
+});
+
+describe('healing stays O(1) per period across the cluster', () => {
+  function pushPullsTo(n: number, seed: number) {
+    const local = swimConfig('local');
+    const sim = new SimulatedNetwork({ seed });
+    const counts = new Int32Array(n + 1);
+    const ids = Array.from({ length: n }, (_, i) => NodeId(i + 1));
+    const members: MemberUpdate[] = ids.map((node) => ({
+      node,
+      state: 'Alive',
+      incarnation: 0n,
+      address: new Uint8Array(),
+    }));
+    const nodes = ids.map((id) => {
+      sim.addNode(id);
+      return new SwimNode({
+        transport: counting(sim.transport(id), counts, 'PushPull'),
+        clock: sim.clockFor(id),
+        random: seededRandom(seed * 100_003 + Number(id)),
+        config: local,
+        members,
+        seeds: [ids[0]!],
+      });
+    });
+    for (const node of nodes) node.start();
+    sim.runFor(20 * local.probeInterval);
+    // Node 1, everyone's seed, crashes for good: dead, then forgotten, then an unknown seed.
+    nodes[0]!.stop();
+    sim.crash(ids[0]!);
+    const perPeriod: number[] = [];
+    for (let p = 0; p < 400; p++) {
+      counts[1] = 0;
+      sim.runFor(local.probeInterval);
+      perPeriod.push(counts[1]!);
+    }
+    return perPeriod;
+  }
+
+  it('a dead member and a dead seed get about one PushPull per heal interval, whatever n', () => {
+    for (const n of [20, 100]) {
+      const perPeriod = pushPullsTo(n, 11);
+      // After detection (the first 40 periods), over 360 periods (past the reclaim time).
+      const after = perPeriod.slice(40);
+      const mean = after.reduce((a, b) => a + b, 0) / after.length;
+      const most = Math.max(...after);
+      console.log(`heal n=${n}: mean ${mean.toFixed(2)}/period, max ${most}`);
+      // healInterval is 2 periods on 'local': about 0.5 per period across the cluster.
+      expect(mean).toBeLessThanOrEqual(1);
+      expect(most).toBeLessThanOrEqual(5);
+    }
+  });
 });
