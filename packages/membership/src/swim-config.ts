@@ -58,9 +58,10 @@ export interface SwimConfig {
    */
   readonly reclaimTime: number;
   /**
-   * Interval of healing syncs: a push-pull with one random recently-dead or recently forgotten
-   * member, or a seed or bootstrap member not known to be live, so that both sides of a healed
-   * partition re-learn each other. 0 disables healing.
+   * Interval of the healing draw: each node, with probability 1 / (live members), syncs with one
+   * random recently-dead or recently forgotten member, or a seed or bootstrap member it does not
+   * know (backing off per seed), so that both sides of a healed partition re-learn each other
+   * while a dead member gets O(1) syncs per interval from the whole cluster. 0 disables healing.
    * @default 5000 (lan), 15000 (wan), 2000 (local)
    */
   readonly healInterval: number;
@@ -72,7 +73,8 @@ export interface SwimConfig {
   readonly awarenessMaxMultiplier: number;
   /**
    * Lifeguard features on (local health, nacks, suspicion shortened by confirmations, the
-   * suspected member told first). Off gives classic SWIM with a fixed suspicion timeout.
+   * suspect told by its accuser and first in piggybacks, a last look before the verdict). Off
+   * gives classic SWIM with a fixed suspicion timeout.
    * @default true
    */
   readonly lifeguard: boolean;
