@@ -1,6 +1,12 @@
-import { type MembershipEvent, type SwimConfig, SwimNode, swimConfig } from '@tala-net/membership';
+import {
+  type MembershipEvent,
+  type MemberUpdate,
+  type SwimConfig,
+  SwimNode,
+  swimConfig,
+} from '@tala-net/membership';
 import { type LinkOptions, SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import type { Suite } from '../suite.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { MemberUpdate, NodeId } from '@tala-net/types';
+import type { NodeId } from '@tala-net/types';
+import type { MemberUpdate } from './swim-messages.js';
 
 /** Encoded size of a `Gossip` frame with no updates: tag + length (5) + from + count (12). */
 export const GOSSIP_HEADER_SIZE = 17;

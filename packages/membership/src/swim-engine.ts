@@ -1,13 +1,4 @@
-import type {
-  IndirectAck,
-  MemberUpdate,
-  MemberUpdateState,
-  Message,
-  Nack,
-  NodeId,
-  PingReq,
-  Random,
-} from '@tala-net/types';
+import type { Message, NodeId, Random } from '@tala-net/types';
 import { TalaError } from '@tala-net/types';
 import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
 import { LocalHealth } from './local-health.js';
@@ -16,15 +7,23 @@ import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import { type SwimConfig, swimConfig } from './swim-config.js';
 import { isSwimMessage, type SwimMessage, wellFormedMessage } from './swim-message-checks.js';
+import type {
+  IndirectAck,
+  MemberUpdate,
+  MemberUpdateState,
+  Nack,
+  PingReq,
+} from './swim-messages.js';
 import type { MembershipChange, MembershipEventType, SwimOutput, SwimTimer } from './swim-types.js';
 import {
   BARE_UPDATE_BYTES,
   EMPTY_GOSSIP_FRAME_BYTES,
   EMPTY_PUSH_PULL_FRAME_BYTES,
+  memberUpdateLength,
   PROBE_FRAME_BYTES,
   RELAYED_PROBE_FRAME_BYTES,
-  updateBytes,
-} from './swim-wire-sizes.js';
+  registerSwimMessages,
+} from './swim-wire.js';
 
 /** Options of a {@link SwimEngine}. */
 export interface SwimEngineOptions {
@@ -224,6 +223,7 @@ export class SwimEngine {
   #out: SwimOutput = newOutput();
 
   constructor(options: SwimEngineOptions) {
+    registerSwimMessages();
     this.id = options.id;
     this.config = options.config ?? swimConfig('lan');
     this.#random = options.random;
@@ -1090,17 +1090,17 @@ export class SwimEngine {
   #syncState(): MemberUpdate[] {
     const members = [this.#self];
     const room =
-      this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - updateBytes(this.#self);
+      this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - memberUpdateLength(this.#self);
     const most = this.config.maxUpdatesPerMessage - 1;
     const records = [...this.#records.values()];
     let bytes = 0;
-    for (const record of records) bytes += updateBytes(record.update);
+    for (const record of records) bytes += memberUpdateLength(record.update);
     const start =
       records.length <= most && bytes <= room ? 0 : this.#random.nextInt(records.length);
     bytes = 0;
     for (let i = 0; i < records.length && members.length <= most; i++) {
       const update = records[(start + i) % records.length]!.update;
-      bytes += updateBytes(update);
+      bytes += memberUpdateLength(update);
       if (bytes > room) break;
       members.push(update);
     }
@@ -1123,10 +1123,10 @@ export class SwimEngine {
     if (
       this.config.lifeguard &&
       own.state === 'Suspect' &&
-      budget >= EMPTY_GOSSIP_FRAME_BYTES + updateBytes(own)
+      budget >= EMPTY_GOSSIP_FRAME_BYTES + memberUpdateLength(own)
     ) {
       first = own;
-      budget -= updateBytes(own);
+      budget -= memberUpdateLength(own);
     }
     if (this.#queue.size === 0 && first === undefined) return;
     const limit = retransmitLimit(this.config.retransmitMult, this.#liveCount);

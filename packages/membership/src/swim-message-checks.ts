@@ -1,4 +1,5 @@
-import type { MemberUpdate, Message } from '@tala-net/types';
+import type { Message } from '@tala-net/types';
+import type { MemberUpdate } from './swim-messages.js';
 
 /** The SWIM messages the engine handles. */
 export type SwimMessage = Extract<

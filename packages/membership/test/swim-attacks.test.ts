@@ -1,9 +1,9 @@
 import { decode, encode } from '@tala-net/codec';
 import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, type Message, NodeId, seededRandom } from '@tala-net/types';
+import { type Message, NodeId, seededRandom } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_INCARNATION, SwimNode, swimConfig } from '../src/index.js';
+import { MAX_INCARNATION, type MemberUpdate, SwimNode, swimConfig } from '../src/index.js';
 
 // An attacker who stops leaves no trace: forged frames from a non-member and false accusations
 // from a member, through the real codec, then silence. Every honest node must be Alive at every

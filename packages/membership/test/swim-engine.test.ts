@@ -1,8 +1,9 @@
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
   SwimEngine as Engine,
   gossipFrameSize,
+  type MemberUpdate,
   type SwimEngine,
   type SwimTimer,
   suspicionBounds,

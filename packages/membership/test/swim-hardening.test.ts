@@ -1,9 +1,9 @@
 import { decode, encode, encodedLength } from '@tala-net/codec';
 import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, type Message, NodeId, seededRandom } from '@tala-net/types';
+import { type Message, NodeId, seededRandom } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_INCARNATION, SwimEngine, SwimNode } from '../src/index.js';
+import { MAX_INCARNATION, type MemberUpdate, SwimEngine, SwimNode } from '../src/index.js';
 import { alive, cluster, deliverAll, sent, testConfig } from './support/engines.js';
 
 const n1 = NodeId(1);

@@ -1,7 +1,7 @@
 import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, NodeId, seededRandom, type Transport } from '@tala-net/types';
+import { NodeId, seededRandom, type Transport } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { SwimNode, swimConfig } from '../src/index.js';
+import { type MemberUpdate, SwimNode, swimConfig } from '../src/index.js';
 
 // Flat load per node: the most messages addressed to any one node in any protocol period,
 // while one node crashes and another is slow (every message to it delayed by 3 periods),

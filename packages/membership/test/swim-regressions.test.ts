@@ -1,10 +1,11 @@
 import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
   DisseminationQueue,
   MAX_INCARNATION,
   MembershipList,
+  type MemberUpdate,
   ProbeSchedule,
   SwimEngine,
   SwimNode,

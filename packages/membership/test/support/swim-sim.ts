@@ -1,6 +1,6 @@
 import { type LinkOptions, SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
-import { type SwimConfig, SwimNode, swimConfig } from '../../src/index.js';
+import { NodeId, seededRandom } from '@tala-net/types';
+import { type MemberUpdate, type SwimConfig, SwimNode, swimConfig } from '../../src/index.js';
 
 /** One membership event seen by one node, with the virtual time it happened. */
 export interface LoggedEvent {
