@@ -561,7 +561,8 @@ export class SwimEngine {
       // members that only hear of the suspicion send it nothing.
       if (this.config.lifeguard) this.#tell(record.node, record.update);
     } else if (state === 'Suspect') {
-      this.#addEvidence(record);
+      // Our own probe failed too: we are an independent accuser.
+      this.#confirm(record, this.id);
     }
   }
 
@@ -709,42 +710,42 @@ export class SwimEngine {
 
   // --- suspicion ----------------------------------------------------------------------------
 
-  #suspect(now: number, record: MemberRecord, incarnation: bigint, accuser: NodeId): void {
+  #suspect(
+    now: number,
+    record: MemberRecord,
+    incarnation: bigint,
+    accuser: NodeId | undefined,
+  ): void {
     const bounds = suspicionBounds(this.config, this.#liveCount);
     const expected = this.config.lifeguard
       ? this.#liveCount - 2 < this.config.suspicionMult - 2
         ? 0
         : Math.max(0, this.config.suspicionMult - 2)
       : 0;
-    const own = accuser === this.id || !this.config.lifeguard;
-    const suspicion = new Suspicion(incarnation, now, bounds, expected, accuser, own);
-    this.#setState(record, { ...record.update, state: 'Suspect', incarnation });
+    const suspicion = new Suspicion(incarnation, now, bounds, expected, accuser);
+    const { node, address } = record.update;
+    const update: MemberUpdate = { node, state: 'Suspect', incarnation, address };
+    this.#setState(record, accuser === undefined ? update : { ...update, accuser });
     record.suspicion = suspicion;
     record.lastLook = false;
     this.#timer(suspicion.deadline, { kind: 'suspicion', node: record.node, incarnation });
   }
 
-  #addEvidence(record: MemberRecord): void {
-    const suspicion = record.suspicion;
-    if (suspicion?.addEvidence()) {
-      this.#timer(suspicion.deadline, {
-        kind: 'suspicion',
-        node: record.node,
-        incarnation: suspicion.incarnation,
-      });
-    }
-  }
-
-  #confirm(record: MemberRecord, reporter: NodeId): void {
+  /**
+   * Lifeguard: a new, independent accuser of a suspect confirms its suspicion — shortening the
+   * timeout — and the suspicion is gossiped again under its name, so that others count it too.
+   */
+  #confirm(record: MemberRecord, accuser: NodeId): void {
     const suspicion = record.suspicion;
     if (suspicion === undefined || !this.config.lifeguard) return;
-    if (suspicion.confirm(reporter)) {
-      this.#timer(suspicion.deadline, {
-        kind: 'suspicion',
-        node: record.node,
-        incarnation: suspicion.incarnation,
-      });
-    }
+    if (!suspicion.confirm(accuser)) return;
+    record.update = { ...record.update, accuser };
+    this.#queue.enqueue(record.update);
+    this.#timer(suspicion.deadline, {
+      kind: 'suspicion',
+      node: record.node,
+      incarnation: suspicion.incarnation,
+    });
   }
 
   #onSuspicionTimer(now: number, node: NodeId, incarnation: bigint): void {
@@ -758,7 +759,12 @@ export class SwimEngine {
       this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
       return;
     }
-    if (this.config.lifeguard && !record.lastLook && !this.#left) {
+    if (
+      this.config.lifeguard &&
+      !record.lastLook &&
+      !this.#left &&
+      suspicion.accusedBy(this.id)
+    ) {
       this.#lastLook(now, record, incarnation);
       return;
     }
@@ -770,10 +776,10 @@ export class SwimEngine {
   }
 
   /**
-   * Lifeguard: before its verdict, a node probes the suspect once more with its suspicion
-   * piggybacked first, and waits a probe timeout. A live suspect that missed every earlier word
-   * of its suspicion (or whose refutation missed us) answers with its refutation. One probe per
-   * suspicion per node that reaches the deadline — a handful, not every member that heard of it.
+   * Lifeguard: before its verdict, an accuser (a node whose own probe failed) probes the suspect
+   * once more with its suspicion piggybacked first, and waits a probe timeout. A live suspect
+   * whose refutation missed us answers it first-hand. Only accusers look: a handful per
+   * suspicion, not every member that heard of it.
    */
   #lastLook(now: number, record: MemberRecord, incarnation: bigint): void {
     record.lastLook = true;
@@ -836,7 +842,7 @@ export class SwimEngine {
         this.#aliveNode(record, update);
         return;
       case 'Suspect':
-        this.#suspectNode(now, record, update.incarnation, sender);
+        this.#suspectNode(now, record, update.incarnation, this.#accuserOf(update, sender));
         return;
       case 'Dead':
       case 'Left':
@@ -877,14 +883,33 @@ export class SwimEngine {
 
   /**
    * A suspicion counts at the incarnation we know, never above it (an accusation cannot raise a
-   * member's incarnation); an older one is stale. A known suspicion is a confirmation by
-   * `accuser`.
+   * member's incarnation); an older one is stale. A known suspicion named by another accuser is
+   * a confirmation.
    */
-  #suspectNode(now: number, record: MemberRecord, incarnation: bigint, accuser: NodeId): void {
+  #suspectNode(
+    now: number,
+    record: MemberRecord,
+    incarnation: bigint,
+    accuser: NodeId | undefined,
+  ): void {
     const current = record.update;
     if (incarnation < current.incarnation) return;
-    if (current.state === 'Alive') this.#suspect(now, record, current.incarnation, accuser);
-    else if (current.state === 'Suspect') this.#confirm(record, accuser);
+    if (current.state === 'Alive') {
+      this.#suspect(now, record, current.incarnation, accuser);
+    } else if (current.state === 'Suspect' && accuser !== undefined) {
+      this.#confirm(record, accuser);
+    }
+  }
+
+  /**
+   * The accuser a `Suspect` names, when it is a live member or this node (a stranger or a
+   * departed member confirms nothing); `undefined` otherwise, or when it names none (e.g. a
+   * death learned by sync, which only makes us suspect).
+   */
+  #accuserOf(update: MemberUpdate, sender: NodeId): NodeId | undefined {
+    const accuser = update.state === 'Suspect' ? update.accuser : undefined;
+    if (accuser === undefined) return update.state === 'Suspect' ? undefined : sender;
+    return accuser === this.id || this.#trusted(accuser) ? accuser : undefined;
   }
 
   /**
@@ -917,25 +942,41 @@ export class SwimEngine {
       const above = trusted && update.incarnation > mine ? update.incarnation : mine;
       this.#refute(above + 1n, sender, false);
     } else if (update.incarnation < mine) {
-      // A stale accusation: answer the accuser with our current state (once per message).
+      // A stale accusation: answer with our current state (once per message).
       if (this.config.lifeguard && !this.#answeredStale && !this.#refuted) {
         this.#answeredStale = true;
-        this.#tell(sender, this.#self);
+        this.#answerAccusers(sender, update.accuser);
       }
-    } else {
-      this.#refute(mine + 1n, sender, true);
+    } else if (this.#refute(mine + 1n, sender, true) && this.config.lifeguard) {
+      this.#answerAccusers(sender, update.accuser);
     }
   }
 
-  /** Rises to `incarnation` and tells `sender`; at most once per message. */
-  #refute(incarnation: bigint, sender: NodeId, accused: boolean): void {
-    if (this.#refuted || incarnation > MAX_U64) return;
+  /**
+   * Rises to `incarnation` (at most once per message); an answer to a record of our previous
+   * run is told to `sender` at once. Returns `true` when it rose.
+   */
+  #refute(incarnation: bigint, sender: NodeId, accused: boolean): boolean {
+    if (this.#refuted || incarnation > MAX_U64) return false;
     this.#refuted = true;
     this.#self = { ...this.#self, incarnation };
     this.#queue.enqueue(this.#self);
     this.stats.refutations++;
     if (accused && this.config.lifeguard) this.#health.apply(1);
-    if (!accused || this.config.lifeguard) this.#tell(sender, this.#self);
+    if (!accused) this.#tell(sender, this.#self);
+    return true;
+  }
+
+  /**
+   * Tells our state to the member that told us of an accusation and to the accuser it names
+   * (when that is a live member, not a stranger's pick of target), so that the accuser — whose
+   * verdict counts most — hears the refutation first-hand.
+   */
+  #answerAccusers(sender: NodeId, accuser: NodeId | undefined): void {
+    this.#tell(sender, this.#self);
+    if (accuser !== undefined && accuser !== sender && this.#trusted(accuser)) {
+      this.#tell(accuser, this.#self);
+    }
   }
 
   /**
@@ -1010,7 +1051,9 @@ export class SwimEngine {
   }
 
   /** Moves `record` to `next`, keeping the list view, counters, queue and events in step. */
-  #setState(record: MemberRecord, next: MemberUpdate): void {
+  #setState(record: MemberRecord, update: MemberUpdate): void {
+    // Only a Suspect names its accuser.
+    const next = update.state === 'Suspect' ? update : withoutAccuser(update);
     const previous = record.update;
     record.update = next;
     record.generation++;
@@ -1174,6 +1217,12 @@ const STATE_EVENT: Readonly<Record<MemberUpdateState, MembershipEventType>> = {
   Dead: 'dead',
   Left: 'left',
 };
+
+function withoutAccuser(update: MemberUpdate): MemberUpdate {
+  if (update.accuser === undefined) return update;
+  const { node, state, incarnation, address } = update;
+  return { node, state, incarnation, address };
+}
 
 function isLive(state: MemberUpdateState): boolean {
   return state === 'Alive' || state === 'Suspect';

@@ -70,17 +70,23 @@ function denseUpdates(updates: unknown): boolean {
   return true;
 }
 
-/** `true` when `update` is a member update with wire-typed fields (u64s, a state, bytes). */
+/**
+ * `true` when `update` is a member update with wire-typed fields (u64s, a state, bytes, and an
+ * accuser only on a `Suspect`).
+ */
 export function wellFormedUpdate(update: unknown): update is MemberUpdate {
   if (typeof update !== 'object' || update === null) return false;
   const candidate = update as Record<string, unknown>;
   const address = candidate.address;
+  const accuser = candidate.accuser;
   return (
     isU64(candidate.node) &&
     STATES.has(candidate.state) &&
     isU64(candidate.incarnation) &&
     address instanceof Uint8Array &&
-    address.length <= 0xffff
+    address.length <= 0xffff &&
+    // Only a Suspect names its accuser.
+    (accuser === undefined || (candidate.state === 'Suspect' && isU64(accuser)))
   );
 }
 

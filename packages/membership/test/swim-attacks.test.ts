@@ -44,10 +44,16 @@ const anyUpdate: fc.Arbitrary<MemberUpdate> = fc
     state: anyState,
     incarnation: anyIncarnation,
     address: fc.uint8Array({ maxLength: 24 }),
+    accuser: fc.option(anyId, { nil: undefined }),
   })
-  .map((u) =>
-    u.state === 'Alive' && HONEST.includes(u.node) ? { ...u, incarnation: u.incarnation % U32 } : u,
-  );
+  .map(({ accuser, ...u }) => {
+    const update =
+      u.state === 'Alive' && HONEST.includes(u.node)
+        ? { ...u, incarnation: u.incarnation % U32 }
+        : u;
+    // A Suspect may name any accuser.
+    return u.state === 'Suspect' && accuser !== undefined ? { ...update, accuser } : update;
+  });
 
 const seq = fc.bigInt({ min: 0n, max: U64_MAX });
 const forged: fc.Arbitrary<Message> = fc.oneof(
@@ -78,9 +84,11 @@ const accusation: fc.Arbitrary<Message> = fc
     state: fc.constantFrom('Suspect', 'Dead', 'Left') as fc.Arbitrary<MemberUpdate['state']>,
     incarnation: anyIncarnation,
     sync: fc.boolean(),
+    accuser: fc.option(anyId, { nil: undefined }),
   })
-  .map(({ about, state, incarnation, sync }) => {
-    const update: MemberUpdate = { node: about, state, incarnation, address: new Uint8Array() };
+  .map(({ about, state, incarnation, sync, accuser }) => {
+    const plain: MemberUpdate = { node: about, state, incarnation, address: new Uint8Array() };
+    const update = state === 'Suspect' && accuser !== undefined ? { ...plain, accuser } : plain;
     return sync
       ? { type: 'PushPull', from: LIAR, reply: true, members: [update] }
       : { type: 'Gossip', from: LIAR, updates: [update] };

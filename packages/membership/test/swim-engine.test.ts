@@ -194,44 +194,79 @@ describe('SwimEngine: suspicion', () => {
     expect(a.list.stateOf(n3)).toBe('Dead');
   });
 
-  it('Lifeguard: a suspicion starts long; confirmations shorten it once our own probe failed', () => {
+  it('Lifeguard: a suspicion starts long; only distinct accusers shorten it', () => {
     const config = testConfig({ suspicionMult: 4, suspicionMaxTimeoutMult: 6 });
     const engines = cluster(10, config);
     const a = engine(engines, n1);
-    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect' };
+    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect', accuser: n2 };
     const out = a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [suspect] });
     const { min, max } = suspicionBounds(config, 10);
     expect(timers(out, 'suspicion')[0]!.at).toBe(max);
     // A member that only hears of a suspicion sends the suspect nothing (no herd of checks).
     expect(out.messages).toEqual([]);
-    // Confirmations from other members do not count before our own evidence.
-    const early = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
-    expect(timers(early, 'suspicion')).toEqual([]);
-    // The same reporter again does not count either.
-    a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
-    // Our own round-robin probe of the suspect fails: the confirmation now counts.
-    const failed = probeUntilFailed(a, NodeId(10), 1000);
-    const shorter = timers(failed.out, 'suspicion').find((t) => t.timer.node === NodeId(10))!.at;
+    // Members relaying the same accusation confirm nothing; nor does an accuser we do not know.
+    const relayed = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
+    expect(timers(relayed, 'suspicion')).toEqual([]);
+    const stranger = { ...suspect, accuser: NodeId(99) };
+    const named = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [stranger] });
+    expect(timers(named, 'suspicion')).toEqual([]);
+    // A second accuser shortens it, and its name is gossiped on.
+    const second = a.handleMessage(2, n4, {
+      type: 'Gossip',
+      from: n4,
+      updates: [{ ...suspect, accuser: n3 }],
+    });
+    const shorter = timers(second, 'suspicion')[0]!.at;
     expect(shorter).toBeLessThan(max);
     expect(shorter).toBeGreaterThan(min);
-    const third = a.handleMessage(failed.at, n4, { type: 'Gossip', from: n4, updates: [suspect] });
-    // k = suspicionMult − 2 = 2 confirmations reach the minimum.
-    expect(timers(third, 'suspicion')[0]!.at).toBe(min);
-    expect(verdict(a, min, timers(third, 'suspicion')[0]!.timer).type).toBe('dead');
+    expect(a.member(NodeId(10))).toMatchObject({ state: 'Suspect', accuser: n3 });
+    // Our own round-robin probe of the suspect fails: we are the third accuser, k = 2
+    // confirmations reach the minimum.
+    const failed = probeUntilFailed(a, NodeId(10), 1000);
+    const third = timers(failed.out, 'suspicion').find((t) => t.timer.node === NodeId(10))!;
+    expect(third.at).toBe(min);
+    expect(verdict(a, Math.max(min, failed.at), third.timer).type).toBe('dead');
   });
 
   it('Lifeguard: a member that only hears of a suspicion keeps the long timeout', () => {
     const config = testConfig();
     const engines = cluster(10, config);
     const a = engine(engines, n1);
-    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect' };
+    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect', accuser: n2 };
     const out = a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [suspect] });
     a.handleMessage(2, n3, { type: 'Gossip', from: n3, updates: [suspect] });
     const more = a.handleMessage(2, n4, { type: 'Gossip', from: n4, updates: [suspect] });
     expect(more.timers).toEqual([]);
     const { max } = suspicionBounds(config, 10);
     expect(a.handleTimer(max - 1, timers(out, 'suspicion')[0]!.timer).events).toEqual([]);
-    expect(verdict(a, max, timers(out, 'suspicion')[0]!.timer).type).toBe('dead');
+    // Not an accuser itself: no last look, the verdict comes at the deadline.
+    expect(a.handleTimer(max, timers(out, 'suspicion')[0]!.timer).events[0]?.type).toBe('dead');
+  });
+
+  it('the suspect tells its refutation to the accuser named, not only to the sender', () => {
+    const engines = cluster(4);
+    const b = engine(engines, n2);
+    const out = b.handleMessage(0, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2), state: 'Suspect', accuser: n3 }],
+    });
+    expect(b.incarnation).toBe(1n);
+    expect(sent(out, 'Gossip').map((g) => g.to)).toEqual([n1, n3]);
+    // A stale accusation naming its accuser is answered to both as well.
+    const stale = b.handleMessage(1, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2), state: 'Suspect', accuser: n4 }],
+    });
+    expect(sent(stale, 'Gossip').map((g) => g.to)).toEqual([n1, n4]);
+    // A stranger named as accuser is not told (no reflection to a target of the sender's pick).
+    const picked = b.handleMessage(2, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2, 1n), state: 'Suspect', accuser: NodeId(99) }],
+    });
+    expect(sent(picked, 'Gossip').map((g) => g.to)).toEqual([n1]);
   });
 
   it('the accuser tells the suspect at once', () => {
