@@ -374,3 +374,23 @@ describe('one datagram per probe, sizes from the codec', () => {
     }
   });
 });
+
+describe('a Suspect names its accuser on the wire', () => {
+  it('round-trips through the codec; an accuser on any other state is not encodable', () => {
+    new SwimEngine({ id: n1, random: seededRandom(1) }); // registers SWIM's messages
+    const suspect: MemberUpdate = { ...alive(2, 5n), state: 'Suspect', accuser: n3 };
+    const frame = encode(gossip(n1, suspect, alive(4)));
+    expect(frame.length).toBe(5 + 12 + 27 + 19);
+    expect(decode(frame)).toEqual(gossip(n1, suspect, alive(4)));
+    expect(() => encode(gossip(n1, { ...alive(2), state: 'Dead', accuser: n3 }))).toThrow(
+      expect.objectContaining({ code: 'InvalidArgument' }),
+    );
+  });
+
+  it('an accuser on a non-Suspect update in a hand-built message is bad input', () => {
+    const a = cluster(3).get(n1)!;
+    a.handleMessage(0, n2, gossip(n2, { ...alive(3), state: 'Dead', accuser: n2 }));
+    expect(a.stats.badMessages).toBe(1);
+    expect(a.list.stateOf(n3)).toBe('Alive');
+  });
+});
