@@ -759,12 +759,7 @@ export class SwimEngine {
       this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
       return;
     }
-    if (
-      this.config.lifeguard &&
-      !record.lastLook &&
-      !this.#left &&
-      suspicion.accusedBy(this.id)
-    ) {
+    if (this.config.lifeguard && !record.lastLook && !this.#left && suspicion.accusedBy(this.id)) {
       this.#lastLook(now, record, incarnation);
       return;
     }

@@ -95,7 +95,7 @@ function measure(n: number, seed: number, stablePeriods: number, faultyPeriods: 
 describe('flat load per node (simulator, lan settings)', () => {
   for (const [n, stablePeriods, faultyPeriods] of [
     [100, 20, 60],
-    [500, 15, 40],
+    [500, 10, 30],
   ] as const) {
     it(`${n} members: a crash and a slow node keep every node within 4× the stable maximum`, () => {
       const load = measure(n, 7, stablePeriods, faultyPeriods);
