@@ -199,3 +199,49 @@ describe('an attacker who stops leaves no trace', () => {
     );
   });
 });
+
+describe('the one-frame eviction of the issue, through the codec', () => {
+  function converged(seed: number) {
+    const sim = new SimulatedNetwork({ seed, wire: { encode, decode } });
+    const ids = [1, 2, 3, 4, 5].map((i) => NodeId(i));
+    const members: MemberUpdate[] = ids.map((node) => ({
+      node,
+      state: 'Alive',
+      incarnation: 0n,
+      address: new Uint8Array(),
+    }));
+    for (const id of [...ids, STRANGER]) sim.addNode(id);
+    const nodes = ids.map((id) => {
+      const node = new SwimNode({
+        transport: sim.transport(id),
+        clock: sim.clockFor(id),
+        random: seededRandom(seed * 7 + Number(id)),
+        config,
+        members,
+      });
+      node.start();
+      return node;
+    });
+    sim.runFor(10 * PERIOD);
+    return { sim, nodes };
+  }
+  const deadAtCeiling = (state: MemberUpdate['state']): Message => ({
+    type: 'Gossip',
+    from: STRANGER,
+    updates: [{ node: NodeId(1), state, incarnation: MAX_INCARNATION, address: new Uint8Array() }],
+  });
+
+  it('a stranger’s Dead at 2^64 − 2, to a peer or to the member itself, evicts nobody', () => {
+    for (const to of [NodeId(2), NodeId(1)]) {
+      const { sim, nodes } = converged(3);
+      sim.transport(STRANGER).send(to, deadAtCeiling('Dead'));
+      sim.runFor(2 * PERIOD);
+      sim.transport(STRANGER).send(NodeId(1), deadAtCeiling('Suspect'));
+      sim.runFor(config.reclaimTime + 10 * PERIOD);
+      for (const node of nodes) {
+        expect(node.member(NodeId(1))?.state).toBe('Alive');
+        expect(node.member(NodeId(1))!.incarnation).toBeLessThanOrEqual(2n);
+      }
+    }
+  });
+});
