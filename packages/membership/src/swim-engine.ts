@@ -897,14 +897,14 @@ export class SwimEngine {
   }
 
   /**
-   * The accuser a `Suspect` names, when it is a live member or this node (a stranger or a
-   * departed member confirms nothing); `undefined` otherwise, or when it names none (e.g. a
-   * death learned by sync, which only makes us suspect).
+   * The accuser a `Suspect` names, when it is a live member (a stranger or a departed member
+   * confirms nothing, and only our own failed probe makes this node an accuser); `undefined`
+   * otherwise, or when it names none. A death learned by sync is a suspicion by its sender.
    */
   #accuserOf(update: MemberUpdate, sender: NodeId): NodeId | undefined {
-    const accuser = update.state === 'Suspect' ? update.accuser : undefined;
-    if (accuser === undefined) return update.state === 'Suspect' ? undefined : sender;
-    return accuser === this.id || this.#trusted(accuser) ? accuser : undefined;
+    if (update.state !== 'Suspect') return sender;
+    const accuser = update.accuser;
+    return accuser !== undefined && this.#trusted(accuser) ? accuser : undefined;
   }
 
   /**

@@ -207,9 +207,15 @@ describe('SwimEngine: suspicion', () => {
     // Members relaying the same accusation confirm nothing; nor does an accuser we do not know.
     const relayed = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
     expect(timers(relayed, 'suspicion')).toEqual([]);
-    const stranger = { ...suspect, accuser: NodeId(99) };
-    const named = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [stranger] });
-    expect(timers(named, 'suspicion')).toEqual([]);
+    for (const accuser of [NodeId(99), n1]) {
+      // A stranger, or this node itself (only its own probe makes it an accuser).
+      const named = a.handleMessage(1, n3, {
+        type: 'Gossip',
+        from: n3,
+        updates: [{ ...suspect, accuser }],
+      });
+      expect(timers(named, 'suspicion')).toEqual([]);
+    }
     // A second accuser shortens it, and its name is gossiped on.
     const second = a.handleMessage(2, n4, {
       type: 'Gossip',
