@@ -33,11 +33,10 @@ describe('SWIM in the simulator (LAN settings, virtual time)', () => {
       expect(suspected.length).toBeGreaterThan(0);
       const first = suspected[0]!.time;
       firstSuspicions.push(first - crashAt);
-      // Every live member marks it dead within the suspicion timeout + 5 periods (the verdict
-      // of the first members with evidence of their own spreads by gossip).
+      // Every live member marks it dead within the suspicion timeout + 3 periods.
       expect(new Set(dead.map((e) => e.observer)).size).toBe(n - 1);
       const { min } = suspicionBounds(lan, n);
-      expect(dead.at(-1)!.time - first).toBeLessThanOrEqual(min + 5 * PERIOD);
+      expect(dead.at(-1)!.time - first).toBeLessThanOrEqual(min + 3 * PERIOD);
       // Nobody else was suspected.
       expect(c.events.filter((e) => e.type === 'suspected' && e.node !== victim)).toEqual([]);
     }
