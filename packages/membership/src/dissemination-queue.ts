@@ -1,13 +1,13 @@
 import type { NodeId } from '@tala-net/types';
 import type { MemberUpdate } from './swim-messages.js';
+import { memberUpdateLength } from './swim-wire.js';
 
 /** Encoded size of a `Gossip` frame with no updates: tag + length (5) + from + count (12). */
 export const GOSSIP_HEADER_SIZE = 17;
 
 /** Encoded size of one {@link MemberUpdate} inside a `Gossip` or `PushPull` frame. */
 export function memberUpdateSize(update: MemberUpdate): number {
-  // node (8) + state (1) + incarnation (8) + address length (2) + address bytes
-  return 19 + update.address.length;
+  return memberUpdateLength(update);
 }
 
 /** Encoded size of a `Gossip` frame carrying `updates` (see docs/wire-format.md). */
