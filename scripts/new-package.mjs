@@ -60,7 +60,7 @@ const write = (path, text) => writeFileSync(`${dir}/${path}`, text);
 write('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
 write(
   'tsconfig.json',
-  `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { types: ['node'] }, include: ['src', 'test'] }, null, 2)}\n`,
+  '{\n  "extends": "../../tsconfig.base.json",\n  "compilerOptions": {\n    "types": ["node"]\n  },\n  "include": ["src", "test"]\n}\n',
 );
 write('vitest.config.ts', "export { default } from '../../vitest.shared.js';\n");
 copyFileSync('LICENSE', `${dir}/LICENSE`);
