@@ -10,7 +10,6 @@ export {
   MembershipEvent,
   type MembershipEventMap,
   MembershipEventTarget,
-  SwimErrorEvent,
 } from './membership-event.js';
 export { MembershipList } from './membership-list.js';
 export { ProbeSchedule, shuffle } from './probe-schedule.js';
