@@ -86,19 +86,26 @@ export function writePayload(
   const m = message as never;
   switch (definition) {
     case pingMessage:
-      return pingMessage.writePayload(m, bytes, at);
+      pingMessage.writePayload(m, bytes, at);
+      return;
     case pongMessage:
-      return pongMessage.writePayload(m, bytes, at);
+      pongMessage.writePayload(m, bytes, at);
+      return;
     case intentForwardMessage:
-      return intentForwardMessage.writePayload(m, bytes, at);
+      intentForwardMessage.writePayload(m, bytes, at);
+      return;
     case segmentSyncMessage:
-      return segmentSyncMessage.writePayload(m, bytes, at);
+      segmentSyncMessage.writePayload(m, bytes, at);
+      return;
     case membershipUpdateMessage:
-      return membershipUpdateMessage.writePayload(m, bytes, at);
+      membershipUpdateMessage.writePayload(m, bytes, at);
+      return;
     case partitionTableUpdateMessage:
-      return partitionTableUpdateMessage.writePayload(m, bytes, at);
+      partitionTableUpdateMessage.writePayload(m, bytes, at);
+      return;
     default:
-      return definition.writePayload(m, bytes, at);
+      definition.writePayload(m, bytes, at);
+      return;
   }
 }
 
