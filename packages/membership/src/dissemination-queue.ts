@@ -65,12 +65,18 @@ export class DisseminationQueue {
   readonly #byNode = new Map<NodeId, Entry>();
   #order = 0;
   #replaced = 0;
+  #bytes = 0;
   /** No queued update is smaller than this (a lower bound: never raised while entries leave). */
   #smallest = Number.POSITIVE_INFINITY;
 
   /** Number of updates waiting. */
   get size(): number {
     return this.#byNode.size;
+  }
+
+  /** Encoded size of the updates waiting, in bytes (without any frame header). */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Queues `update`, replacing any queued update about the same member. O(log n). */
@@ -80,12 +86,14 @@ export class DisseminationQueue {
       // Marked, not searched for: it is dropped when it comes out of the heap.
       previous.replaced = true;
       this.#replaced++;
+      this.#bytes -= previous.size;
       if (this.#replaced > this.#byNode.size) this.#compact();
     }
     const size = memberUpdateSize(update);
     const entry: Entry = { update, order: ++this.#order, size, transmits: 0, replaced: false };
     this.#byNode.set(update.node, entry);
     this.#heap.push(entry);
+    this.#bytes += size;
     if (size < this.#smallest) this.#smallest = size;
   }
 
@@ -123,8 +131,12 @@ export class DisseminationQueue {
     const taken: MemberUpdate[] = [];
     for (const entry of sent) {
       taken.push(entry.update);
-      if (entry.transmits < limit) this.#heap.push(entry);
-      else this.#byNode.delete(entry.update.node);
+      if (entry.transmits < limit) {
+        this.#heap.push(entry);
+      } else {
+        this.#byNode.delete(entry.update.node);
+        this.#bytes -= entry.size;
+      }
     }
     return taken;
   }
@@ -134,6 +146,7 @@ export class DisseminationQueue {
     this.#heap.clear();
     this.#byNode.clear();
     this.#replaced = 0;
+    this.#bytes = 0;
     this.#smallest = Number.POSITIVE_INFINITY;
   }
 

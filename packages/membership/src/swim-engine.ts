@@ -107,6 +107,8 @@ const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
 const HEAL: SwimTimer = { kind: 'heal' };
 const EMPTY_ADDRESS = new Uint8Array(0);
 const LEAVE_FANOUT = 3;
+/** Most standalone `Gossip` frames a node sends per period to drain a backlog. */
+const MAX_BACKLOG_FRAMES = 12;
 /** Encoded sizes of the probe frames a `Gossip` frame follows (see docs/wire-format.md). */
 const PROBE_FRAME_SIZE = 16;
 const INDIRECT_FRAME_SIZE = 24;
@@ -417,12 +419,27 @@ export class SwimEngine {
         return state === 'Alive' || state === 'Suspect';
       },
     );
+    this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
     this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0, indirectAt: 0 };
     this.#send(target, { type: 'Ping', from: this.id, seq });
     this.#piggyback(target, PROBE_FRAME_SIZE);
     this.#timer(now + this.#health.scale(this.config.probeTimeout), { kind: 'probeTimeout', seq });
+  }
+
+  /**
+   * A period's probe and its answer carry about two frames of updates, enough for a steady
+   * cluster. When a full frame or more is waiting (a mass join queues every joiner at every
+   * node, each to be sent `retransmitLimit` times), one standalone `Gossip` frame goes to a
+   * random member for each full frame queued, at most {@link MAX_BACKLOG_FRAMES} per period,
+   * so that the backlog drains in a bounded number of periods instead of growing with n².
+   */
+  #flushBacklog(target: NodeId | undefined): void {
+    const frames = Math.floor(this.#queue.bytes / this.config.gossipBudget);
+    const extra = Math.min(MAX_BACKLOG_FRAMES, frames);
+    if (extra <= 0) return;
+    for (const node of this.#pickAlive(extra, target)) this.#piggyback(node, 0);
   }
 
   #onProbeTimeout(now: number, seq: bigint): void {

@@ -35,6 +35,10 @@ class SortingModel {
     return this.#entries.length;
   }
 
+  get bytes(): number {
+    return this.#entries.reduce((sum, entry) => sum + memberUpdateSize(entry.update), 0);
+  }
+
   take(budget: number, limit: number, skip?: NodeId): MemberUpdate[] {
     this.#entries.sort((a, b) => a.transmits - b.transmits || b.order - a.order);
     const smallest = Math.min(...this.#entries.map((entry) => memberUpdateSize(entry.update)));
@@ -149,6 +153,7 @@ describe('DisseminationQueue', () => {
             }
           }
           expect(queue.size).toBe(model.size);
+          expect(queue.bytes).toBe(model.bytes);
         }
       }),
       { seed: 0x5eed_0007, numRuns: 200 },
