@@ -155,7 +155,11 @@ export class SwimEngine {
   readonly #address: Uint8Array;
   readonly #seeds: readonly NodeId[];
   /** Seeds and bootstrap members: always offered healing syncs when not known to be live. */
-  readonly #bootstrap: readonly NodeId[];
+  readonly #bootstrap: ReadonlySet<NodeId>;
+  /** Bootstrap members with no record (never met, or forgotten): healing candidates. */
+  readonly #unknownBootstrap = new Set<NodeId>();
+  /** Members whose state is Dead: healing candidates, kept here so healing scans no list. */
+  readonly #dead = new Set<NodeId>();
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new Map<NodeId, MemberRecord>();
@@ -203,7 +207,8 @@ export class SwimEngine {
     const bootstrap = new Set(this.#seeds);
     for (const member of options.members ?? [])
       if (member.node !== this.id) bootstrap.add(member.node);
-    this.#bootstrap = [...bootstrap];
+    this.#bootstrap = bootstrap;
+    for (const node of bootstrap) if (!this.#records.has(node)) this.#unknownBootstrap.add(node);
     this.#out = newOutput();
   }
 
@@ -547,16 +552,10 @@ export class SwimEngine {
   #onHeal(now: number): void {
     this.#timer(now + this.config.healInterval, HEAL);
     if (this.#left) return;
-    const candidates = new Set<NodeId>();
-    for (const record of this.#records.values()) {
-      if (record.update.state === 'Dead') candidates.add(record.node);
-    }
+    const candidates = new Set<NodeId>(this.#dead);
     // Seeds and bootstrap members stay candidates for good (a partition may outlast the reclaim
     // time), and so do recently forgotten members.
-    for (const node of this.#bootstrap) {
-      const state = this.#records.get(node)?.update.state;
-      if (state === undefined) candidates.add(node);
-    }
+    for (const node of this.#unknownBootstrap) candidates.add(node);
     this.#pruneTombstones(now);
     for (const node of this.#tombstones.keys()) candidates.add(node);
     if (candidates.size === 0) return;
@@ -566,6 +565,8 @@ export class SwimEngine {
 
   #forget(now: number, record: MemberRecord): void {
     this.#records.delete(record.node);
+    this.#dead.delete(record.node);
+    if (this.#bootstrap.has(record.node)) this.#unknownBootstrap.add(record.node);
     this.list.removeMember(record.node);
     this.#pruneTombstones(now);
     this.#tombstones.delete(record.node);
@@ -816,6 +817,7 @@ export class SwimEngine {
       downSince: 0,
     };
     this.#records.set(update.node, record);
+    this.#unknownBootstrap.delete(update.node);
     this.list.addMember(update.node);
     this.#liveCount++;
     this.#addAlive(update.node);
@@ -836,6 +838,8 @@ export class SwimEngine {
     if (wasLive !== isLive) this.#liveCount += isLive ? 1 : -1;
     if (previous.state === 'Alive' && next.state !== 'Alive') this.#removeAlive(record.node);
     if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record.node);
+    if (next.state === 'Dead') this.#dead.add(record.node);
+    else if (previous.state === 'Dead') this.#dead.delete(record.node);
     if (previous.state === next.state) {
       this.#event('updated', next, previous.state);
       return;
