@@ -27,10 +27,15 @@ export class MembershipList {
   get members(): Array<[NodeId, MemberState]> {
     return [...this.#states];
   }
-  /** Bumped by every change. */
-  version = 0n;
+  /** Bumped by every change (exact as a u64; read as a `bigint`). */
+  get version(): bigint {
+    return this.#versionHigh + BigInt(this.#versionLow);
+  }
 
   readonly #states = new Map<NodeId, MemberState>();
+  /** The version is `#versionHigh + #versionLow`: bumps add to a number, not a new bigint. */
+  #versionLow = 0;
+  #versionHigh = 0n;
 
   /** Number of members, whatever their state. */
   get size(): number {
@@ -40,7 +45,7 @@ export class MembershipList {
   /** Adds `node` as Alive, or sets a present node back to Alive. Always bumps the version. */
   addMember(node: NodeId): void {
     this.#states.set(node, MemberState.Alive);
-    this.version += 1n;
+    this.#bump();
   }
 
   /** Marks a present `node` Suspect and bumps the version; no-op for an unknown node. */
@@ -71,13 +76,20 @@ export class MembershipList {
    */
   removeMember(node: NodeId): boolean {
     if (!this.#states.delete(node)) return false;
-    this.version += 1n;
+    this.#bump();
     return true;
   }
 
   #setState(node: NodeId, state: MemberState): void {
     if (!this.#states.has(node)) return;
     this.#states.set(node, state);
-    this.version += 1n;
+    this.#bump();
+  }
+
+  #bump(): void {
+    if (++this.#versionLow === Number.MAX_SAFE_INTEGER) {
+      this.#versionHigh += BigInt(this.#versionLow);
+      this.#versionLow = 0;
+    }
   }
 }
