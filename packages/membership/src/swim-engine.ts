@@ -202,7 +202,13 @@ export class SwimEngine {
     for (const member of options.members ?? []) {
       if (member.node === this.id || this.#records.has(member.node)) continue;
       if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
-      this.#addRecord({ ...member, state: 'Alive' });
+      const update: MemberUpdate = {
+        node: member.node,
+        state: 'Alive',
+        incarnation: member.incarnation,
+        address: member.address,
+      };
+      this.#addRecord(update, false);
     }
     const bootstrap = new Set(this.#seeds);
     for (const member of options.members ?? [])
@@ -808,7 +814,8 @@ export class SwimEngine {
     return tombstone;
   }
 
-  #addRecord(update: MemberUpdate): MemberRecord {
+  /** Adds a member's record; `announce: false` for bootstrap members (no event to report). */
+  #addRecord(update: MemberUpdate, announce = true): MemberRecord {
     const record: MemberRecord = {
       node: update.node,
       update,
@@ -822,7 +829,7 @@ export class SwimEngine {
     this.#liveCount++;
     this.#addAlive(update.node);
     if (this.#started) this.#schedule.insert(update.node);
-    this.#event('joined', update, undefined);
+    if (announce) this.#event('joined', update, undefined);
     return record;
   }
 
