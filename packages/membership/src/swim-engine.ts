@@ -160,6 +160,11 @@ export class SwimEngine {
   readonly #unknownBootstrap = new Set<NodeId>();
   /** Members whose state is Dead: healing candidates, kept here so healing scans no list. */
   readonly #dead = new Set<NodeId>();
+  /** Members whose state is Suspect (usually none: piggybacking checks here first). */
+  readonly #suspects = new Set<NodeId>();
+  readonly #probeableNow = (): NodeId[] => this.#probeable();
+  readonly #isProbeable = (node: NodeId): boolean =>
+    this.#aliveIndex.has(node) || this.#suspects.has(node);
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new Map<NodeId, MemberRecord>();
@@ -423,13 +428,7 @@ export class SwimEngine {
       // Alone: keep trying to join through a seed.
       this.#sendPushPull(this.#seeds[this.#random.nextInt(this.#seeds.length)]!, false);
     }
-    const target = this.#schedule.next(
-      () => this.#probeable(),
-      (node) => {
-        const state = this.#records.get(node)?.update.state;
-        return state === 'Alive' || state === 'Suspect';
-      },
-    );
+    const target = this.#schedule.next(this.#probeableNow, this.#isProbeable);
     this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
@@ -847,6 +846,8 @@ export class SwimEngine {
     if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record.node);
     if (next.state === 'Dead') this.#dead.add(record.node);
     else if (previous.state === 'Dead') this.#dead.delete(record.node);
+    if (next.state === 'Suspect') this.#suspects.add(record.node);
+    else if (previous.state === 'Suspect') this.#suspects.delete(record.node);
     if (previous.state === next.state) {
       this.#event('updated', next, previous.state);
       return;
@@ -928,7 +929,7 @@ export class SwimEngine {
   #piggyback(to: NodeId, sentSize: number): void {
     let budget = this.config.gossipBudget - sentSize;
     let first: MemberUpdate | undefined;
-    if (this.config.lifeguard) {
+    if (this.config.lifeguard && this.#suspects.has(to)) {
       const update = this.#records.get(to)?.update;
       if (update?.state === 'Suspect' && budget >= GOSSIP_HEADER_SIZE + memberUpdateSize(update)) {
         first = update;
