@@ -217,7 +217,7 @@ async function measureCase(c: Case): Promise<Row[]> {
   const mask = n - 1;
   const { messages } = c;
   const pb = c.protobuf;
-  const taFrames = messages.map(encode);
+  const taFrames = messages.map((message) => encode(message));
   const pbFrames = pb.objects.map((o) => pb.type.encode(o).finish());
   const mpFrames = messages.map((m) => pack(m));
   const jsonFrames = c.json ? messages.map(jsonEncode) : [];
@@ -264,7 +264,7 @@ async function measureBulk(): Promise<Record<string, number>> {
     // The largest SegmentSync the default maxFrameBytes admits: 16 MiB of payload.
     ['16MiB', 16 * MiB - 4],
   ] as const) {
-    const frames = segmentMessages(size, 2).map(encode);
+    const frames = segmentMessages(size, 2).map((message) => encode(message));
     variants[`decode${label}`] = () => do_not_optimize(decode(frames[i++ & 1]!));
     variants[`decodeCopy${label}`] = () =>
       do_not_optimize(decode(frames[i++ & 1]!, { copy: true }));

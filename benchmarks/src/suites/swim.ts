@@ -1,4 +1,5 @@
 import {
+  type MemberUpdate,
   SwimEngine,
   type SwimNode,
   type SwimNodeOptions,
@@ -7,7 +8,7 @@ import {
 } from '@tala-net/membership';
 import { SwimCluster, type SwimClusterOptions } from '@tala-net/membership/testing';
 import { type LinkOptions, SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import { loadMembershipAt } from '../baseline-membership.js';
 import type { Suite } from '../suite.js';
 

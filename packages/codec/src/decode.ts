@@ -3,16 +3,19 @@ import {
   checkedMaxFrameBytes,
   DEFAULT_MAX_FRAME_BYTES,
   type DecodeOptions,
+  readOptionsOf,
 } from './codec-options.js';
-import { decodePayload, readHeader, typeOfTag } from './decode-payload.js';
+import { defaultRegistry } from './default-registry.js';
+import { declaredLength, definitionOfFrame } from './frame-header.js';
 import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /**
- * Decodes exactly one frame. Strict: the input must be one whole frame and nothing more, every
- * field must be present, and every count is checked against the bytes present before anything
- * is allocated, so `encode(decode(bytes))` equals `bytes` for every accepted input. (The Rust
- * reference ignores trailing bytes; tala-net rejects them.)
+ * Decodes exactly one frame. Strict: the input must be one whole frame and nothing more, its tag
+ * must be registered, every field must be present, and every count is checked against the bytes
+ * present and the decoder's `limits` before anything is allocated, so `encode(decode(bytes))`
+ * equals `bytes` for every accepted input. (The Rust reference ignores trailing bytes; tala-net
+ * rejects them.)
  *
  * Byte-array fields are views into `bytes` unless `options.copy` is set.
  *
@@ -29,6 +32,7 @@ import { HEADER_BYTES } from './wire-layout.js';
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   const maxFrameBytes =
     options === undefined ? DEFAULT_MAX_FRAME_BYTES : checkedMaxFrameBytes(options.maxFrameBytes);
+  const readOptions = readOptionsOf(options);
   if (!(bytes instanceof Uint8Array)) {
     throw new TalaError(
       'InvalidArgument',
@@ -38,14 +42,15 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   if (bytes.length < HEADER_BYTES) {
     throw corrupted('frame header', 0, `${HEADER_BYTES} bytes`, `${bytes.length}`);
   }
-  const length = readHeader(bytes, 0, maxFrameBytes);
+  const definition = definitionOfFrame(bytes, 0, options?.registry ?? defaultRegistry);
+  const length = declaredLength(bytes, 0, maxFrameBytes, definition.type);
   if (bytes.length !== HEADER_BYTES + length) {
     throw corrupted(
-      `${typeOfTag(bytes[0]!)} frame`,
+      `${definition.type} frame`,
       HEADER_BYTES,
       `${length} payload bytes`,
       `${bytes.length - HEADER_BYTES}`,
     );
   }
-  return decodePayload(bytes, 0, length, options?.copy === true);
+  return definition.readPayload(bytes, 0, bytes.length, readOptions);
 }

@@ -1,21 +1,57 @@
 import { type Message, TalaError } from '@tala-net/types';
-import { checkedMaxFrameBytes, type DecodeOptions } from './codec-options.js';
-import { decodePayload, readHeader } from './decode-payload.js';
+import {
+  checkedMaxFrameBytes,
+  type DecodeOptions,
+  type ReadOptions,
+  readOptionsOf,
+} from './codec-options.js';
+import { defaultRegistry } from './default-registry.js';
+import { declaredLength, unknownTag } from './frame-header.js';
+import type { AnyMessageDefinition } from './message-definition.js';
+import type { MessageRegistry } from './message-registry.js';
 import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /** First buffer size of a frame assembled across chunks; it doubles as bytes arrive. */
 const INITIAL_FRAME_BYTES = 64 * 1024;
 
+/** A frame whose tag no registered definition owns, skipped by a {@link FrameDecoder}. */
+export interface UnknownFrame {
+  /** Its tag. */
+  readonly tag: number;
+  /** Its declared payload length (at most `maxFrameBytes`). */
+  readonly length: number;
+  /** Stream offset of its first byte. */
+  readonly streamOffset: number;
+}
+
 /**
- * Options of {@link FrameDecoder}: the same as {@link DecodeOptions}.
+ * Options of {@link FrameDecoder}: those of {@link DecodeOptions}, plus what to do with frames of
+ * unknown kinds.
  *
  * `maxFrameBytes` (@default 16 MiB) bounds the one buffer the decoder may allocate for a frame
  * split across chunks; `copy` (@default false) copies byte-array fields of frames that lie
  * whole inside one chunk (frames assembled from several chunks live in a buffer of their own
  * that the decoder never reuses, so their fields are views of that buffer either way).
  */
-export type FrameDecoderOptions = DecodeOptions;
+export interface FrameDecoderOptions extends DecodeOptions {
+  /**
+   * What to do with a frame whose tag no registered definition owns. `skip`: the frame is
+   * skipped without being buffered (its header is self-delimiting), counted in
+   * {@link FrameDecoder.skippedFrames} and reported to `onUnknownFrame`, so that a newer peer's
+   * new message kinds do not break an older node's stream. `reject`: the stream fails with
+   * `SegmentCorrupted`, as `decode` does for a single frame. Either way a header declaring more
+   * than `maxFrameBytes` fails the stream.
+   * @default 'skip'
+   */
+  readonly unknownTags?: 'skip' | 'reject';
+  /**
+   * Called for each skipped frame, as soon as its header is seen. An exception thrown here fails
+   * the decoder (with the exception as `cause`).
+   * @default undefined
+   */
+  readonly onUnknownFrame?: (frame: UnknownFrame) => void;
+}
 
 /**
  * Streaming decoder for a byte stream of frames, such as a TCP connection: feed it chunks cut
@@ -25,8 +61,11 @@ export type FrameDecoderOptions = DecodeOptions;
  * - **Bounded memory.** At most one incomplete frame is held. A frame split across chunks is
  *   assembled in a buffer that grows with the bytes actually received (never beyond the
  *   frame's declared size), so a forged length costs nothing until the bytes arrive; a header
- *   that declares more than `maxFrameBytes` payload bytes, or an unknown tag, is rejected as
- *   soon as its 5 bytes are seen, before any of the body is received or buffered.
+ *   that declares more than `maxFrameBytes` payload bytes is rejected as soon as its 5 bytes are
+ *   seen, before any of the body is received or buffered.
+ * - **Unknown kinds are skipped.** A frame whose tag no registered definition owns is skipped
+ *   (never buffered), counted and reported (see {@link FrameDecoderOptions.unknownTags}); the
+ *   messages around it are returned in order.
  * - **Zero-copy.** A frame that lies whole inside one chunk is decoded in place: its
  *   `payload`, `segmentData` and addresses are views into that chunk. Do not overwrite a chunk
  *   after pushing it while messages decoded from it are in use, or pass `{ copy: true }`.
@@ -59,7 +98,18 @@ export type FrameDecoderOptions = DecodeOptions;
 export class FrameDecoder {
   /** Largest accepted payload length, from the options. */
   readonly maxFrameBytes: number;
-  readonly #copy: boolean;
+  /** Frames skipped because no registered definition owns their tag. */
+  skippedFrames = 0;
+  /** Bytes of those frames, headers included. */
+  skippedBytes = 0;
+  readonly #readOptions: ReadOptions;
+  readonly #registry: MessageRegistry;
+  readonly #rejectUnknown: boolean;
+  readonly #onUnknownFrame: ((frame: UnknownFrame) => void) | undefined;
+  /** The definition of the frame held in `#frame`. */
+  #definition: AnyMessageDefinition | undefined;
+  /** Payload bytes of a skipped frame still to come. */
+  #skipRemaining = 0;
   /** The first bytes of a header split across chunks (0 … 4 of them in use). */
   readonly #header = new Uint8Array(HEADER_BYTES);
   #headerFill = 0;
@@ -81,7 +131,17 @@ export class FrameDecoder {
   /** Throws a `TalaError` with code `InvalidArgument` for a `maxFrameBytes` outside 0 … 2^32−1. */
   constructor(options?: FrameDecoderOptions) {
     this.maxFrameBytes = checkedMaxFrameBytes(options?.maxFrameBytes);
-    this.#copy = options?.copy === true;
+    this.#readOptions = readOptionsOf(options);
+    this.#registry = options?.registry ?? defaultRegistry;
+    const unknownTags = options?.unknownTags ?? 'skip';
+    if (unknownTags !== 'skip' && unknownTags !== 'reject') {
+      throw new TalaError(
+        'InvalidArgument',
+        `FrameDecoder: unknownTags must be 'skip' or 'reject', found ${String(unknownTags)}`,
+      );
+    }
+    this.#rejectUnknown = unknownTags === 'reject';
+    this.#onUnknownFrame = options?.onUnknownFrame;
   }
 
   /**
@@ -89,6 +149,7 @@ export class FrameDecoder {
    * `5 + maxFrameBytes`.
    */
   get bufferedBytes(): number {
+    if (this.#skipRemaining > 0) return 0;
     return this.#frame === undefined ? this.#headerFill : this.#frameFill;
   }
 
@@ -117,21 +178,28 @@ export class FrameDecoder {
     let pos = 0;
     let frameStart = this.#pendingStart;
     try {
-      if (this.#headerFill !== 0 || this.#frame !== undefined) pos = this.#resume(chunk, messages);
+      if (this.#headerFill !== 0 || this.#frame !== undefined || this.#skipRemaining !== 0) {
+        pos = this.#resume(chunk, messages);
+      }
       while (length - pos >= HEADER_BYTES) {
         frameStart = this.#streamOffset + pos;
-        const payloadLength = readHeader(chunk, pos, max);
+        const definition = this.#registry.definitionOfTag(chunk[pos]!);
+        if (definition === undefined) {
+          pos += this.#skip(chunk, pos, frameStart);
+          continue;
+        }
+        const payloadLength = declaredLength(chunk, pos, max, definition.type);
         const end = pos + HEADER_BYTES + payloadLength;
         if (end > length) {
           this.#pendingStart = frameStart;
-          this.#startFrame(payloadLength, chunk.subarray(pos));
+          this.#startFrame(definition, payloadLength, chunk.subarray(pos));
           pos = length;
           break;
         }
-        messages.push(decodePayload(chunk, pos, payloadLength, this.#copy));
+        messages.push(definition.readPayload(chunk, pos, end, this.#readOptions));
         pos = end;
       }
-      if (pos < length) {
+      if (pos < length && this.#skipRemaining === 0) {
         this.#pendingStart = this.#streamOffset + pos;
         this.#header.set(chunk.subarray(pos));
         this.#headerFill = length - pos;
@@ -152,6 +220,17 @@ export class FrameDecoder {
     if (this.#error !== undefined) throw this.#error;
     if (this.#ended) return;
     const held = this.bufferedBytes;
+    if (this.#skipRemaining !== 0) {
+      throw this.#fail(
+        corrupted(
+          'skipped frame at end of stream',
+          0,
+          `${this.#skipRemaining} more payload bytes`,
+          'the end of the stream',
+        ),
+        this.#pendingStart,
+      );
+    }
     if (held !== 0) {
       const expected =
         this.#frame === undefined ? `${HEADER_BYTES} header bytes` : `${this.#frameLength} bytes`;
@@ -163,8 +242,16 @@ export class FrameDecoder {
     this.#ended = true;
   }
 
-  /** Completes the held header and/or frame from the start of `chunk`; returns bytes used. */
+  /**
+   * Continues a skipped frame, or completes the held header and/or frame, from the start of
+   * `chunk`; returns the bytes used.
+   */
   #resume(chunk: Uint8Array, messages: Message[]): number {
+    if (this.#skipRemaining !== 0) {
+      const take = Math.min(this.#skipRemaining, chunk.length);
+      this.#skipRemaining -= take;
+      return take;
+    }
     let pos = 0;
     if (this.#frame === undefined) {
       const take = Math.min(HEADER_BYTES - this.#headerFill, chunk.length);
@@ -172,9 +259,16 @@ export class FrameDecoder {
       this.#headerFill += take;
       pos = take;
       if (this.#headerFill < HEADER_BYTES) return pos;
-      const payloadLength = readHeader(this.#header, 0, this.maxFrameBytes);
       this.#headerFill = 0;
-      this.#startFrame(payloadLength, this.#header);
+      const definition = this.#registry.definitionOfTag(this.#header[0]!);
+      if (definition === undefined) {
+        const payloadLength = this.#unknownFrame(this.#header, 0, this.#pendingStart);
+        const skip = Math.min(payloadLength, chunk.length - pos);
+        this.#skipRemaining = payloadLength - skip;
+        return pos + skip;
+      }
+      const payloadLength = declaredLength(this.#header, 0, this.maxFrameBytes, definition.type);
+      this.#startFrame(definition, payloadLength, this.#header);
     }
     const take = Math.min(this.#frameLength - this.#frameFill, chunk.length - pos);
     const frame = this.#reserve(this.#frameFill + take);
@@ -182,16 +276,52 @@ export class FrameDecoder {
     this.#frameFill += take;
     pos += take;
     if (this.#frameFill === this.#frameLength) {
+      const definition = this.#definition!;
       this.#frame = undefined;
+      this.#definition = undefined;
       this.#frameFill = 0;
       // The assembled buffer belongs to this decoder and is never reused: views are safe.
-      messages.push(decodePayload(frame, 0, frame.length - HEADER_BYTES, false));
+      messages.push(definition.readPayload(frame, 0, frame.length, this.#readOptions));
     }
     return pos;
   }
 
-  /** Starts assembling a frame whose header (checked) starts `firstBytes`. */
-  #startFrame(payloadLength: number, firstBytes: Uint8Array): void {
+  /**
+   * Skips the unknown-tag frame whose header starts at `pos` of `chunk` (all 5 bytes present);
+   * returns the bytes of `chunk` it covers, and remembers what is still to come.
+   */
+  #skip(chunk: Uint8Array, pos: number, frameStart: number): number {
+    const payloadLength = this.#unknownFrame(chunk, pos, frameStart);
+    const available = chunk.length - pos - HEADER_BYTES;
+    if (payloadLength <= available) return HEADER_BYTES + payloadLength;
+    this.#pendingStart = frameStart;
+    this.#skipRemaining = payloadLength - available;
+    return chunk.length - pos;
+  }
+
+  /** Checks, counts and reports the unknown-tag header at `at`; returns its payload length. */
+  #unknownFrame(bytes: Uint8Array, at: number, streamOffset: number): number {
+    const tag = bytes[at]!;
+    if (this.#rejectUnknown) throw unknownTag(tag);
+    const length = declaredLength(
+      bytes,
+      at,
+      this.maxFrameBytes,
+      `unknown tag 0x${tag.toString(16)}`,
+    );
+    this.skippedFrames++;
+    this.skippedBytes += HEADER_BYTES + length;
+    this.#onUnknownFrame?.({ tag, length, streamOffset });
+    return length;
+  }
+
+  /** Starts assembling a frame of `definition` whose header (checked) starts `firstBytes`. */
+  #startFrame(
+    definition: AnyMessageDefinition,
+    payloadLength: number,
+    firstBytes: Uint8Array,
+  ): void {
+    this.#definition = definition;
     this.#frameLength = HEADER_BYTES + payloadLength;
     this.#frame = new Uint8Array(
       Math.min(this.#frameLength, Math.max(INITIAL_FRAME_BYTES, firstBytes.length)),
@@ -214,6 +344,8 @@ export class FrameDecoder {
 
   #fail(error: unknown, frameStart: number): TalaError {
     this.#frame = undefined;
+    this.#definition = undefined;
+    this.#skipRemaining = 0;
     this.#frameLength = 0;
     this.#frameFill = 0;
     this.#headerFill = 0;

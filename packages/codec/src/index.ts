@@ -1,5 +1,34 @@
-export { DEFAULT_MAX_FRAME_BYTES, type DecodeOptions } from './codec-options.js';
+export {
+  type CountLimits,
+  countLimit,
+  DEFAULT_MAX_FRAME_BYTES,
+  type DecodeOptions,
+  type EncodeOptions,
+  type ReadOptions,
+} from './codec-options.js';
 export { decode } from './decode.js';
+export { defaultRegistry, referenceMessages } from './default-registry.js';
 export { encode, encodeInto } from './encode.js';
 export { encodedLength } from './encoded-length.js';
-export { FrameDecoder, type FrameDecoderOptions } from './frame-decoder.js';
+export { FrameDecoder, type FrameDecoderOptions, type UnknownFrame } from './frame-decoder.js';
+export {
+  type AnyMessageDefinition,
+  defineMessage,
+  type MessageDefinition,
+} from './message-definition.js';
+export { MessageRegistry } from './message-registry.js';
+export { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
+export { bytesAt, readCount, tooShort, trailing, wrongLength } from './payload-reader.js';
+export { pingMessage, pongMessage } from './probe-messages.js';
+export { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
+export { isU64, readU32, readU64, writeU32, writeU64 } from './wire-bytes.js';
+export {
+  checkArray,
+  checkBoolean,
+  checkBytes,
+  checkObject,
+  checkU32,
+  checkU64,
+} from './wire-checks.js';
+export { corrupted, unencodable } from './wire-error.js';
+export { HEADER_BYTES, NODE_ID_BYTES } from './wire-layout.js';

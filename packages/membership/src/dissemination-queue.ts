@@ -1,14 +1,13 @@
-import type { MemberUpdate, NodeId } from '@tala-net/types';
+import type { NodeId } from '@tala-net/types';
 import { BinaryHeap } from './binary-heap.js';
+import type { MemberUpdate } from './swim-messages.js';
+import { EMPTY_GOSSIP_FRAME_BYTES, memberUpdateLength } from './swim-wire.js';
 
-/** Encoded size of a `Gossip` frame with no updates: tag + length (5) + from + count (12). */
-export const GOSSIP_HEADER_SIZE = 17;
+/** Encoded size of a `Gossip` frame with no updates, header included (from the wire layout). */
+export const GOSSIP_HEADER_SIZE = EMPTY_GOSSIP_FRAME_BYTES;
 
 /** Encoded size of one {@link MemberUpdate} inside a `Gossip` or `PushPull` frame. */
-export function memberUpdateSize(update: MemberUpdate): number {
-  // node (8) + state (1) + incarnation (8) + address length (2) + address bytes
-  return MIN_UPDATE_SIZE + update.address.length;
-}
+export const memberUpdateSize: (update: MemberUpdate) => number = memberUpdateLength;
 
 /** Encoded size of a `Gossip` frame carrying `updates` (see docs/wire-format.md). */
 export function gossipFrameSize(updates: readonly MemberUpdate[]): number {
@@ -24,9 +23,6 @@ export function gossipFrameSize(updates: readonly MemberUpdate[]): number {
 export function retransmitLimit(retransmitMult: number, n: number): number {
   return Math.max(1, Math.ceil(retransmitMult * Math.ceil(Math.log10(n + 1))));
 }
-
-/** Encoded size of the smallest {@link MemberUpdate} (an empty address). */
-const MIN_UPDATE_SIZE = 19;
 
 /**
  * How many queued updates in a row may fail to fit the rest of a budget before a take stops

@@ -14,6 +14,15 @@ export {
   type SwimEngineStats,
 } from './swim-engine.js';
 export {
+  type Gossip,
+  type IndirectAck,
+  type MemberUpdate,
+  MemberUpdateState,
+  type Nack,
+  type PingReq,
+  type PushPull,
+} from './swim-messages.js';
+export {
   SwimNode,
   type SwimNodeOptions,
   type SwimNodeStats,
@@ -27,3 +36,16 @@ export {
   type SwimTimer,
   type TimerRequest,
 } from './swim-types.js';
+export {
+  EMPTY_GOSSIP_FRAME_BYTES,
+  EMPTY_PUSH_PULL_FRAME_BYTES,
+  gossipMessage,
+  indirectAckMessage,
+  MAX_ADDRESS_BYTES,
+  memberUpdateLength,
+  nackMessage,
+  pingReqMessage,
+  pushPullMessage,
+  registerSwimMessages,
+  swimMessages,
+} from './swim-wire.js';

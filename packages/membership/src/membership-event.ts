@@ -1,4 +1,5 @@
-import { type MemberUpdate, type MemberUpdateState, SafeEventTarget } from '@tala-net/types';
+import { SafeEventTarget } from '@tala-net/types';
+import type { MemberUpdate, MemberUpdateState } from './swim-messages.js';
 import type { MembershipChange, MembershipEventType } from './swim-types.js';
 
 /** A membership change, dispatched under its {@link MembershipEventType} as the event type. */

@@ -1,11 +1,6 @@
-import {
-  type Clock,
-  type MemberUpdate,
-  NodeId,
-  seededRandom,
-  type Transport,
-} from '@tala-net/types';
+import { type Clock, NodeId, seededRandom, type Transport } from '@tala-net/types';
 import { type SwimConfig, swimConfig } from './swim-config.js';
+import type { MemberUpdate } from './swim-messages.js';
 import { SwimNode, type SwimNodeOptions } from './swim-node.js';
 
 /**

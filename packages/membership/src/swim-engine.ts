@@ -1,4 +1,4 @@
-import type { MemberUpdate, MemberUpdateState, Message, NodeId, Random } from '@tala-net/types';
+import type { Message, NodeId, Random } from '@tala-net/types';
 import { TalaError } from '@tala-net/types';
 import {
   DisseminationQueue,
@@ -11,7 +11,9 @@ import { MembershipList } from './membership-list.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import { type SwimConfig, swimConfig } from './swim-config.js';
+import type { MemberUpdate, MemberUpdateState } from './swim-messages.js';
 import type { MembershipChange, MembershipEventType, SwimOutput, SwimTimer } from './swim-types.js';
+import { registerSwimMessages } from './swim-wire.js';
 
 /** Options of a {@link SwimEngine}. */
 export interface SwimEngineOptions {
@@ -186,6 +188,7 @@ export class SwimEngine {
   #out: SwimOutput = newOutput();
 
   constructor(options: SwimEngineOptions) {
+    registerSwimMessages();
     this.id = options.id;
     this.config = options.config ?? swimConfig('lan');
     this.#random = options.random;

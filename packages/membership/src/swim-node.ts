@@ -1,6 +1,5 @@
 import {
   type Clock,
-  type MemberUpdate,
   type NodeId,
   type Random,
   realClock,
@@ -13,6 +12,7 @@ import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
 import type { MembershipList } from './membership-list.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
 import { SwimEngine } from './swim-engine.js';
+import type { MemberUpdate } from './swim-messages.js';
 import type { SwimOutput } from './swim-types.js';
 
 /** Options of a {@link SwimNode}. */

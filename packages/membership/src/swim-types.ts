@@ -1,4 +1,5 @@
-import type { MemberUpdate, MemberUpdateState, Message, NodeId } from '@tala-net/types';
+import type { Message, NodeId } from '@tala-net/types';
+import type { MemberUpdate, MemberUpdateState } from './swim-messages.js';
 
 /**
  * A timer the SWIM engine asks its driver to set. When it fires, hand it back unchanged to

@@ -1,4 +1,4 @@
-import { type MemberUpdate, NodeId } from '@tala-net/types';
+import { NodeId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   gossipFrameSize,
   memberUpdateSize,
 } from '../src/internal.js';
+import type { MemberUpdate } from '../src/swim-messages.js';
 
 function update(node: number, incarnation = 0n, addressBytes = 0): MemberUpdate {
   return {

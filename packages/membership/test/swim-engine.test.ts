@@ -1,6 +1,11 @@
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { SwimEngine as Engine, type SwimEngine, suspicionBounds } from '../src/index.js';
+import {
+  SwimEngine as Engine,
+  type MemberUpdate,
+  type SwimEngine,
+  suspicionBounds,
+} from '../src/index.js';
 import { gossipFrameSize } from '../src/internal.js';
 import { alive, cluster, deliverAll, sent, testConfig, timers } from './support/engines.js';
 

@@ -1,7 +1,7 @@
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SwimEngine, type SwimTimer, swimConfig } from '../src/index.js';
+import { type MemberUpdate, SwimEngine, type SwimTimer, swimConfig } from '../src/index.js';
 import { SwimCluster } from './support/swim-sim.js';
 
 const states = ['Alive', 'Suspect', 'Dead', 'Left'] as const;

@@ -1,7 +1,14 @@
 import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type MemberUpdate, NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { MAX_INCARNATION, MembershipList, SwimEngine, SwimNode, swimConfig } from '../src/index.js';
+import {
+  MAX_INCARNATION,
+  MembershipList,
+  type MemberUpdate,
+  SwimEngine,
+  SwimNode,
+  swimConfig,
+} from '../src/index.js';
 import { DisseminationQueue, ProbeSchedule } from '../src/internal.js';
 import { alive, cluster, deliverAll, sent, testConfig, timers } from './support/engines.js';
 import { SwimCluster } from './support/swim-sim.js';

@@ -6,7 +6,6 @@ import {
   type TransportEventMap,
   TransportEventTarget,
   TransportMessageEvent,
-  type TypedListener,
 } from '@tala-net/types';
 import { RingQueue } from './ring-queue.js';
 
@@ -43,7 +42,10 @@ export interface InProcessTransportEventMap extends TransportEventMap {
  *
  * Closing dispatches a `close` event (see {@link InProcessTransportEventMap}).
  */
-export class InProcessTransport extends TransportEventTarget implements Transport {
+export class InProcessTransport
+  extends TransportEventTarget<InProcessTransportEventMap>
+  implements Transport
+{
   readonly localId: NodeId;
   private readonly inbox = new RingQueue<[PeerId, Message]>();
   private isClosed = false;
@@ -87,28 +89,7 @@ export class InProcessTransport extends TransportEventTarget implements Transpor
     this.dispatchEvent(new Event('close'));
   }
 
-  /** Number of listeners attached for `type` (`message` or `close`). */
-  override listenerCount(type: keyof InProcessTransportEventMap & string): number {
-    // The base class counts any event type; its signature only names the `message` events.
-    return super.listenerCount(type as keyof TransportEventMap & string);
-  }
-
-  override addEventListener<K extends keyof InProcessTransportEventMap & string>(
-    type: K,
-    listener: TypedListener<InProcessTransportEventMap[K]> | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener, options);
+  protected override listenerAdded(type: string): void {
     // Messages queued while nobody listened go to the new listener now (never re-entrantly:
     // the dispatcher defers this when a dispatch is already running).
     if (type === 'message' && this.inbox.length > 0 && this.hasMessageListeners && !this.isClosed) {

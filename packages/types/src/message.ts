@@ -1,4 +1,3 @@
-import type { MemberState } from './member-state.js';
 import type { NodeId } from './node-id.js';
 import type { PartitionAssignment } from './partition-assignment.js';
 import type { PartitionId } from './partition-id.js';
@@ -45,99 +44,34 @@ export interface PartitionTableUpdate {
   readonly version: bigint;
 }
 
-/** What a SWIM update says of a member: a {@link MemberState}, or `Left` for a graceful leave. */
-export const MemberUpdateState = {
-  Alive: 'Alive',
-  Suspect: 'Suspect',
-  Dead: 'Dead',
-  /** The member announced its own departure. */
-  Left: 'Left',
-} as const satisfies Record<MemberState, MemberState> & Record<string, string>;
-
-/** One of the values of {@link MemberUpdateState}. */
-export type MemberUpdateState = (typeof MemberUpdateState)[keyof typeof MemberUpdateState];
-
-/** One member's state as disseminated by SWIM. */
-export interface MemberUpdate {
-  readonly node: NodeId;
-  readonly state: MemberUpdateState;
-  /** Raised only by the member itself, to refute suspicion or to announce a restart. */
-  readonly incarnation: bigint;
-  /** Opaque transport address (e.g. UTF-8 `host:port`); empty when the transport needs none. */
-  readonly address: Uint8Array;
+/**
+ * The message kinds this program knows, by `type`. `@tala-net/types` declares the six kinds of the
+ * Rust reference; every package that owns a protocol adds its own kinds with TypeScript module
+ * augmentation, next to the wire definitions it registers with the codec:
+ *
+ * ```ts
+ * declare module '@tala-net/types' {
+ *   interface MessageMap {
+ *     Greeting: Greeting;
+ *   }
+ * }
+ * ```
+ *
+ * A program that installs only the codec sees exactly the reference's six; one that also installs
+ * `@tala-net/membership` sees SWIM's messages too, and a `switch` on `message.type` stays
+ * exhaustive for what is installed.
+ */
+export interface MessageMap {
+  Ping: Ping;
+  Pong: Pong;
+  IntentForward: IntentForward;
+  SegmentSync: SegmentSync;
+  MembershipUpdate: MembershipUpdate;
+  PartitionTableUpdate: PartitionTableUpdate;
 }
 
-/** SWIM indirect probe request: `from` asks the receiver to probe `target` (tag 0x10). */
-export interface PingReq {
-  readonly type: 'PingReq';
-  readonly from: NodeId;
-  readonly seq: bigint;
-  readonly target: NodeId;
-}
-
-/** SWIM indirect ack: `target` answered the probe requested with `seq` (tag 0x11). */
-export interface IndirectAck {
-  readonly type: 'IndirectAck';
-  readonly from: NodeId;
-  readonly seq: bigint;
-  readonly target: NodeId;
-}
-
-/** SWIM negative ack (Lifeguard): the relay `from` could not reach `target` (tag 0x12). */
-export interface Nack {
-  readonly type: 'Nack';
-  readonly from: NodeId;
-  readonly seq: bigint;
-  readonly target: NodeId;
-}
-
-/** SWIM dissemination: member updates piggybacked next to a protocol message (tag 0x13). */
-export interface Gossip {
-  readonly type: 'Gossip';
-  readonly from: NodeId;
-  readonly updates: readonly MemberUpdate[];
-}
-
-/** SWIM push-pull full-state exchange; also used to join through a seed (tag 0x14). */
-export interface PushPull {
-  readonly type: 'PushPull';
-  readonly from: NodeId;
-  /** `false` for the initiator's push, `true` for the answer. */
-  readonly reply: boolean;
-  readonly members: readonly MemberUpdate[];
-}
-
-/** Every message of the tala-net wire format, discriminated on `type`. */
-export type Message =
-  | Ping
-  | Pong
-  | IntentForward
-  | SegmentSync
-  | MembershipUpdate
-  | PartitionTableUpdate
-  | PingReq
-  | IndirectAck
-  | Nack
-  | Gossip
-  | PushPull;
+/** Every message kind known to this program (see {@link MessageMap}), discriminated on `type`. */
+export type Message = MessageMap[keyof MessageMap];
 
 /** The `type` of a {@link Message}. */
-export type MessageType = Message['type'];
-
-/** The wire tag of each message type. Tags 0x01–0x06 are frozen to the Rust reference. */
-export const MessageTag = {
-  Ping: 0x01,
-  Pong: 0x02,
-  IntentForward: 0x03,
-  SegmentSync: 0x04,
-  MembershipUpdate: 0x05,
-  PartitionTableUpdate: 0x06,
-  PingReq: 0x10,
-  IndirectAck: 0x11,
-  Nack: 0x12,
-  Gossip: 0x13,
-  PushPull: 0x14,
-} as const satisfies Record<MessageType, number>;
-
-/** One of the values of {@link MessageTag}. */
-export type MessageTag = (typeof MessageTag)[keyof typeof MessageTag];
+export type MessageType = keyof MessageMap;

@@ -1,3 +1,4 @@
+import { ErrorReportEvent } from './error-report-event.js';
 import type { TypedEventTarget } from './typed-event-target.js';
 
 type Listener = EventListenerOrEventListenerObject;
@@ -8,7 +9,9 @@ export type TypedListener<E extends Event> = ((event: E) => void) | { handleEven
  * A typed `EventTarget` for event streams that run inside a protocol or transport loop:
  *
  * - a listener that throws cannot break the loop or crash the process: the exception is caught,
- *   counted in {@link SafeEventTarget.listenerErrors}, and the next listeners still run;
+ *   counted in {@link SafeEventTarget.listenerErrors}, reported as an `error` event
+ *   ({@link ErrorReportEvent}, `source` `listener:<type>`) so that it can be seen, and the next
+ *   listeners still run (an `error` listener that throws is counted, not reported again);
  * - {@link SafeEventTarget.listenerCount} tells how many listeners an event type has (including
  *   `once` and `signal` listeners, which leave the count when they are removed).
  *
@@ -29,15 +32,15 @@ export class SafeEventTarget<
   readonly #wrappers = new Map<string, Map<Listener, Listener>>();
 
   /** Number of listeners attached for `type` (capture and bubble phase together). */
-  listenerCount(type: keyof EventMap & string): number {
+  listenerCount(type: EventTypeOf<EventMap>): number {
     return (
       (this.#wrappers.get(`b:${type}`)?.size ?? 0) + (this.#wrappers.get(`c:${type}`)?.size ?? 0)
     );
   }
 
-  override addEventListener<K extends keyof EventMap & string>(
+  override addEventListener<K extends EventTypeOf<EventMap>>(
     type: K,
-    listener: TypedListener<EventMap[K]> | null,
+    listener: TypedListener<EventOf<EventMap, K>> | null,
     options?: boolean | AddEventListenerOptions,
   ): void;
   override addEventListener(
@@ -68,20 +71,36 @@ export class SafeEventTarget<
       try {
         if (typeof listener === 'function') listener.call(this, event);
         else listener.handleEvent(event);
-      } catch {
+      } catch (error) {
         this.listenerErrors++;
+        if (type !== 'error') this.reportError(error, `listener:${type}`);
       }
     };
     wrappers.set(listener, wrapper);
     super.addEventListener(type, wrapper, { capture });
+    this.listenerAdded(type);
     signal?.addEventListener('abort', () => this.removeEventListener(type, listener, { capture }), {
       once: true,
     });
   }
 
-  override removeEventListener<K extends keyof EventMap & string>(
+  /**
+   * Called after a listener for `type` was added (not for a duplicate). Subclasses override it to
+   * react, e.g. to dispatch messages that queued while nobody listened.
+   */
+  protected listenerAdded(_type: string): void {}
+
+  /**
+   * Dispatches an `error` event ({@link ErrorReportEvent}) for a failure that was caught so that
+   * a loop could keep running. Subclasses use it for their own caught failures too.
+   */
+  protected reportError(error: unknown, source: string): void {
+    if (this.listenerCount('error') > 0) this.dispatchEvent(new ErrorReportEvent(error, source));
+  }
+
+  override removeEventListener<K extends EventTypeOf<EventMap>>(
     type: K,
-    listener: TypedListener<EventMap[K]> | null,
+    listener: TypedListener<EventOf<EventMap, K>> | null,
     options?: boolean | EventListenerOptions,
   ): void;
   override removeEventListener(
@@ -104,3 +123,16 @@ export class SafeEventTarget<
     super.removeEventListener(type, wrapper, { capture });
   }
 }
+
+/** The event types of a {@link SafeEventTarget} of `EventMap`: its own, plus `error`. */
+export type EventTypeOf<EventMap> = (keyof EventMap & string) | 'error';
+
+/**
+ * The event class of type `K` on a {@link SafeEventTarget} of `EventMap`; `error` events may
+ * also be the {@link ErrorReportEvent}s every safe target dispatches.
+ */
+export type EventOf<EventMap, K> = K extends 'error'
+  ? ErrorReportEvent | (K extends keyof EventMap ? EventMap[K] : never)
+  : K extends keyof EventMap
+    ? EventMap[K]
+    : never;

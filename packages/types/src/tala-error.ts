@@ -1,24 +1,45 @@
 const TALA_ERROR_MARKER = Symbol.for('@tala-net/types.TalaError');
 
 /**
- * Stable error codes. `SegmentCorrupted` is the Rust reference's variant for every wire error;
- * the others cover API misuse and protocol conditions.
+ * The error codes of the core packages. `SegmentCorrupted` is the Rust reference's variant for
+ * every wire error; the others cover API misuse and protocol conditions. Other packages add their
+ * own codes through {@link TalaErrorCodeMap}.
  */
 export const TalaErrorCode = {
   /** Bytes on the wire are invalid, truncated, non-canonical or exceed a limit. */
   SegmentCorrupted: 'SegmentCorrupted',
   /** An id or count is not an integer in its allowed range. */
   InvalidId: 'InvalidId',
-  /** An argument is outside what the API accepts (wrong length, out of range, etc.). */
+  /** An argument is outside what the API accepts (wrong type, length, range, …). */
   InvalidArgument: 'InvalidArgument',
   /** A partition table violates an invariant (duplicate partition, owner among replicas, …). */
   InvalidPartitionTable: 'InvalidPartitionTable',
   /** The object was closed or stopped and can no longer be used. */
   Closed: 'Closed',
+  /** A frame, or a message to encode, is larger than the configured `maxFrameBytes`. */
+  MessageTooLarge: 'MessageTooLarge',
+  /** A message definition's tag or type is already registered by another owner. */
+  DuplicateMessage: 'DuplicateMessage',
 } as const;
 
-/** One of the values of {@link TalaErrorCode}. */
-export type TalaErrorCode = (typeof TalaErrorCode)[keyof typeof TalaErrorCode];
+/**
+ * Every error code a {@link TalaError} may carry, as keys. A package that needs codes of its own
+ * adds them with module augmentation (and documents them in its README), without editing this
+ * package:
+ *
+ * ```ts
+ * declare module '@tala-net/types' {
+ *   interface TalaErrorCodeMap {
+ *     HandshakeFailed: true;
+ *   }
+ * }
+ * ```
+ */
+export interface TalaErrorCodeMap
+  extends Record<(typeof TalaErrorCode)[keyof typeof TalaErrorCode], true> {}
+
+/** One of the keys of {@link TalaErrorCodeMap}. */
+export type TalaErrorCode = keyof TalaErrorCodeMap & string;
 
 /**
  * The one error type of tala-net. `code` is stable and meant for programs; `message` says what

@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { cloneMessage, type Message, NodeId, PartitionId } from '../src/index.js';
 
+/** A message kind defined outside this package, as a protocol package would add one. */
+interface RecordBatch {
+  readonly type: 'RecordBatch';
+  readonly from: NodeId;
+  readonly records: readonly {
+    readonly key: string;
+    readonly flags: readonly boolean[];
+    readonly body: Uint8Array;
+    readonly at: bigint;
+  }[];
+}
+
+declare module '../src/index.js' {
+  interface MessageMap {
+    RecordBatch: RecordBatch;
+  }
+}
+
 const samples: Message[] = [
   { type: 'Ping', from: NodeId(1), seq: 2n },
   { type: 'Pong', from: NodeId(1), seq: 2n },
@@ -12,19 +30,10 @@ const samples: Message[] = [
     assignments: [{ partitionId: PartitionId(0), owner: NodeId(1), replicas: [NodeId(2)] }],
     version: 4n,
   },
-  { type: 'PingReq', from: NodeId(1), seq: 5n, target: NodeId(3) },
-  { type: 'IndirectAck', from: NodeId(1), seq: 5n, target: NodeId(3) },
-  { type: 'Nack', from: NodeId(1), seq: 5n, target: NodeId(3) },
   {
-    type: 'Gossip',
+    type: 'RecordBatch',
     from: NodeId(1),
-    updates: [{ node: NodeId(2), state: 'Suspect', incarnation: 1n, address: new Uint8Array([9]) }],
-  },
-  {
-    type: 'PushPull',
-    from: NodeId(1),
-    reply: true,
-    members: [{ node: NodeId(2), state: 'Left', incarnation: 1n, address: new Uint8Array([9]) }],
+    records: [{ key: 'a', flags: [true, false], body: new Uint8Array([9]), at: 7n }],
   },
 ];
 

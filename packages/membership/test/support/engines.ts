@@ -1,5 +1,6 @@
-import { type MemberUpdate, type Message, NodeId, seededRandom } from '@tala-net/types';
+import { type Message, NodeId, seededRandom } from '@tala-net/types';
 import {
+  type MemberUpdate,
   type SwimConfig,
   SwimEngine,
   type SwimOutput,

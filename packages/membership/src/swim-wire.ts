@@ -1,0 +1,318 @@
+import {
+  bytesAt,
+  checkArray,
+  checkBoolean,
+  checkBytes,
+  checkObject,
+  checkU64,
+  corrupted,
+  countLimit,
+  defaultRegistry,
+  defineMessage,
+  HEADER_BYTES,
+  type MessageRegistry,
+  readCount,
+  readU64,
+  tooShort,
+  trailing,
+  unencodable,
+  writeU32,
+  writeU64,
+  wrongLength,
+} from '@tala-net/codec';
+import type { NodeId } from '@tala-net/types';
+import type {
+  Gossip,
+  IndirectAck,
+  MemberUpdate,
+  MemberUpdateState,
+  Nack,
+  PingReq,
+  PushPull,
+} from './swim-messages.js';
+
+declare module '@tala-net/codec' {
+  interface CountLimits {
+    /**
+     * Updates of one `Gossip` (a piggyback fits one datagram: ~70 updates in 1,400 bytes).
+     * @default 1024
+     */
+    readonly gossipUpdates?: number;
+    /**
+     * Members of one `PushPull`.
+     * @default 4096
+     */
+    readonly pushPullMembers?: number;
+  }
+}
+
+const OWNER = '@tala-net/membership';
+/** Payload bytes of a PingReq, IndirectAck, Nack: from (8) + seq (8) + target (8). */
+const RELAYED_PROBE_BYTES = 24;
+/** Fixed payload bytes of a Gossip: from (8) + count (4). */
+const GOSSIP_FIXED_BYTES = 12;
+/** Fixed payload bytes of a PushPull: from (8) + flags (1) + count (4). */
+const PUSH_PULL_FIXED_BYTES = 13;
+/** Smallest member update: node (8) + incarnation (8) + state (1) + address length (2). */
+const MEMBER_UPDATE_MIN_BYTES = 19;
+/** Longest address a member update can carry (its length is a u16). */
+export const MAX_ADDRESS_BYTES = 0xffff;
+/** PushPull flag bit: this PushPull answers another. */
+const PUSH_PULL_REPLY_FLAG = 0x01;
+/** Wire codes of member update states, by code. */
+const STATE_CODES = ['Alive', 'Suspect', 'Dead', 'Left'] as const;
+const STATE_CODE: ReadonlyMap<unknown, number> = new Map(STATE_CODES.map((s, code) => [s, code]));
+const DEFAULT_GOSSIP_UPDATES = 1024;
+const DEFAULT_PUSH_PULL_MEMBERS = 4096;
+
+/** Encoded bytes of one {@link MemberUpdate} inside a `Gossip` or `PushPull` payload. */
+export function memberUpdateLength(update: MemberUpdate): number {
+  return MEMBER_UPDATE_MIN_BYTES + update.address.length;
+}
+
+/** Encoded bytes of a whole `Gossip` frame (header included) carrying no update. */
+export const EMPTY_GOSSIP_FRAME_BYTES = HEADER_BYTES + GOSSIP_FIXED_BYTES;
+
+/** Encoded bytes of a whole `PushPull` frame (header included) carrying no member. */
+export const EMPTY_PUSH_PULL_FRAME_BYTES = HEADER_BYTES + PUSH_PULL_FIXED_BYTES;
+
+function updatesLength(updates: readonly MemberUpdate[]): number {
+  let length = 0;
+  for (let i = 0; i < updates.length; i++) length += memberUpdateLength(updates[i]!);
+  return length;
+}
+
+function checkedUpdatesLength(updates: readonly MemberUpdate[], where: string): number {
+  checkArray(updates, where, 'list');
+  let length = 0;
+  for (let i = 0; i < updates.length; i++) {
+    const update = updates[i]!;
+    checkObject(update, where, 'update');
+    checkU64(update.node, where, 'node');
+    checkU64(update.incarnation, where, 'incarnation');
+    if (!STATE_CODE.has(update.state)) {
+      throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
+    }
+    checkBytes(update.address, where, 'address', MAX_ADDRESS_BYTES);
+    length += MEMBER_UPDATE_MIN_BYTES + update.address.length;
+  }
+  return length;
+}
+
+function writeUpdates(updates: readonly MemberUpdate[], bytes: Uint8Array, at: number): void {
+  // Addresses that are views of the target could be overwritten by earlier fields: copy them.
+  let aliased = false;
+  for (let i = 0; i < updates.length; i++) {
+    if (updates[i]!.address.buffer === bytes.buffer) aliased = true;
+  }
+  for (let i = 0; i < updates.length; i++) {
+    const update = updates[i]!;
+    const address = aliased ? new Uint8Array(update.address) : update.address;
+    writeU64(bytes, at, update.node);
+    writeU64(bytes, at + 8, update.incarnation);
+    bytes[at + 16] = STATE_CODE.get(update.state)!;
+    bytes[at + 17] = address.length;
+    bytes[at + 18] = address.length >>> 8;
+    bytes.set(address, at + MEMBER_UPDATE_MIN_BYTES);
+    at += MEMBER_UPDATE_MIN_BYTES + address.length;
+  }
+}
+
+interface UpdateList {
+  readonly type: 'Gossip' | 'PushPull';
+  readonly field: string;
+  readonly limit: number;
+  readonly copy: boolean;
+}
+
+function readUpdates(
+  bytes: Uint8Array,
+  frameStart: number,
+  countAt: number,
+  end: number,
+  list: UpdateList,
+): MemberUpdate[] {
+  const where = `${list.type}.${list.field}`;
+  const count = readCount(
+    bytes,
+    frameStart,
+    countAt,
+    end,
+    where,
+    MEMBER_UPDATE_MIN_BYTES,
+    list.limit,
+  );
+  let at = countAt + 4;
+  const updates = new Array<MemberUpdate>(count);
+  for (let i = 0; i < count; i++) {
+    if (end - at < MEMBER_UPDATE_MIN_BYTES) {
+      throw corrupted(
+        `${where}[${i}]`,
+        at - frameStart,
+        `at least ${MEMBER_UPDATE_MIN_BYTES} bytes`,
+        `${end - at}`,
+      );
+    }
+    const node = readU64(bytes, at) as NodeId;
+    const incarnation = readU64(bytes, at + 8);
+    const code = bytes[at + 16]!;
+    const state: MemberUpdateState | undefined = STATE_CODES[code];
+    if (state === undefined) {
+      throw corrupted(`${where}[${i}].state`, at + 16 - frameStart, 'a state code 0…3', `${code}`);
+    }
+    const addressLength = bytes[at + 17]! | (bytes[at + 18]! << 8);
+    at += MEMBER_UPDATE_MIN_BYTES;
+    if (end - at < addressLength) {
+      throw corrupted(
+        `${where}[${i}].address`,
+        at - frameStart,
+        `at least ${addressLength} bytes`,
+        `${end - at}`,
+      );
+    }
+    const address = bytesAt(bytes, at, at + addressLength, list.copy);
+    at += addressLength;
+    updates[i] = { node, incarnation, state, address };
+  }
+  if (at !== end) throw trailing(list.type, at - frameStart, end - at);
+  return updates;
+}
+
+type RelayedProbe = PingReq | IndirectAck | Nack;
+
+function relayedProbeMessage<T extends RelayedProbe['type']>(tag: number, type: T) {
+  return defineMessage({
+    tag,
+    type,
+    owner: OWNER,
+    payloadLength: () => RELAYED_PROBE_BYTES,
+    checkedPayloadLength(message: RelayedProbe) {
+      checkObject(message, type, 'message');
+      checkU64(message.from, type, 'from');
+      checkU64(message.seq, type, 'seq');
+      checkU64(message.target, type, 'target');
+      return RELAYED_PROBE_BYTES;
+    },
+    writePayload(message: RelayedProbe, bytes, at) {
+      writeU64(bytes, at, message.from);
+      writeU64(bytes, at + 8, message.seq);
+      writeU64(bytes, at + 16, message.target);
+    },
+    readPayload(bytes, frameStart, end) {
+      const at = frameStart + HEADER_BYTES;
+      if (end - at !== RELAYED_PROBE_BYTES) throw wrongLength(type, end - at, RELAYED_PROBE_BYTES);
+      return {
+        type,
+        from: readU64(bytes, at) as NodeId,
+        seq: readU64(bytes, at + 8),
+        target: readU64(bytes, at + 16) as NodeId,
+      } as never;
+    },
+  });
+}
+
+/** `PingReq` (tag 0x10): from u64, seq u64, target u64. */
+export const pingReqMessage = relayedProbeMessage(0x10, 'PingReq');
+/** `IndirectAck` (tag 0x11): from u64, seq u64, target u64. */
+export const indirectAckMessage = relayedProbeMessage(0x11, 'IndirectAck');
+/** `Nack` (tag 0x12): from u64, seq u64, target u64. */
+export const nackMessage = relayedProbeMessage(0x12, 'Nack');
+
+/** `Gossip` (tag 0x13): from u64, count u32, then count member updates. */
+export const gossipMessage = defineMessage({
+  tag: 0x13,
+  type: 'Gossip',
+  owner: OWNER,
+  payloadLength: (message) => GOSSIP_FIXED_BYTES + updatesLength(message.updates),
+  checkedPayloadLength(message: Gossip) {
+    checkObject(message, 'Gossip', 'message');
+    checkU64(message.from, 'Gossip', 'from');
+    return GOSSIP_FIXED_BYTES + checkedUpdatesLength(message.updates, 'Gossip.updates');
+  },
+  writePayload(message, bytes, at) {
+    writeUpdates(message.updates, bytes, at + GOSSIP_FIXED_BYTES);
+    writeU64(bytes, at, message.from);
+    writeU32(bytes, at + 8, message.updates.length);
+  },
+  readPayload(bytes, frameStart, end, options) {
+    const at = frameStart + HEADER_BYTES;
+    if (end - at < GOSSIP_FIXED_BYTES) {
+      throw tooShort('Gossip.from and count', GOSSIP_FIXED_BYTES, end - at);
+    }
+    const from = readU64(bytes, at) as NodeId;
+    const updates = readUpdates(bytes, frameStart, at + 8, end, {
+      type: 'Gossip',
+      field: 'updates',
+      limit: countLimit(options.limits, 'gossipUpdates', DEFAULT_GOSSIP_UPDATES),
+      copy: options.copy,
+    });
+    return { type: 'Gossip', from, updates };
+  },
+});
+
+/** `PushPull` (tag 0x14): from u64, flags u8 (bit 0: reply), count u32, then count member updates. */
+export const pushPullMessage = defineMessage({
+  tag: 0x14,
+  type: 'PushPull',
+  owner: OWNER,
+  payloadLength: (message) => PUSH_PULL_FIXED_BYTES + updatesLength(message.members),
+  checkedPayloadLength(message: PushPull) {
+    checkObject(message, 'PushPull', 'message');
+    checkU64(message.from, 'PushPull', 'from');
+    checkBoolean(message.reply, 'PushPull', 'reply');
+    return PUSH_PULL_FIXED_BYTES + checkedUpdatesLength(message.members, 'PushPull.members');
+  },
+  writePayload(message, bytes, at) {
+    writeUpdates(message.members, bytes, at + PUSH_PULL_FIXED_BYTES);
+    writeU64(bytes, at, message.from);
+    bytes[at + 8] = message.reply ? PUSH_PULL_REPLY_FLAG : 0;
+    writeU32(bytes, at + 9, message.members.length);
+  },
+  readPayload(bytes, frameStart, end, options) {
+    const at = frameStart + HEADER_BYTES;
+    if (end - at < PUSH_PULL_FIXED_BYTES) {
+      throw tooShort('PushPull.from, flags and count', PUSH_PULL_FIXED_BYTES, end - at);
+    }
+    const from = readU64(bytes, at) as NodeId;
+    const flags = bytes[at + 8]!;
+    if ((flags & ~PUSH_PULL_REPLY_FLAG) !== 0) {
+      throw corrupted(
+        'PushPull.flags',
+        at + 8 - frameStart,
+        'only bit 0 set',
+        `0x${flags.toString(16)}`,
+      );
+    }
+    const members = readUpdates(bytes, frameStart, at + 9, end, {
+      type: 'PushPull',
+      field: 'members',
+      limit: countLimit(options.limits, 'pushPullMembers', DEFAULT_PUSH_PULL_MEMBERS),
+      copy: options.copy,
+    });
+    return { type: 'PushPull', from, reply: flags === PUSH_PULL_REPLY_FLAG, members };
+  },
+});
+
+/** SWIM's message definitions (tags 0x10–0x14, membership's range is 0x10–0x1f). */
+export const swimMessages = [
+  pingReqMessage,
+  indirectAckMessage,
+  nackMessage,
+  gossipMessage,
+  pushPullMessage,
+] as const;
+
+/**
+ * Registers SWIM's messages with `registry` so that the codec encodes and decodes them.
+ * Idempotent. `SwimEngine` calls it for the default registry; call it yourself only to decode
+ * SWIM frames before any engine exists, or to use another registry.
+ *
+ * @example
+ * ```ts
+ * registerSwimMessages();
+ * decode(encode({ type: 'Nack', from: NodeId(1), seq: 1n, target: NodeId(2) }));
+ * ```
+ */
+export function registerSwimMessages(registry: MessageRegistry = defaultRegistry): void {
+  registry.register(...swimMessages);
+}
