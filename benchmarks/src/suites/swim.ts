@@ -217,6 +217,8 @@ function healing(seed: number, partitionMs = 60_000) {
 // --- reclaim cost ---------------------------------------------------------------------------
 
 type EngineClass = typeof SwimEngine;
+/** Members forgotten per reclaim measurement. */
+const RECLAIMS = 500;
 
 /**
  * CPU per forgotten member (the `reclaim` timer of a member that left) in an engine of `n`
@@ -231,7 +233,7 @@ function reclaim(Engine: EngineClass, n: number, count: number): number {
   }));
   const engine = new Engine({ id: NodeId(1), random: seededRandom(n), members });
   const timers: Array<{ at: number; timer: SwimTimer }> = [];
-  const step = Math.floor(n / count);
+  const step = Math.floor((n - 1) / count);
   for (let i = 0; i < count; i++) {
     const node = NodeId(2 + i * step);
     const left: MemberUpdate = { node, state: 'Left', incarnation: 0n, address: new Uint8Array() };
@@ -251,9 +253,9 @@ function reclaimSideBySide(baseline: EngineClass) {
   const rows = sizes.map((n) => {
     const today: number[] = [];
     const before: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
-      before.push(reclaim(baseline, n, 1000));
-      today.push(reclaim(SwimEngine, n, 1000));
+    for (let rep = 0; rep < 5; rep++) {
+      before.push(reclaim(baseline, n, RECLAIMS));
+      today.push(reclaim(SwimEngine, n, RECLAIMS));
     }
     return { n, usPerReclaim: median(today), baselineUsPerReclaim: median(before) };
   });
@@ -383,7 +385,7 @@ CPU and reclaim cost, side by side in this run with the engine of commit \`${BAS
 | measurement | today | ${BASELINE_COMMIT} | ratio (today ÷ ${BASELINE_COMMIT}) |
 | --- | --- | --- | --- |
 | 1,000 members × ${cpu.rounds} periods, CPU, median of ${cpu.reps} | ${fmt(cpu.cpuMs / 1000, 1)} s | ${fmt(cpu.baselineCpuMs / 1000, 1)} s | ${fmt(cpu.cpuMs / cpu.baselineCpuMs)} |
-${reclaims.map((r) => `| forgetting a member (reclaim timer) at ${r.n.toLocaleString('en-US')} members, µs each, median of 3 × 1,000 | ${fmt(r.usPerReclaim)} | ${fmt(r.baselineUsPerReclaim)} | ${fmt(r.usPerReclaim / r.baselineUsPerReclaim)} |`).join('\n')}
+${reclaims.map((r) => `| forgetting a member (reclaim timer) at ${r.n.toLocaleString('en-US')} members, µs each, median of 5 runs of ${RECLAIMS} | ${fmt(r.usPerReclaim)} | ${fmt(r.baselineUsPerReclaim)} | ${fmt(r.usPerReclaim / r.baselineUsPerReclaim)} |`).join('\n')}
 | reclaim cost growth, 100,000 ÷ 1,000 members | ${fmt(reclaimLast.usPerReclaim / reclaimFirst.usPerReclaim, 1)}× | ${fmt(reclaimLast.baselineUsPerReclaim / reclaimFirst.baselineUsPerReclaim, 1)}× | |
 
 Both engines sent the same messages in the CPU runs (${cpu.today[0]?.messages} and ${cpu.before[0]?.messages}).
