@@ -1,11 +1,19 @@
 import {
+  applyPartitionTableUpdate,
   assignPartitions,
   fnv1a64,
-  type PartitionTable,
+  PartitionTable,
   partitionForIntent,
   rebalance,
 } from '@tala-net/partition';
-import { NodeId, type PartitionAssignment, PartitionId, seededRandom } from '@tala-net/types';
+import {
+  NodeId,
+  type PartitionAssignment,
+  PartitionId,
+  type PartitionTableUpdate,
+  seededRandom,
+  TalaError,
+} from '@tala-net/types';
 import { do_not_optimize, measure } from 'mitata';
 import { exactLeaveBound } from '../../../testing/partition-bounds.js';
 import type { Suite } from '../suite.js';
@@ -157,6 +165,82 @@ function balanced(table: PartitionTable, nodes: readonly NodeId[]): boolean {
   return spread(owned) <= 1 && spread(replicated) <= 1;
 }
 
+interface UpdateChecks {
+  readonly partitions: number;
+  /** Median ms to apply a valid update (checks, copies, freezes, indexes). */
+  readonly applyMs: number;
+  /** Median ms to reject the last-invalid update after copying and freezing it first. */
+  readonly copyFirstMs: number;
+  /** Median ms to reject an update whose last assignment is invalid. */
+  readonly rejectLastMs: number;
+  /** Median ms to reject an update with one assignment too few. */
+  readonly rejectSizeMs: number;
+}
+
+/** Median wall time of `reps` calls of `fn`, in ms (end to end: these calls take milliseconds). */
+function medianMs(fn: () => void, reps = 5): number {
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return medianOf(times);
+}
+
+/**
+ * Rejecting a hostile 1,000,000-partition update against applying a valid one: updates are
+ * checked before anything is copied, so a rejection costs one read of the input (a wrong size:
+ * nothing at all), where checking after copying and freezing cost as much as applying.
+ */
+function updateChecks(): UpdateChecks {
+  const partitions = 1_000_000;
+  const assignments: PartitionAssignment[] = Array.from({ length: partitions }, (_, p) => ({
+    partitionId: PartitionId(p),
+    owner: NodeId(p % 7),
+    replicas: [NodeId((p + 1) % 7), NodeId((p + 2) % 7)],
+  }));
+  const lastInvalid = [...assignments];
+  lastInvalid[partitions - 1] = {
+    partitionId: PartitionId(partitions - 1),
+    owner: NodeId(1),
+    replicas: [NodeId(1)],
+  };
+  const tooFew = assignments.slice(1);
+  const current = new PartitionTable({ version: 1n, assignments: [], numPartitions: partitions });
+  const update = (list: PartitionAssignment[]): PartitionTableUpdate => ({
+    type: 'PartitionTableUpdate',
+    version: 2n,
+    assignments: list,
+  });
+  const reject = (list: PartitionAssignment[], run?: () => void) => () => {
+    try {
+      if (run === undefined) applyPartitionTableUpdate(current, update(list));
+      else run();
+    } catch (error) {
+      if (error instanceof TalaError) return;
+      throw error;
+    }
+    throw new Error('the invalid update was accepted');
+  };
+  // The previous order: copy and freeze every assignment, then check (and reject).
+  const copyFirst = () => {
+    const copy = Object.freeze(
+      lastInvalid.map((a) => Object.freeze({ ...a, replicas: Object.freeze([...a.replicas]) })),
+    );
+    new PartitionTable({ version: 2n, assignments: copy, numPartitions: partitions });
+  };
+  return {
+    partitions,
+    copyFirstMs: medianMs(reject(lastInvalid, copyFirst)),
+    applyMs: medianMs(() =>
+      do_not_optimize(applyPartitionTableUpdate(current, update(assignments))),
+    ),
+    rejectLastMs: medianMs(reject(lastInvalid)),
+    rejectSizeMs: medianMs(reject(tooFew)),
+  };
+}
+
 interface MovementRow {
   readonly nodes: number;
   readonly joinOwnerMoves: number;
@@ -234,6 +318,7 @@ const suite: Suite = {
   async run() {
     const routes = [await routing(1024), await routing(1000), await routing(0xffff_fffb)];
     const lookup = await lookups();
+    const checks = updateChecks();
     const rows: MovementRow[] = [];
     for (let n = 3; n <= 64; n++) rows.push(movementRow(n));
     const worst = Math.max(...rows.map((r) => r.ratio));
@@ -256,6 +341,9 @@ const suite: Suite = {
         `| 〃 | 〃 | BigInt FNV-1a 64 (\`& mask\`) + BigInt \`%\`: ${f(r.bigintMaskNs)} ns (${f(1e3 / r.bigintMaskNs, 2)} M ids/s) | **${f(r.bigintMaskNs / r.ns)}×** |`,
       ]),
       `| \`ownerOf\`, 4096 partitions, random partition | ${f(lookup.indexNs)} ns | reference linear scan \`assignments.find\`: ${f(lookup.scanNs)} ns | **${f(lookup.scanNs / lookup.indexNs)}×** |`,
+      `| \`applyPartitionTableUpdate\` rejects a ${checks.partitions.toLocaleString('en')}-partition update whose last assignment is invalid | ${f(checks.rejectLastMs)} ms | the same check after copying and freezing every assignment (the previous order): ${f(checks.copyFirstMs)} ms | **${f(checks.copyFirstMs / checks.rejectLastMs)}×** |`,
+      `| 〃 rejects one with a partition missing (wrong size: no assignment is read) | ${f(checks.rejectSizeMs, 3)} ms | 〃 | **${f(checks.copyFirstMs / checks.rejectSizeMs, 0)}×** |`,
+      `| 〃 applies a valid one of that size (check, copy, freeze, index) | ${f(checks.applyMs)} ms | | |`,
       '',
       `Routing targets of the issue: ≥ 10× the BigInt implementation and ≥ 20 M ids/s. ${routes
         .map(
@@ -280,7 +368,7 @@ const suite: Suite = {
     return {
       title: 'Partitioning: intent routing, owner lookup, rebalancing movement',
       markdown,
-      data: { routing: routes, lookup, movement: rows },
+      data: { routing: routes, lookup, updateChecks: checks, movement: rows },
     };
   },
 };

@@ -1,9 +1,5 @@
-import {
-  EventQueue,
-  InProcessNetwork,
-  RingQueue,
-  SimulatedNetwork,
-} from '@tala-net/transport-inprocess';
+import { InProcessNetwork, SimulatedNetwork } from '@tala-net/transport-inprocess';
+import { EventQueue, RingQueue } from '@tala-net/transport-inprocess/internal';
 import { NodeId, seededRandom } from '@tala-net/types';
 import { do_not_optimize, measure } from 'mitata';
 import type { Suite } from '../suite.js';

@@ -22,8 +22,26 @@ export class MembershipEvent extends Event {
   }
 }
 
-/** Events of a membership node: one event type per {@link MembershipEventType}. */
+/**
+ * An exception thrown inside the SWIM engine while handling a message or a timer: a bug, not
+ * bad input (malformed messages are counted, never thrown). The node keeps running.
+ */
+export class SwimErrorEvent extends Event {
+  /** What the engine threw. */
+  readonly error: unknown;
+
+  constructor(error: unknown) {
+    super('error');
+    this.error = error;
+  }
+}
+
+/**
+ * Events of a membership node: one event type per {@link MembershipEventType}, and `error`
+ * for an exception inside the engine.
+ */
 export interface MembershipEventMap {
+  error: SwimErrorEvent;
   joined: MembershipEvent;
   suspected: MembershipEvent;
   alive: MembershipEvent;

@@ -34,13 +34,13 @@ export function suspicionTimeout(
 }
 
 /**
- * One running suspicion of a member at one incarnation: when it started, who reported it, and
- * the timeout in force.
+ * One running suspicion of a member at one incarnation: when it started, who accused the member,
+ * and the timeout in force.
  *
- * Updates on the wire do not name the member that first accused, so independence is
- * established locally: confirmations (distinct members that gossiped the same suspicion) only
- * shorten the timeout once this node has evidence of its own, that is a failed probe of the
- * suspect. Until then the suspicion runs for the longest timeout.
+ * Confirmations are distinct accusers — members whose own probe of the suspect failed, as named
+ * by `Suspect` updates on the wire — besides the first. Gossip that merely relays a suspicion
+ * names the same accuser and confirms nothing, so the timeout shrinks only with independent
+ * evidence (Lifeguard).
  */
 export class Suspicion {
   /** The suspected incarnation. */
@@ -50,58 +50,48 @@ export class Suspicion {
   readonly #min: number;
   readonly #max: number;
   readonly #expected: number;
-  readonly #reporters = new Set<NodeId>();
-  #evidence: boolean;
+  readonly #accusers = new Set<NodeId>();
 
   constructor(
     incarnation: bigint,
     start: number,
     bounds: { min: number; max: number },
     expected: number,
-    reporter: NodeId,
-    evidence: boolean,
+    accuser: NodeId | undefined,
   ) {
     this.incarnation = incarnation;
     this.start = start;
     this.#min = bounds.min;
     this.#max = bounds.max;
     this.#expected = expected;
-    this.#evidence = evidence;
-    this.#reporters.add(reporter);
+    if (accuser !== undefined) this.#accusers.add(accuser);
   }
 
-  /** Confirmations so far (reporters besides the first). */
+  /**
+   * Confirmations so far: accusers besides the first (when the first is unknown, the first named
+   * one takes its place).
+   */
   get confirmations(): number {
-    return this.#reporters.size - 1;
-  }
-
-  /** `true` once this node's own probe of the suspect failed. */
-  get evidence(): boolean {
-    return this.#evidence;
+    return Math.max(0, this.#accusers.size - 1);
   }
 
   /** When the member is declared dead unless refuted (ms). */
   get deadline(): number {
-    if (!this.#evidence) return this.start + this.#max;
     return this.start + suspicionTimeout(this.#min, this.#max, this.#expected, this.confirmations);
   }
 
-  /**
-   * Records a report of the same suspicion by `reporter`; returns `true` when the deadline moved
-   * earlier.
-   */
-  confirm(reporter: NodeId): boolean {
-    if (this.#reporters.has(reporter) || this.confirmations >= this.#expected) return false;
-    const before = this.deadline;
-    this.#reporters.add(reporter);
-    return this.deadline < before;
+  /** `true` when `accuser` already accused the member in this suspicion. */
+  accusedBy(accuser: NodeId): boolean {
+    return this.#accusers.has(accuser);
   }
 
-  /** Records a failed probe of the suspect; returns `true` when the deadline moved earlier. */
-  addEvidence(): boolean {
-    if (this.#evidence) return false;
-    const before = this.deadline;
-    this.#evidence = true;
-    return this.deadline < before;
+  /**
+   * Records an accusation by `accuser`; returns `true` when it was a new, counted confirmation
+   * (at most `expected` are counted: they bring the timeout down to its minimum).
+   */
+  confirm(accuser: NodeId): boolean {
+    if (this.#accusers.has(accuser) || this.confirmations >= this.#expected) return false;
+    this.#accusers.add(accuser);
+    return true;
   }
 }

@@ -46,9 +46,8 @@ export interface SwimConfig {
    */
   readonly pushPullInterval: number;
   /**
-   * Largest encoded size in bytes of a probe frame (`Ping`/`Pong` 16, `PingReq`/`IndirectAck`
-   * 24) plus the `Gossip` frame piggybacked right after it (`5 + 12 + Σ(19 + address length)`):
-   * one datagram.
+   * Largest encoded size in bytes of a probe frame plus the `Gossip` frame piggybacked right
+   * after it (one datagram). Sizes are the codec's own `encodedLength`, headers included.
    * @default 1400
    */
   readonly gossipBudget: number;
@@ -59,9 +58,10 @@ export interface SwimConfig {
    */
   readonly reclaimTime: number;
   /**
-   * Interval of healing syncs: a push-pull with one random recently-dead or recently forgotten
-   * member, or a seed or bootstrap member not known to be live, so that both sides of a healed
-   * partition re-learn each other. 0 disables healing.
+   * Interval of the healing draw: each node, with probability 1 / (live members), syncs with one
+   * random recently-dead or recently forgotten member, or a seed or bootstrap member it does not
+   * know (backing off per seed), so that both sides of a healed partition re-learn each other
+   * while a dead member gets O(1) syncs per interval from the whole cluster. 0 disables healing.
    * @default 5000 (lan), 15000 (wan), 2000 (local)
    */
   readonly healInterval: number;
@@ -73,7 +73,8 @@ export interface SwimConfig {
   readonly awarenessMaxMultiplier: number;
   /**
    * Lifeguard features on (local health, nacks, suspicion shortened by confirmations, the
-   * suspected member told first). Off gives classic SWIM with a fixed suspicion timeout.
+   * suspect told by its accuser and first in piggybacks, a last look before the verdict). Off
+   * gives classic SWIM with a fixed suspicion timeout.
    * @default true
    */
   readonly lifeguard: boolean;
@@ -84,6 +85,25 @@ export interface SwimConfig {
    * @default 4096
    */
   readonly maxUpdatesPerMessage: number;
+  /**
+   * Most members (live, suspected, dead or departed) a node stores besides itself. An `Alive`
+   * update about a new member beyond it is dropped and counted in `rejectedUpdates`.
+   * @default 16384
+   */
+  readonly maxMembers: number;
+  /**
+   * Longest member address in bytes that a node stores or gossips. An update with a longer
+   * address is dropped and counted in `rejectedUpdates`; this node's own address must fit.
+   * @default 512
+   */
+  readonly maxAddressBytes: number;
+  /**
+   * Largest encoded `PushPull` frame in bytes. A full state that does not fit (or that has
+   * more than `maxUpdatesPerMessage` members) is sent as this node's own update plus a window of
+   * the others that starts at a random member, so repeated syncs cover everyone.
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxPushPullBytes: number;
 }
 
 /** Names of the {@link SwimConfig} presets. */
@@ -113,6 +133,9 @@ const LAN: SwimConfig = {
   awarenessMaxMultiplier: 8,
   lifeguard: true,
   maxUpdatesPerMessage: 4096,
+  maxMembers: 16_384,
+  maxAddressBytes: 512,
+  maxPushPullBytes: 1024 * 1024,
 };
 
 /** The preset configurations, in the spirit of memberlist's LAN/WAN/local defaults. */
@@ -181,6 +204,16 @@ export function swimConfig(
   nonNegative(config.healInterval, 'healInterval');
   integer(config.awarenessMaxMultiplier, 'awarenessMaxMultiplier', 1);
   integer(config.maxUpdatesPerMessage, 'maxUpdatesPerMessage', 1);
+  integer(config.maxMembers, 'maxMembers', 1);
+  integer(config.maxAddressBytes, 'maxAddressBytes', 0);
+  if (config.maxAddressBytes > 0xffff) {
+    throw new TalaError(
+      'InvalidArgument',
+      `swimConfig: maxAddressBytes must be ≤ 65535, found ${config.maxAddressBytes}`,
+    );
+  }
+  // Room for the frame, this node's own update and one other member at the longest address.
+  integer(config.maxPushPullBytes, 'maxPushPullBytes', 64 + 2 * config.maxAddressBytes);
   if (typeof config.lifeguard !== 'boolean') {
     throw new TalaError('InvalidArgument', 'swimConfig: lifeguard must be a boolean');
   }

@@ -1,19 +1,29 @@
 import type { Message, NodeId, Random } from '@tala-net/types';
 import { TalaError } from '@tala-net/types';
-import {
-  DisseminationQueue,
-  GOSSIP_HEADER_SIZE,
-  memberUpdateSize,
-  retransmitLimit,
-} from './dissemination-queue.js';
+import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
 import { LocalHealth } from './local-health.js';
 import { MembershipList } from './membership-list.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import { type SwimConfig, swimConfig } from './swim-config.js';
-import type { MemberUpdate, MemberUpdateState } from './swim-messages.js';
+import { isSwimMessage, type SwimMessage, wellFormedMessage } from './swim-message-checks.js';
+import type {
+  IndirectAck,
+  MemberUpdate,
+  MemberUpdateState,
+  Nack,
+  PingReq,
+} from './swim-messages.js';
 import type { MembershipChange, MembershipEventType, SwimOutput, SwimTimer } from './swim-types.js';
-import { registerSwimMessages } from './swim-wire.js';
+import {
+  BARE_UPDATE_BYTES,
+  EMPTY_GOSSIP_FRAME_BYTES,
+  EMPTY_PUSH_PULL_FRAME_BYTES,
+  memberUpdateLength,
+  PROBE_FRAME_BYTES,
+  RELAYED_PROBE_FRAME_BYTES,
+  registerSwimMessages,
+} from './swim-wire.js';
 
 /** Options of a {@link SwimEngine}. */
 export interface SwimEngineOptions {
@@ -53,7 +63,10 @@ export interface SwimEngineOptions {
 
 /** Counters of a {@link SwimEngine}. */
 export interface SwimEngineStats {
-  /** Messages ignored because they were malformed or claimed another sender. */
+  /**
+   * Messages ignored because they were malformed (missing, `null` or wrongly typed fields,
+   * holes in an update array), claimed another sender, or claimed to come from this node.
+   */
   badMessages: number;
   /** Times this node refuted a suspicion (or death) of itself. */
   refutations: number;
@@ -65,6 +78,17 @@ export interface SwimEngineStats {
   droppedUpdates: number;
   /** Updates ignored because they were about a recently forgotten member and not newer. */
   staleUpdates: number;
+  /**
+   * Updates ignored for a limit: an incarnation above {@link MAX_INCARNATION}, an address
+   * longer than `maxAddressBytes`, or a new member beyond `maxMembers`.
+   */
+  rejectedUpdates: number;
+  /** Updates about third members ignored because their sender is not a live member. */
+  untrustedUpdates: number;
+  /** `PingReq`, `IndirectAck` and `Nack` messages ignored because their sender is not a member. */
+  untrustedMessages: number;
+  /** `PushPull`s not answered: the sender is not a live member, or was answered this period. */
+  unansweredPushPulls: number;
 }
 
 /**
@@ -81,11 +105,24 @@ interface MemberRecord {
   suspicion: Suspicion | undefined;
   /** When the member was declared Dead or Left (for the reclaim timer). */
   downSince: number;
+  /** When a `PushPull` from this member was last answered with our state. */
+  answeredAt: number;
+  /** When this member, while down, was last reminded of our record of it. */
+  remindedAt: number;
+  /** The current suspicion's last look (one probe carrying it, before the verdict) went out. */
+  lastLook: boolean;
 }
 
 interface Tombstone {
   readonly incarnation: bigint;
   readonly until: number;
+  /** When the forgotten member was last reminded of this record. */
+  remindedAt: number;
+}
+
+interface HealBackoff {
+  readonly attempts: number;
+  readonly notBefore: number;
 }
 
 interface PendingProbe {
@@ -111,9 +148,8 @@ const EMPTY_ADDRESS = new Uint8Array(0);
 const LEAVE_FANOUT = 3;
 /** Most standalone `Gossip` frames a node sends per period to drain a backlog. */
 const MAX_BACKLOG_FRAMES = 12;
-/** Encoded sizes of the probe frames a `Gossip` frame follows (see docs/wire-format.md). */
-const PROBE_FRAME_SIZE = 16;
-const INDIRECT_FRAME_SIZE = 24;
+/** A seed that stays unknown is tried at most every 2^6 = 64 heal intervals by one node. */
+const MAX_HEAL_BACKOFF_DOUBLINGS = 6;
 
 /**
  * The SWIM failure detector and membership protocol as a sans-IO state machine, with the
@@ -151,22 +187,17 @@ export class SwimEngine {
     ignoredMessages: 0,
     droppedUpdates: 0,
     staleUpdates: 0,
+    rejectedUpdates: 0,
+    untrustedUpdates: 0,
+    untrustedMessages: 0,
+    unansweredPushPulls: 0,
   };
 
   readonly #random: Random;
   readonly #address: Uint8Array;
   readonly #seeds: readonly NodeId[];
   /** Seeds and bootstrap members: always offered healing syncs when not known to be live. */
-  readonly #bootstrap: ReadonlySet<NodeId>;
-  /** Bootstrap members with no record (never met, or forgotten): healing candidates. */
-  readonly #unknownBootstrap = new Set<NodeId>();
-  /** Members whose state is Dead: healing candidates, kept here so healing scans no list. */
-  readonly #dead = new Set<NodeId>();
-  /** Members whose state is Suspect (usually none: piggybacking checks here first). */
-  readonly #suspects = new Set<NodeId>();
-  readonly #probeableNow = (): NodeId[] => this.#probeable();
-  readonly #isProbeable = (node: NodeId): boolean =>
-    this.#aliveIndex.has(node) || this.#suspects.has(node);
+  readonly #bootstrap: readonly NodeId[];
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new Map<NodeId, MemberRecord>();
@@ -177,14 +208,20 @@ export class SwimEngine {
   readonly #schedule: ProbeSchedule;
   readonly #health: LocalHealth;
   readonly #relays = new Map<bigint, Relay>();
-  /** Check probes of members suspected by others: seq → member. */
-  readonly #checks = new Map<bigint, NodeId>();
+  /** Seeds and bootstrap members that stayed unknown: when a healing sync may try them again. */
+  readonly #healBackoff = new Map<NodeId, HealBackoff>();
   #self: MemberUpdate;
   #liveCount = 1;
   #seq = 0n;
   #pending: PendingProbe | undefined;
   #started = false;
   #left = false;
+  /** A `PushPull` answer from a member arrived (seeds are asked every period until then). */
+  #synced = false;
+  /** This node already refuted an update about itself in the current message. */
+  #refuted = false;
+  /** This node already answered a stale accusation of itself in the current message. */
+  #answeredStale = false;
   #out: SwimOutput = newOutput();
 
   constructor(options: SwimEngineOptions) {
@@ -196,6 +233,12 @@ export class SwimEngine {
     this.#seeds = (options.seeds ?? []).filter((seed) => seed !== options.id);
     this.#schedule = new ProbeSchedule(this.#random);
     this.#health = new LocalHealth(this.config.lifeguard ? this.config.awarenessMaxMultiplier : 1);
+    if (this.#address.length > this.config.maxAddressBytes) {
+      throw new TalaError(
+        'InvalidArgument',
+        `SwimEngine: address of ${this.#address.length} bytes exceeds maxAddressBytes (${this.config.maxAddressBytes})`,
+      );
+    }
     const incarnation = options.incarnation ?? 0n;
     if (typeof incarnation !== 'bigint' || incarnation < 0n || incarnation > MAX_INCARNATION) {
       throw new TalaError('InvalidArgument', `SwimEngine: bad incarnation ${String(incarnation)}`);
@@ -221,8 +264,7 @@ export class SwimEngine {
     const bootstrap = new Set(this.#seeds);
     for (const member of options.members ?? [])
       if (member.node !== this.id) bootstrap.add(member.node);
-    this.#bootstrap = bootstrap;
-    for (const node of bootstrap) if (!this.#records.has(node)) this.#unknownBootstrap.add(node);
+    this.#bootstrap = [...bootstrap];
     this.#out = newOutput();
   }
 
@@ -312,51 +354,98 @@ export class SwimEngine {
     });
   }
 
-  /** Handles a message received at `now` from `from`. Malformed input is counted and ignored. */
+  /**
+   * Handles a message received at `now` from `from`. Never throws on malformed input: a
+   * message that is not an object of a SWIM type is counted in `ignoredMessages`; a SWIM message
+   * with missing, `null` or wrongly typed fields (holes in `updates` included), or one that
+   * claims another sender, is counted in `badMessages`. Both are otherwise ignored.
+   */
   handleMessage(now: number, from: NodeId, message: Message): SwimOutput {
     return this.#run(() => {
       if (!isSwimMessage(message)) {
         this.stats.ignoredMessages++;
         return;
       }
-      if (message.from !== from || !validMessage(message)) {
+      if (from === this.id || !wellFormedMessage(message) || message.from !== from) {
         this.stats.badMessages++;
         return;
       }
-      switch (message.type) {
-        case 'Ping':
-          this.#send(from, { type: 'Pong', from: this.id, seq: message.seq });
-          this.#piggyback(from, PROBE_FRAME_SIZE);
-          return;
-        case 'Pong':
-          this.#onAck(from, message.seq);
-          return;
-        case 'PingReq':
-          this.#onPingReq(now, from, message.seq, message.target);
-          return;
-        case 'IndirectAck': {
-          const pending = this.#pending;
-          if (pending?.seq === message.seq && pending.target === message.target) {
-            this.#acked(pending);
-          }
-          return;
-        }
-        case 'Nack': {
-          const pending = this.#pending;
-          if (pending?.seq === message.seq && pending.target === message.target) pending.nacks++;
-          return;
-        }
-        case 'Gossip':
-          for (const update of this.#bounded(message.updates)) {
-            this.#apply(now, update, from, false);
-          }
-          return;
-        case 'PushPull':
-          for (const update of this.#bounded(message.members)) this.#apply(now, update, from, true);
-          if (!message.reply) this.#sendPushPull(from, true);
-          return;
-      }
+      this.#refuted = false;
+      this.#answeredStale = false;
+      this.#dispatch(now, from, message);
     });
+  }
+
+  #dispatch(now: number, from: NodeId, message: SwimMessage): void {
+    switch (message.type) {
+      case 'Ping':
+        this.#onPing(now, from, message.seq);
+        return;
+      case 'Pong':
+        this.#onAck(from, message.seq);
+        return;
+      case 'PingReq':
+      case 'IndirectAck':
+      case 'Nack':
+        // Only members may ask us to probe for them or report on our probes.
+        if (this.#trusted(from)) this.#onRelayed(now, from, message);
+        else this.stats.untrustedMessages++;
+        return;
+      case 'Gossip':
+        this.#merge(now, from, message.updates, false);
+        this.#remindIfDown(now, from);
+        return;
+      case 'PushPull':
+        this.#onPushPull(now, from, message.members, message.reply);
+        return;
+    }
+  }
+
+  #onPing(now: number, from: NodeId, seq: bigint): void {
+    this.#send(from, { type: 'Pong', from: this.id, seq });
+    this.#piggyback(from, PROBE_FRAME_BYTES);
+    this.#remindIfDown(now, from);
+  }
+
+  #onRelayed(now: number, from: NodeId, message: PingReq | IndirectAck | Nack): void {
+    if (message.type === 'PingReq') {
+      this.#onPingReq(now, from, message.seq, message.target);
+      return;
+    }
+    const pending = this.#pending;
+    if (pending === undefined || pending.seq !== message.seq) return;
+    if (pending.target !== message.target) return;
+    if (message.type === 'IndirectAck') this.#acked(pending);
+    else pending.nacks++;
+  }
+
+  #onPushPull(now: number, from: NodeId, members: readonly MemberUpdate[], reply: boolean): void {
+    this.#merge(now, from, members, true);
+    if (reply) {
+      if (this.#trusted(from)) this.#synced = true;
+    } else {
+      this.#answerPushPull(now, from);
+    }
+    this.#remindIfDown(now, from);
+  }
+
+  /**
+   * A full state goes only to a live member (a joiner is one as soon as its own `Alive` is
+   * taken), and to each at most once per protocol period: nobody can make this node send its
+   * state by asking repeatedly or without joining.
+   */
+  #answerPushPull(now: number, from: NodeId): void {
+    const record = this.#records.get(from);
+    if (
+      record === undefined ||
+      !isLive(record.update.state) ||
+      now - record.answeredAt < this.config.probeInterval
+    ) {
+      this.stats.unansweredPushPulls++;
+      return;
+    }
+    record.answeredAt = now;
+    this.#sendPushPull(from, true);
   }
 
   /**
@@ -372,53 +461,49 @@ export class SwimEngine {
         case 'probeTimeout':
           this.#onProbeTimeout(now, timer.seq);
           return;
-
-        case 'relayTimeout': {
-          const relay = this.#relays.get(timer.seq);
-          if (relay === undefined) return;
-          this.#relays.delete(timer.seq);
-          if (this.config.lifeguard) {
-            this.#send(relay.requester, {
-              type: 'Nack',
-              from: this.id,
-              seq: relay.seq,
-              target: relay.target,
-            });
-          }
+        case 'relayTimeout':
+          this.#onRelayTimeout(timer.seq);
           return;
-        }
-        case 'verifyTimeout': {
-          const node = this.#checks.get(timer.seq);
-          if (node === undefined) return;
-          this.#checks.delete(timer.seq);
-          const record = this.#records.get(node);
-          if (record?.update.state === 'Suspect') this.#addEvidence(record);
-          return;
-        }
         case 'suspicion':
           this.#onSuspicionTimer(now, timer.node, timer.incarnation);
           return;
         case 'pushPull':
-          this.#onPushPull(now);
+          this.#onPushPullTimer(now);
           return;
         case 'heal':
           this.#onHeal(now);
           return;
-        case 'reclaim': {
-          const record = this.#records.get(timer.node);
-          if (record === undefined || record.generation !== timer.generation) return;
-          if (record.update.state !== 'Dead' && record.update.state !== 'Left') return;
-          const due = record.downSince + this.config.reclaimTime;
-          if (now < due) {
-            // Fired early (a coarse real clock): come back when it is really due.
-            this.#timer(due, timer);
-            return;
-          }
-          this.#forget(now, record);
+        case 'reclaim':
+          this.#onReclaim(now, timer);
           return;
-        }
       }
     });
+  }
+
+  #onRelayTimeout(seq: bigint): void {
+    const relay = this.#relays.get(seq);
+    if (relay === undefined) return;
+    this.#relays.delete(seq);
+    if (!this.config.lifeguard) return;
+    this.#send(relay.requester, {
+      type: 'Nack',
+      from: this.id,
+      seq: relay.seq,
+      target: relay.target,
+    });
+  }
+
+  #onReclaim(now: number, timer: Extract<SwimTimer, { kind: 'reclaim' }>): void {
+    const record = this.#records.get(timer.node);
+    if (record === undefined || record.generation !== timer.generation) return;
+    if (isLive(record.update.state)) return;
+    const due = record.downSince + this.config.reclaimTime;
+    if (now < due) {
+      // Fired early (a coarse real clock): come back when it is really due.
+      this.#timer(due, timer);
+      return;
+    }
+    this.#forget(now, record);
   }
 
   // --- protocol periods ---------------------------------------------------------------------
@@ -427,17 +512,20 @@ export class SwimEngine {
     if (this.#left) return;
     this.#finishProbe(now);
     this.#timer(now + this.#health.scale(this.config.probeInterval), PROBE);
-    if (this.#alive.length === 0 && this.#seeds.length > 0) {
-      // Alone: keep trying to join through a seed.
+    if (!this.#synced && this.#seeds.length > 0) {
+      // Not synced yet: keep asking a seed for its state (answered once we are its member).
       this.#sendPushPull(this.#seeds[this.#random.nextInt(this.#seeds.length)]!, false);
     }
-    const target = this.#schedule.next(this.#probeableNow, this.#isProbeable);
+    const target = this.#schedule.next(
+      () => this.#probeable(),
+      (node) => this.#trusted(node),
+    );
     this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
     this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0, indirectAt: 0 };
     this.#send(target, { type: 'Ping', from: this.id, seq });
-    this.#piggyback(target, PROBE_FRAME_SIZE);
+    this.#piggyback(target, PROBE_FRAME_BYTES);
     this.#timer(now + this.#health.scale(this.config.probeTimeout), { kind: 'probeTimeout', seq });
   }
 
@@ -462,7 +550,7 @@ export class SwimEngine {
     const relays = this.#pickAlive(this.config.indirectChecks, pending.target);
     for (const relay of relays) {
       this.#send(relay, { type: 'PingReq', from: this.id, seq, target: pending.target });
-      this.#piggyback(relay, INDIRECT_FRAME_SIZE);
+      this.#piggyback(relay, RELAYED_PROBE_FRAME_BYTES);
     }
     pending.expectedNacks = this.config.lifeguard ? relays.length : 0;
     pending.indirectAt = now;
@@ -485,23 +573,31 @@ export class SwimEngine {
     if (pending === undefined) return;
     this.#pending = undefined;
     if (pending.acked) return;
-    if (this.config.lifeguard) {
-      // Lifeguard: a missed probe with no relay to ask counts once; otherwise each relay that
-      // neither acked nor nacked counts — but only when it had the time to nack (a period cut
-      // short, e.g. by an early timer, charges nothing for relays).
-      if (pending.expectedNacks === 0) this.#health.apply(1);
-      else if (now - pending.indirectAt >= this.#relayNackDelay()) {
-        this.#health.apply(Math.max(0, pending.expectedNacks - pending.nacks));
-      }
-    }
+    if (this.config.lifeguard) this.#chargeMissedNacks(now, pending);
     const record = this.#records.get(pending.target);
     if (record === undefined) return;
     const { state, incarnation } = record.update;
     if (state === 'Alive') {
       this.stats.suspicionsRaised++;
       this.#suspect(now, record, incarnation, this.id);
+      // The accuser tells the suspect at once, so it can refute (Lifeguard's buddy system);
+      // members that only hear of the suspicion send it nothing.
+      if (this.config.lifeguard) this.#tell(record.node, record.update);
     } else if (state === 'Suspect') {
-      this.#addEvidence(record);
+      // Our own probe failed too: we are an independent accuser.
+      this.#confirm(record, this.id);
+    }
+  }
+
+  /**
+   * Lifeguard: a missed probe with no relay to ask counts once; otherwise each relay that
+   * neither acked nor nacked counts — but only when it had the time to nack (a period cut
+   * short, e.g. by an early timer, charges nothing for relays).
+   */
+  #chargeMissedNacks(now: number, pending: PendingProbe): void {
+    if (pending.expectedNacks === 0) this.#health.apply(1);
+    else if (now - pending.indirectAt >= this.#relayNackDelay()) {
+      this.#health.apply(Math.max(0, pending.expectedNacks - pending.nacks));
     }
   }
 
@@ -509,12 +605,6 @@ export class SwimEngine {
     const pending = this.#pending;
     if (pending?.seq === seq && pending.target === from) {
       this.#acked(pending);
-      return;
-    }
-    if (this.#checks.get(seq) === from) {
-      // The suspect answered our check: no evidence of our own, the suspicion keeps its long
-      // timeout (and the suspect was told, so it refutes).
-      this.#checks.delete(seq);
       return;
     }
     const relay = this.#relays.get(seq);
@@ -526,7 +616,7 @@ export class SwimEngine {
         seq: relay.seq,
         target: relay.target,
       });
-      this.#piggyback(relay.requester, INDIRECT_FRAME_SIZE);
+      this.#piggyback(relay.requester, RELAYED_PROBE_FRAME_BYTES);
     }
   }
 
@@ -542,45 +632,76 @@ export class SwimEngine {
       this.#send(requester, { type: 'IndirectAck', from: this.id, seq, target });
       return;
     }
+    if (!this.#trusted(target)) {
+      // We probe members only: a target we hold down (or never knew) is nacked at once.
+      if (this.config.lifeguard)
+        this.#send(requester, { type: 'Nack', from: this.id, seq, target });
+      return;
+    }
     const relaySeq = this.#nextSeq();
     this.#relays.set(relaySeq, { requester, seq, target });
+    // No piggyback on a relayed probe: a target that many relays probe (a suspect) then gets
+    // one frame per relay.
     this.#send(target, { type: 'Ping', from: this.id, seq: relaySeq });
-    this.#piggyback(target, PROBE_FRAME_SIZE);
     // Lifeguard: nack well inside the time the requester still waits.
     this.#timer(now + this.#relayNackDelay(), { kind: 'relayTimeout', seq: relaySeq });
   }
 
-  #onPushPull(now: number): void {
+  #onPushPullTimer(now: number): void {
     this.#timer(now + this.#pushPullInterval(), PUSH_PULL);
     if (this.#left) return;
     const [partner] = this.#pickAlive(1, undefined);
     if (partner !== undefined) this.#sendPushPull(partner, false);
   }
 
+  /**
+   * Healing: across the whole cluster about one node per `healInterval` syncs with a member it
+   * holds down (each node draws with probability 1 / live members; a node alone always does).
+   * Candidates are dead members, recently forgotten ones, and seeds or bootstrap members not
+   * known at all, each of those last ones with an exponential backoff while it stays unknown.
+   */
   #onHeal(now: number): void {
     this.#timer(now + this.config.healInterval, HEAL);
-    if (this.#left) return;
-    const candidates = new Set<NodeId>(this.#dead);
+    if (this.#left || this.#random.next() * this.#liveCount >= 1) return;
+    const candidates = this.#healCandidates(now);
+    if (candidates.length === 0) return;
+    const target = candidates[this.#random.nextInt(candidates.length)]!;
+    if (this.#bootstrap.includes(target)) this.#backOff(now, target);
+    this.#sendPushPull(target, false);
+  }
+
+  #healCandidates(now: number): NodeId[] {
+    const candidates = new Set<NodeId>();
+    for (const record of this.#records.values()) {
+      if (record.update.state === 'Dead') candidates.add(record.node);
+    }
     // Seeds and bootstrap members stay candidates for good (a partition may outlast the reclaim
-    // time), and so do recently forgotten members.
-    for (const node of this.#unknownBootstrap) candidates.add(node);
+    // time), as long as their backoff allows.
+    for (const node of this.#bootstrap) {
+      if (this.#records.has(node)) continue;
+      const backoff = this.#healBackoff.get(node);
+      if (backoff === undefined || backoff.notBefore <= now) candidates.add(node);
+    }
     this.#pruneTombstones(now);
     for (const node of this.#tombstones.keys()) candidates.add(node);
-    if (candidates.size === 0) return;
-    const list = [...candidates];
-    this.#sendPushPull(list[this.#random.nextInt(list.length)]!, false);
+    return [...candidates];
+  }
+
+  #backOff(now: number, node: NodeId): void {
+    const attempts = (this.#healBackoff.get(node)?.attempts ?? 0) + 1;
+    const factor = 2 ** Math.min(attempts, MAX_HEAL_BACKOFF_DOUBLINGS);
+    this.#healBackoff.set(node, { attempts, notBefore: now + factor * this.config.healInterval });
   }
 
   #forget(now: number, record: MemberRecord): void {
     this.#records.delete(record.node);
-    this.#dead.delete(record.node);
-    if (this.#bootstrap.has(record.node)) this.#unknownBootstrap.add(record.node);
     this.list.removeMember(record.node);
     this.#pruneTombstones(now);
     this.#tombstones.delete(record.node);
     this.#tombstones.set(record.node, {
       incarnation: record.update.incarnation,
       until: now + this.config.reclaimTime,
+      remindedAt: Number.NEGATIVE_INFINITY,
     });
     while (this.#tombstones.size > this.config.maxUpdatesPerMessage) {
       const oldest = this.#tombstones.keys().next().value;
@@ -612,52 +733,42 @@ export class SwimEngine {
 
   // --- suspicion ----------------------------------------------------------------------------
 
-  #suspect(now: number, record: MemberRecord, incarnation: bigint, reporter: NodeId): void {
+  #suspect(
+    now: number,
+    record: MemberRecord,
+    incarnation: bigint,
+    accuser: NodeId | undefined,
+  ): void {
     const bounds = suspicionBounds(this.config, this.#liveCount);
     const expected = this.config.lifeguard
       ? this.#liveCount - 2 < this.config.suspicionMult - 2
         ? 0
         : Math.max(0, this.config.suspicionMult - 2)
       : 0;
-    const own = reporter === this.id || !this.config.lifeguard;
-    const suspicion = new Suspicion(incarnation, now, bounds, expected, reporter, own);
-    this.#setState(record, { ...record.update, state: 'Suspect', incarnation });
+    const suspicion = new Suspicion(incarnation, now, bounds, expected, accuser);
+    const { node, address } = record.update;
+    const update: MemberUpdate = { node, state: 'Suspect', incarnation, address };
+    this.#setState(record, accuser === undefined ? update : { ...update, accuser });
     record.suspicion = suspicion;
+    record.lastLook = false;
     this.#timer(suspicion.deadline, { kind: 'suspicion', node: record.node, incarnation });
-    if (!own && !this.#left) {
-      // Lifeguard: check the suspect ourselves; the check carries the suspicion to it first.
-      const seq = this.#nextSeq();
-      this.#checks.set(seq, record.node);
-      this.#send(record.node, { type: 'Ping', from: this.id, seq });
-      this.#piggyback(record.node, PROBE_FRAME_SIZE);
-      this.#timer(now + this.#health.scale(this.config.probeTimeout), {
-        kind: 'verifyTimeout',
-        seq,
-      });
-    }
   }
 
-  #addEvidence(record: MemberRecord): void {
-    const suspicion = record.suspicion;
-    if (suspicion?.addEvidence()) {
-      this.#timer(suspicion.deadline, {
-        kind: 'suspicion',
-        node: record.node,
-        incarnation: suspicion.incarnation,
-      });
-    }
-  }
-
-  #confirm(record: MemberRecord, reporter: NodeId): void {
+  /**
+   * Lifeguard: a new, independent accuser of a suspect confirms its suspicion — shortening the
+   * timeout — and the suspicion is gossiped again under its name, so that others count it too.
+   */
+  #confirm(record: MemberRecord, accuser: NodeId): void {
     const suspicion = record.suspicion;
     if (suspicion === undefined || !this.config.lifeguard) return;
-    if (suspicion.confirm(reporter)) {
-      this.#timer(suspicion.deadline, {
-        kind: 'suspicion',
-        node: record.node,
-        incarnation: suspicion.incarnation,
-      });
-    }
+    if (!suspicion.confirm(accuser)) return;
+    record.update = { ...record.update, accuser };
+    this.#queue.enqueue(record.update);
+    this.#timer(suspicion.deadline, {
+      kind: 'suspicion',
+      node: record.node,
+      incarnation: suspicion.incarnation,
+    });
   }
 
   #onSuspicionTimer(now: number, node: NodeId, incarnation: bigint): void {
@@ -671,11 +782,29 @@ export class SwimEngine {
       this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
       return;
     }
+    if (this.config.lifeguard && !record.lastLook && !this.#left && suspicion.accusedBy(this.id)) {
+      this.#lastLook(now, record, incarnation);
+      return;
+    }
     this.#kill(now, record, incarnation, 'Dead');
     // Push the verdict to a few members at once instead of waiting for the next piggyback.
     for (const node of this.#pickAlive(this.config.indirectChecks, undefined)) {
       this.#send(node, { type: 'Gossip', from: this.id, updates: [record.update] });
     }
+  }
+
+  /**
+   * Lifeguard: before its verdict, an accuser (a node whose own probe failed) probes the suspect
+   * once more with its suspicion piggybacked first, and waits a probe timeout. A live suspect
+   * whose refutation missed us answers it first-hand. Only accusers look: a handful per
+   * suspicion, not every member that heard of it.
+   */
+  #lastLook(now: number, record: MemberRecord, incarnation: bigint): void {
+    record.lastLook = true;
+    this.#send(record.node, { type: 'Ping', from: this.id, seq: this.#nextSeq() });
+    this.#piggyback(record.node, PROBE_FRAME_BYTES);
+    const at = now + this.#health.scale(this.config.probeTimeout);
+    this.#timer(at, { kind: 'suspicion', node: record.node, incarnation });
   }
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
@@ -688,116 +817,218 @@ export class SwimEngine {
     });
   }
 
-  // --- merging updates ----------------------------------------------------------------------
+  // --- merging updates (the rules are in the README, "Who may say what") ----------------------
 
-  #apply(now: number, update: MemberUpdate, sender: NodeId, sync: boolean): void {
-    if (update.node === this.id) {
-      this.#aboutSelf(update, sender);
+  /**
+   * Merges the updates of one `Gossip` or `PushPull` from `sender`. Updates about the sender
+   * itself come first (a joiner's own `Alive` makes it a member); updates about this node are
+   * heard from anyone (at most one refutation per message); updates about third members are
+   * taken only from a live member.
+   */
+  #merge(now: number, sender: NodeId, updates: readonly MemberUpdate[], sync: boolean): void {
+    const taken = this.#bounded(updates);
+    for (const update of taken) {
+      if (update.node === sender) this.#applyChecked(now, update, sender, sync);
+    }
+    const trusted = this.#trusted(sender);
+    for (const update of taken) {
+      if (update.node === sender) continue;
+      if (update.node === this.id) this.#aboutSelf(update, sender, trusted);
+      else if (trusted) this.#applyChecked(now, update, sender, sync);
+      else this.stats.untrustedUpdates++;
+    }
+  }
+
+  #applyChecked(now: number, update: MemberUpdate, sender: NodeId, sync: boolean): void {
+    if (
+      update.incarnation > MAX_INCARNATION ||
+      update.address.length > this.config.maxAddressBytes
+    ) {
+      this.stats.rejectedUpdates++;
       return;
     }
-    // A full-state sync may be stale: its deaths only make us suspect (as memberlist does).
-    const state: MemberUpdateState = sync && update.state === 'Dead' ? 'Suspect' : update.state;
-    const incarnation = update.incarnation;
+    // A full-state sync may be stale: its deaths and departures only make us suspect.
+    const state: MemberUpdateState =
+      sync && (update.state === 'Dead' || update.state === 'Left') ? 'Suspect' : update.state;
     const record = this.#records.get(update.node);
     if (record === undefined) {
-      // Only an Alive update makes a member known: a Suspect, Dead or Left update about a member
-      // we do not know (or forgot) is old news, and must not bring it back.
-      if (state !== 'Alive') return;
-      const tombstone = this.#tombstone(now, update.node);
-      if (tombstone !== undefined && incarnation <= tombstone.incarnation) {
-        this.stats.staleUpdates++;
-        // The member itself is back: tell it what we last knew so it rises above it.
-        if (sender === update.node) {
-          this.#tell(sender, {
-            node: update.node,
-            state: 'Dead',
-            incarnation: tombstone.incarnation,
-            address: update.address,
-          });
-        }
-        return;
-      }
-      this.#tombstones.delete(update.node);
-      const added = this.#addRecord({ ...update, address: update.address.slice() });
-      this.#queue.enqueue(added.update);
+      if (state === 'Alive') this.#learnMember(now, update);
       return;
     }
-    const current = record.update;
     switch (state) {
       case 'Alive':
-        if (incarnation > current.incarnation) {
-          this.#setState(record, {
-            node: record.node,
-            state: 'Alive',
-            incarnation,
-            address: update.address.slice(),
-          });
-        } else if (
-          sender === update.node &&
-          (current.state === 'Dead' || current.state === 'Left')
-        ) {
-          // A member we think is down speaks for itself: tell it, so it refutes.
-          this.#tell(sender, current);
-        }
+        this.#aliveNode(record, update);
         return;
       case 'Suspect':
-        if (
-          incarnation > current.incarnation ||
-          (incarnation === current.incarnation && current.state === 'Alive')
-        ) {
-          this.#suspect(now, record, incarnation, sender);
-        } else if (incarnation === current.incarnation && current.state === 'Suspect') {
-          this.#confirm(record, sender);
-        }
+        this.#suspectNode(now, record, update.incarnation, this.#accuserOf(update, sender));
         return;
       case 'Dead':
-        if (
-          incarnation > current.incarnation ||
-          (incarnation === current.incarnation &&
-            (current.state === 'Alive' || current.state === 'Suspect'))
-        ) {
-          this.#kill(now, record, incarnation, 'Dead');
-        }
-        return;
       case 'Left':
-        if (
-          incarnation > current.incarnation ||
-          (incarnation === current.incarnation && current.state !== 'Left')
-        ) {
-          this.#kill(now, record, incarnation, 'Left');
-        }
+        this.#downNode(now, record, update.incarnation, state);
         return;
     }
   }
 
-  #aboutSelf(update: MemberUpdate, sender: NodeId): void {
-    if (this.#left) return;
-    const mine = this.#self.incarnation;
-    if (update.incarnation < mine) {
-      // A stale accusation: still answer the accuser with our current state.
-      if (update.state !== 'Alive' && this.config.lifeguard) this.#tell(sender, this.#self);
+  /**
+   * Only an `Alive` update makes a member known: a `Suspect`, `Dead` or `Left` update about a
+   * member we do not know (or forgot) is old news, and must not bring it back.
+   */
+  #learnMember(now: number, update: MemberUpdate): void {
+    const tombstone = this.#tombstone(now, update.node);
+    if (tombstone !== undefined && update.incarnation <= tombstone.incarnation) {
+      this.stats.staleUpdates++;
       return;
     }
-    if (
-      update.state === 'Alive' &&
-      update.incarnation === mine &&
-      sameBytes(update.address, this.#self.address)
-    ) {
-      return; // exactly what we say about ourselves
+    if (this.#records.size >= this.config.maxMembers) {
+      this.stats.rejectedUpdates++;
+      return;
     }
-    // Refute: rise above whatever the others believe about us (a suspicion, a death, or an
-    // Alive at our incarnation or above with another address — e.g. our previous run's).
-    // validUpdate caps incoming incarnations below MAX_INCARNATION, so this never overflows u64.
-    this.#self = { ...this.#self, incarnation: update.incarnation + 1n };
+    this.#tombstones.delete(update.node);
+    const added = this.#addRecord({ ...update, address: update.address.slice() });
+    this.#queue.enqueue(added.update);
+  }
+
+  /** An `Alive` above what we know revives or updates a member (its refutation or restart). */
+  #aliveNode(record: MemberRecord, update: MemberUpdate): void {
+    if (update.incarnation <= record.update.incarnation) return;
+    this.#setState(record, {
+      node: record.node,
+      state: 'Alive',
+      incarnation: update.incarnation,
+      address: update.address.slice(),
+    });
+  }
+
+  /**
+   * A suspicion counts at the incarnation we know, never above it (an accusation cannot raise a
+   * member's incarnation); an older one is stale. A known suspicion named by another accuser is
+   * a confirmation.
+   */
+  #suspectNode(
+    now: number,
+    record: MemberRecord,
+    incarnation: bigint,
+    accuser: NodeId | undefined,
+  ): void {
+    const current = record.update;
+    if (incarnation < current.incarnation) return;
+    if (current.state === 'Alive') {
+      this.#suspect(now, record, current.incarnation, accuser);
+    } else if (current.state === 'Suspect' && accuser !== undefined) {
+      this.#confirm(record, accuser);
+    }
+  }
+
+  /**
+   * The accuser a `Suspect` names, when it is a live member (a stranger or a departed member
+   * confirms nothing, and only our own failed probe makes this node an accuser); `undefined`
+   * otherwise, or when it names none. A death learned by sync is a suspicion by its sender.
+   */
+  #accuserOf(update: MemberUpdate, sender: NodeId): NodeId | undefined {
+    if (update.state !== 'Suspect') return sender;
+    const accuser = update.accuser;
+    return accuser !== undefined && this.#trusted(accuser) ? accuser : undefined;
+  }
+
+  /**
+   * A death or departure, said by a live member (or the member itself), counts at the
+   * incarnation we know; `Left` also overrides `Dead`.
+   */
+  #downNode(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
+    const current = record.update;
+    if (incarnation < current.incarnation || current.state === 'Left') return;
+    if (state === 'Dead' && current.state === 'Dead') return;
+    this.#kill(now, record, current.incarnation, state);
+  }
+
+  /**
+   * An update about this node. An `Alive` record of us above our incarnation (or at it with
+   * another address) is our previous run's: we rise above it — to its incarnation + 1 when a
+   * member says so, by one otherwise. An accusation at or above our incarnation is refuted by
+   * rising one above our own incarnation, never above the accusation's: nobody can push us up.
+   */
+  #aboutSelf(update: MemberUpdate, sender: NodeId, trusted: boolean): void {
+    if (this.#left) return;
+    if (update.incarnation > MAX_INCARNATION) {
+      this.stats.rejectedUpdates++;
+      return;
+    }
+    const mine = this.#self.incarnation;
+    if (update.state === 'Alive') {
+      if (update.incarnation < mine) return;
+      if (update.incarnation === mine && sameBytes(update.address, this.#self.address)) return;
+      const above = trusted && update.incarnation > mine ? update.incarnation : mine;
+      this.#refute(above + 1n, sender, false);
+    } else if (update.incarnation < mine) {
+      // A stale accusation: answer with our current state (once per message).
+      if (this.config.lifeguard && !this.#answeredStale && !this.#refuted) {
+        this.#answeredStale = true;
+        this.#answerAccusers(sender, update.accuser);
+      }
+    } else if (this.#refute(mine + 1n, sender, true) && this.config.lifeguard) {
+      this.#answerAccusers(sender, update.accuser);
+    }
+  }
+
+  /**
+   * Rises to `incarnation` (at most once per message); an answer to a record of our previous
+   * run is told to `sender` at once. Returns `true` when it rose.
+   */
+  #refute(incarnation: bigint, sender: NodeId, accused: boolean): boolean {
+    if (this.#refuted || incarnation > MAX_U64) return false;
+    this.#refuted = true;
+    this.#self = { ...this.#self, incarnation };
     this.#queue.enqueue(this.#self);
     this.stats.refutations++;
-    if (update.state === 'Alive') {
-      // Someone holds an outdated record of us (our previous run): correct it at once.
-      this.#tell(sender, this.#self);
-    } else if (this.config.lifeguard) {
-      this.#health.apply(1);
-      this.#tell(sender, this.#self);
+    if (accused && this.config.lifeguard) this.#health.apply(1);
+    if (!accused) this.#tell(sender, this.#self);
+    return true;
+  }
+
+  /**
+   * Tells our state to the member that told us of an accusation and to the accuser it names
+   * (when that is a live member, not a stranger's pick of target), so that the accuser — whose
+   * verdict counts most — hears the refutation first-hand.
+   */
+  #answerAccusers(sender: NodeId, accuser: NodeId | undefined): void {
+    this.#tell(sender, this.#self);
+    if (accuser !== undefined && accuser !== sender && this.#trusted(accuser)) {
+      this.#tell(accuser, this.#self);
     }
+  }
+
+  /**
+   * `from`, which we hold dead, departed or forgotten, is talking to us: remind it (at most once
+   * per protocol period) of our record — the incarnation it last announced, as an `Alive`, and
+   * our verdict — after our own state, so that it can rise above both.
+   */
+  #remindIfDown(now: number, from: NodeId): void {
+    const record = this.#records.get(from);
+    let last: MemberUpdate;
+    if (record !== undefined) {
+      if (isLive(record.update.state) || now - record.remindedAt < this.config.probeInterval)
+        return;
+      record.remindedAt = now;
+      last = record.update;
+    } else {
+      const tombstone = this.#tombstone(now, from);
+      if (tombstone === undefined || now - tombstone.remindedAt < this.config.probeInterval) return;
+      tombstone.remindedAt = now;
+      last = {
+        node: from,
+        state: 'Dead',
+        incarnation: tombstone.incarnation,
+        address: EMPTY_ADDRESS,
+      };
+    }
+    const updates = [this.#self, { ...last, state: 'Alive' as const }, last];
+    this.#send(from, { type: 'Gossip', from: this.id, updates });
+  }
+
+  /** `true` when `node` is a live (Alive or Suspect) member. */
+  #trusted(node: NodeId): boolean {
+    const record = this.#records.get(node);
+    return record !== undefined && isLive(record.update.state);
   }
 
   /** Sends `update` straight to `to` (e.g. our own state to the member that suspects us). */
@@ -824,9 +1055,12 @@ export class SwimEngine {
       generation: 0,
       suspicion: undefined,
       downSince: 0,
+      answeredAt: Number.NEGATIVE_INFINITY,
+      remindedAt: Number.NEGATIVE_INFINITY,
+      lastLook: false,
     };
     this.#records.set(update.node, record);
-    this.#unknownBootstrap.delete(update.node);
+    this.#healBackoff.delete(update.node);
     this.list.addMember(update.node);
     this.#liveCount++;
     this.#addAlive(update.node);
@@ -836,44 +1070,33 @@ export class SwimEngine {
   }
 
   /** Moves `record` to `next`, keeping the list view, counters, queue and events in step. */
-  #setState(record: MemberRecord, next: MemberUpdate): void {
+  #setState(record: MemberRecord, update: MemberUpdate): void {
+    // Only a Suspect names its accuser.
+    const next = update.state === 'Suspect' ? update : withoutAccuser(update);
     const previous = record.update;
     record.update = next;
     record.generation++;
     if (next.state !== 'Suspect') record.suspicion = undefined;
     this.#queue.enqueue(next);
-    const wasLive = previous.state === 'Alive' || previous.state === 'Suspect';
-    const isLive = next.state === 'Alive' || next.state === 'Suspect';
-    if (wasLive !== isLive) this.#liveCount += isLive ? 1 : -1;
+    const wasLive = isLive(previous.state);
+    const isLiveNow = isLive(next.state);
+    if (wasLive !== isLiveNow) this.#liveCount += isLiveNow ? 1 : -1;
     if (previous.state === 'Alive' && next.state !== 'Alive') this.#removeAlive(record.node);
     if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record.node);
-    if (next.state === 'Dead') this.#dead.add(record.node);
-    else if (previous.state === 'Dead') this.#dead.delete(record.node);
-    if (next.state === 'Suspect') this.#suspects.add(record.node);
-    else if (previous.state === 'Suspect') this.#suspects.delete(record.node);
     if (previous.state === next.state) {
       this.#event('updated', next, previous.state);
       return;
     }
-    switch (next.state) {
-      case 'Alive':
-        this.list.addMember(record.node);
-        if (!wasLive && this.#started) this.#schedule.insert(record.node);
-        this.#event('alive', next, previous.state);
-        return;
-      case 'Suspect':
-        this.list.markSuspect(record.node);
-        this.#event('suspected', next, previous.state);
-        return;
-      case 'Dead':
-        this.list.markDead(record.node);
-        this.#event('dead', next, previous.state);
-        return;
-      case 'Left':
-        this.list.markDead(record.node);
-        this.#event('left', next, previous.state);
-        return;
-    }
+    if (next.state === 'Alive' && !wasLive && this.#started) this.#schedule.insert(record.node);
+    this.#showState(record.node, next.state);
+    this.#event(STATE_EVENT[next.state]!, next, previous.state);
+  }
+
+  /** Mirrors a state in the {@link MembershipList} view (`Left` shows as Dead). */
+  #showState(node: NodeId, state: MemberUpdateState): void {
+    if (state === 'Alive') this.list.addMember(node);
+    else if (state === 'Suspect') this.list.markSuspect(node);
+    else this.list.markDead(node);
   }
 
   // --- helpers ------------------------------------------------------------------------------
@@ -881,8 +1104,7 @@ export class SwimEngine {
   #probeable(): NodeId[] {
     const nodes: NodeId[] = [];
     for (const record of this.#records.values()) {
-      const state = record.update.state;
-      if (state === 'Alive' || state === 'Suspect') nodes.push(record.node);
+      if (isLive(record.update.state)) nodes.push(record.node);
     }
     return nodes;
   }
@@ -920,29 +1142,60 @@ export class SwimEngine {
   }
 
   #sendPushPull(to: NodeId, reply: boolean): void {
-    this.#send(to, { type: 'PushPull', from: this.id, reply, members: this.#members() });
+    this.#send(to, { type: 'PushPull', from: this.id, reply, members: this.#syncState() });
   }
 
   /**
-   * Sends a `Gossip` frame right after a protocol message of `sentSize` bytes to `to`: first,
-   * when Lifeguard is on and `to` is suspected, its own suspicion (so it can refute at once),
-   * then the queue's least-sent updates. The probe frame and the `Gossip` frame together stay
-   * within `gossipBudget` bytes (one datagram).
+   * This node's update and the others', within `maxPushPullBytes` and `maxUpdatesPerMessage`:
+   * when everyone does not fit, a window of the others starting at a random member.
    */
-  #piggyback(to: NodeId, sentSize: number): void {
-    let budget = this.config.gossipBudget - sentSize;
+  #syncState(): MemberUpdate[] {
+    const members = [this.#self];
+    const room =
+      this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - memberUpdateLength(this.#self);
+    const most = this.config.maxUpdatesPerMessage - 1;
+    const records = [...this.#records.values()];
+    let bytes = 0;
+    for (const record of records) bytes += memberUpdateLength(record.update);
+    const start =
+      records.length <= most && bytes <= room ? 0 : this.#random.nextInt(records.length);
+    bytes = 0;
+    for (let i = 0; i < records.length && members.length <= most; i++) {
+      const update = records[(start + i) % records.length]!.update;
+      bytes += memberUpdateLength(update);
+      if (bytes > room) break;
+      members.push(update);
+    }
+    return members;
+  }
+
+  /**
+   * Sends a `Gossip` frame right after a protocol message of `sentBytes` bytes to the member
+   * `to`: first, when Lifeguard is on and `to` is suspected, its own suspicion (so it can refute
+   * at once), then the queue's least-sent updates. The probe frame and the `Gossip` frame
+   * together stay within `gossipBudget` bytes as the codec encodes them (one datagram).
+   * Non-members get no piggyback.
+   */
+  #piggyback(to: NodeId, sentBytes: number): void {
+    const record = this.#records.get(to);
+    if (record === undefined || !isLive(record.update.state)) return;
+    let budget = this.config.gossipBudget - sentBytes;
     let first: MemberUpdate | undefined;
-    if (this.config.lifeguard && this.#suspects.has(to)) {
-      const update = this.#records.get(to)?.update;
-      if (update?.state === 'Suspect' && budget >= GOSSIP_HEADER_SIZE + memberUpdateSize(update)) {
-        first = update;
-        budget -= memberUpdateSize(update);
-      }
+    const own = record.update;
+    if (
+      this.config.lifeguard &&
+      own.state === 'Suspect' &&
+      budget >= EMPTY_GOSSIP_FRAME_BYTES + memberUpdateLength(own)
+    ) {
+      first = own;
+      budget -= memberUpdateLength(own);
     }
     if (this.#queue.size === 0 && first === undefined) return;
     const limit = retransmitLimit(this.config.retransmitMult, this.#liveCount);
     const updates =
-      budget - GOSSIP_HEADER_SIZE >= 19 ? this.#queue.take(budget, limit, first?.node) : [];
+      budget - EMPTY_GOSSIP_FRAME_BYTES >= BARE_UPDATE_BYTES
+        ? this.#queue.take(budget, limit, first?.node)
+        : [];
     if (first !== undefined) updates.unshift(first);
     if (updates.length > 0) this.#send(to, { type: 'Gossip', from: this.id, updates });
   }
@@ -977,64 +1230,21 @@ function newOutput(): SwimOutput {
   return { messages: [], timers: [], events: [] };
 }
 
-type SwimMessage = Extract<
-  Message,
-  { type: 'Ping' | 'Pong' | 'PingReq' | 'IndirectAck' | 'Nack' | 'Gossip' | 'PushPull' }
->;
+const STATE_EVENT: Readonly<Record<MemberUpdateState, MembershipEventType>> = {
+  Alive: 'alive',
+  Suspect: 'suspected',
+  Dead: 'dead',
+  Left: 'left',
+};
 
-function isSwimMessage(message: Message): message is SwimMessage {
-  switch (message?.type) {
-    case 'Ping':
-    case 'Pong':
-    case 'PingReq':
-    case 'IndirectAck':
-    case 'Nack':
-    case 'Gossip':
-    case 'PushPull':
-      return true;
-    default:
-      return false;
-  }
+function withoutAccuser(update: MemberUpdate): MemberUpdate {
+  if (update.accuser === undefined) return update;
+  const { node, state, incarnation, address } = update;
+  return { node, state, incarnation, address };
 }
 
-const STATES = new Set<string>(['Alive', 'Suspect', 'Dead', 'Left']);
-
-function validMessage(message: SwimMessage): boolean {
-  switch (message.type) {
-    case 'Ping':
-    case 'Pong':
-      return isU64(message.seq);
-    case 'PingReq':
-    case 'IndirectAck':
-    case 'Nack':
-      return isU64(message.seq) && isU64(message.target);
-    case 'Gossip':
-      return Array.isArray(message.updates) && message.updates.every(validUpdate);
-    case 'PushPull':
-      return (
-        typeof message.reply === 'boolean' &&
-        Array.isArray(message.members) &&
-        message.members.every(validUpdate)
-      );
-  }
-}
-
-function validUpdate(update: MemberUpdate): boolean {
-  return (
-    typeof update === 'object' &&
-    update !== null &&
-    isU64(update.node) &&
-    STATES.has(update.state) &&
-    typeof update.incarnation === 'bigint' &&
-    update.incarnation >= 0n &&
-    update.incarnation <= MAX_INCARNATION &&
-    update.address instanceof Uint8Array &&
-    update.address.length <= 0xffff
-  );
-}
-
-function isU64(value: unknown): value is bigint {
-  return typeof value === 'bigint' && value >= 0n && value <= MAX_U64;
+function isLive(state: MemberUpdateState): boolean {
+  return state === 'Alive' || state === 'Suspect';
 }
 
 function copyUpdate(update: MemberUpdate): MemberUpdate {

@@ -20,6 +20,12 @@ export interface MemberUpdate {
   readonly incarnation: bigint;
   /** Opaque transport address (e.g. UTF-8 `host:port`); empty when the transport needs none. */
   readonly address: Uint8Array;
+  /**
+   * Only on a `Suspect`: the member whose own probe failed (the accuser). Lifeguard counts
+   * distinct accusers as independent confirmations, and the suspect tells its accuser its
+   * refutation. Absent when unknown.
+   */
+  readonly accuser?: NodeId;
 }
 
 /** SWIM indirect probe request: `from` asks the receiver to probe `target` (tag 0x10). */

@@ -8,7 +8,7 @@ import {
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
-import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
+import { MembershipEvent, MembershipEventTarget, SwimErrorEvent } from './membership-event.js';
 import type { MembershipList } from './membership-list.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
 import { SwimEngine } from './swim-engine.js';
@@ -67,8 +67,13 @@ export interface SwimNodeStats {
   readonly messagesSent: number;
   /** Messages received from the transport. */
   readonly messagesReceived: number;
-  /** Malformed messages ignored (by the engine or because handling them threw). */
+  /** Malformed messages ignored (counted by the engine: `badMessages`). */
   readonly badInput: number;
+  /**
+   * Exceptions thrown by the engine while handling a message or a timer (bugs, each also
+   * reported as an `error` event).
+   */
+  readonly engineErrors: number;
   /** Exceptions thrown by event listeners (caught). */
   readonly listenerErrors: number;
   /** Exceptions thrown by the transport while sending (caught). */
@@ -77,7 +82,8 @@ export interface SwimNodeStats {
 
 /**
  * Runs a {@link SwimEngine} over a `Transport` and a `Clock`, and reports membership changes as
- * typed events (`joined`, `suspected`, `alive`, `dead`, `left`, `updated`). Bad input, a
+ * typed events (`joined`, `suspected`, `alive`, `dead`, `left`, `updated`, and `error` for an
+ * exception inside the engine, a bug). Bad input, a
  * throwing transport or a throwing listener never stops the protocol loop: each is counted in
  * {@link SwimNode.stats}.
  *
@@ -102,19 +108,12 @@ export class SwimNode extends MembershipEventTarget {
   #stopped = false;
   #sent = 0;
   #received = 0;
-  #badInput = 0;
+  #engineErrors = 0;
   #sendErrors = 0;
   readonly #onMessage = (event: TransportMessageEvent): void => {
     if (!this.#running) return;
     this.#received++;
-    let out: SwimOutput;
-    try {
-      out = this.engine.handleMessage(this.#clock.now(), event.from, event.message);
-    } catch {
-      this.#badInput++;
-      return;
-    }
-    this.#apply(out);
+    this.#guarded(() => this.engine.handleMessage(this.#clock.now(), event.from, event.message));
   };
   readonly #onAbort = (): void => this.stop();
 
@@ -168,7 +167,8 @@ export class SwimNode extends MembershipEventTarget {
     return {
       messagesSent: this.#sent,
       messagesReceived: this.#received,
-      badInput: this.#badInput + this.engine.stats.badMessages,
+      badInput: this.engine.stats.badMessages,
+      engineErrors: this.#engineErrors,
       listenerErrors: this.listenerErrors,
       sendErrors: this.#sendErrors,
     };
@@ -204,6 +204,19 @@ export class SwimNode extends MembershipEventTarget {
     this.#timers.clear();
   }
 
+  /** Runs one engine step; an exception is a bug: counted and reported, the loop goes on. */
+  #guarded(step: () => SwimOutput): void {
+    let out: SwimOutput;
+    try {
+      out = step();
+    } catch (error) {
+      this.#engineErrors++;
+      this.dispatchEvent(new SwimErrorEvent(error));
+      return;
+    }
+    this.#apply(out);
+  }
+
   #apply(out: SwimOutput): void {
     for (const { to, message } of out.messages) {
       try {
@@ -217,7 +230,7 @@ export class SwimNode extends MembershipEventTarget {
       const handle = this.#clock.setTimer(at, () => {
         this.#timers.delete(handle);
         if (!this.#running) return;
-        this.#apply(this.engine.handleTimer(this.#clock.now(), timer));
+        this.#guarded(() => this.engine.handleTimer(this.#clock.now(), timer));
       });
       this.#timers.add(handle);
     }

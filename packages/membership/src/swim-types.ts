@@ -11,8 +11,6 @@ export type SwimTimer =
   | { readonly kind: 'probe' }
   /** The direct probe `seq` went unanswered for the probe timeout: probe indirectly. */
   | { readonly kind: 'probeTimeout'; readonly seq: bigint }
-  /** The check probe `seq` of a member suspected by others went unanswered. */
-  | { readonly kind: 'verifyTimeout'; readonly seq: bigint }
   /** An indirect probe relayed for another member (`seq` is the relay's own) timed out. */
   | { readonly kind: 'relayTimeout'; readonly seq: bigint }
   /** The suspicion of `node` at `incarnation` may have expired. */

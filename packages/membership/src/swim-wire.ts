@@ -11,6 +11,7 @@ import {
   defineMessage,
   HEADER_BYTES,
   type MessageRegistry,
+  pingMessage,
   readCount,
   readU64,
   tooShort,
@@ -65,9 +66,18 @@ const STATE_CODE: ReadonlyMap<unknown, number> = new Map(STATE_CODES.map((s, cod
 const DEFAULT_GOSSIP_UPDATES = 1024;
 const DEFAULT_PUSH_PULL_MEMBERS = 4096;
 
+/** State code of a `Suspect` that names its accuser (8 more bytes after the address). */
+const SUSPECT_BY_CODE = 4;
+/** Bytes of the accuser of a `Suspect` update that names one. */
+const ACCUSER_BYTES = 8;
+
 /** Encoded bytes of one {@link MemberUpdate} inside a `Gossip` or `PushPull` payload. */
 export function memberUpdateLength(update: MemberUpdate): number {
-  return MEMBER_UPDATE_MIN_BYTES + update.address.length;
+  return (
+    MEMBER_UPDATE_MIN_BYTES +
+    update.address.length +
+    (update.accuser === undefined ? 0 : ACCUSER_BYTES)
+  );
 }
 
 /** Encoded bytes of a whole `Gossip` frame (header included) carrying no update. */
@@ -75,6 +85,16 @@ export const EMPTY_GOSSIP_FRAME_BYTES = HEADER_BYTES + GOSSIP_FIXED_BYTES;
 
 /** Encoded bytes of a whole `PushPull` frame (header included) carrying no member. */
 export const EMPTY_PUSH_PULL_FRAME_BYTES = HEADER_BYTES + PUSH_PULL_FIXED_BYTES;
+
+/** Encoded bytes of a whole `Ping` or `Pong` frame (the codec's reference probes). */
+export const PROBE_FRAME_BYTES =
+  HEADER_BYTES + pingMessage.payloadLength({ type: 'Ping', from: 0n as NodeId, seq: 0n });
+
+/** Encoded bytes of a whole `PingReq`, `IndirectAck` or `Nack` frame. */
+export const RELAYED_PROBE_FRAME_BYTES = HEADER_BYTES + RELAYED_PROBE_BYTES;
+
+/** Encoded bytes of one member update with an empty address. */
+export const BARE_UPDATE_BYTES = MEMBER_UPDATE_MIN_BYTES;
 
 function updatesLength(updates: readonly MemberUpdate[]): number {
   let length = 0;
@@ -94,9 +114,19 @@ function checkedUpdatesLength(updates: readonly MemberUpdate[], where: string): 
       throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
     }
     checkBytes(update.address, where, 'address', MAX_ADDRESS_BYTES);
-    length += MEMBER_UPDATE_MIN_BYTES + update.address.length;
+    checkAccuser(update, where);
+    length += memberUpdateLength(update);
   }
   return length;
+}
+
+/** An accuser is a u64, and only a `Suspect` names one. */
+function checkAccuser(update: MemberUpdate, where: string): void {
+  if (update.accuser === undefined) return;
+  checkU64(update.accuser, where, 'accuser');
+  if (update.state !== 'Suspect') {
+    throw unencodable(`${where}.accuser`, 'no accuser on a non-Suspect update', update.state);
+  }
 }
 
 function writeUpdates(updates: readonly MemberUpdate[], bytes: Uint8Array, at: number): void {
@@ -110,11 +140,16 @@ function writeUpdates(updates: readonly MemberUpdate[], bytes: Uint8Array, at: n
     const address = aliased ? new Uint8Array(update.address) : update.address;
     writeU64(bytes, at, update.node);
     writeU64(bytes, at + 8, update.incarnation);
-    bytes[at + 16] = STATE_CODE.get(update.state)!;
+    const accuser = update.accuser;
+    bytes[at + 16] = accuser === undefined ? STATE_CODE.get(update.state)! : SUSPECT_BY_CODE;
     bytes[at + 17] = address.length;
     bytes[at + 18] = address.length >>> 8;
     bytes.set(address, at + MEMBER_UPDATE_MIN_BYTES);
     at += MEMBER_UPDATE_MIN_BYTES + address.length;
+    if (accuser !== undefined) {
+      writeU64(bytes, at, accuser);
+      at += ACCUSER_BYTES;
+    }
   }
 }
 
@@ -156,9 +191,10 @@ function readUpdates(
     const node = readU64(bytes, at) as NodeId;
     const incarnation = readU64(bytes, at + 8);
     const code = bytes[at + 16]!;
-    const state: MemberUpdateState | undefined = STATE_CODES[code];
+    const state: MemberUpdateState | undefined =
+      code === SUSPECT_BY_CODE ? 'Suspect' : STATE_CODES[code];
     if (state === undefined) {
-      throw corrupted(`${where}[${i}].state`, at + 16 - frameStart, 'a state code 0…3', `${code}`);
+      throw corrupted(`${where}[${i}].state`, at + 16 - frameStart, 'a state code 0…4', `${code}`);
     }
     const addressLength = bytes[at + 17]! | (bytes[at + 18]! << 8);
     at += MEMBER_UPDATE_MIN_BYTES;
@@ -172,10 +208,29 @@ function readUpdates(
     }
     const address = bytesAt(bytes, at, at + addressLength, list.copy);
     at += addressLength;
-    updates[i] = { node, incarnation, state, address };
+    if (code === SUSPECT_BY_CODE) {
+      const accuser = readAccuser(bytes, at, end, frameStart, `${where}[${i}]`);
+      updates[i] = { node, incarnation, state, address, accuser };
+      at += ACCUSER_BYTES;
+    } else {
+      updates[i] = { node, incarnation, state, address };
+    }
   }
   if (at !== end) throw trailing(list.type, at - frameStart, end - at);
   return updates;
+}
+
+function readAccuser(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  frameStart: number,
+  where: string,
+): NodeId {
+  if (end - at < ACCUSER_BYTES) {
+    throw corrupted(`${where}.accuser`, at - frameStart, `${ACCUSER_BYTES} bytes`, `${end - at}`);
+  }
+  return readU64(bytes, at) as NodeId;
 }
 
 type RelayedProbe = PingReq | IndirectAck | Nack;

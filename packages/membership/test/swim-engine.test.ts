@@ -4,6 +4,7 @@ import {
   SwimEngine as Engine,
   type MemberUpdate,
   type SwimEngine,
+  type SwimTimer,
   suspicionBounds,
 } from '../src/index.js';
 import { gossipFrameSize } from '../src/internal.js';
@@ -24,6 +25,37 @@ function probe(e: SwimEngine, now: number) {
   const out = e.handleTimer(now, PROBE);
   const ping = sent(out, 'Ping')[0];
   return { out, ping };
+}
+
+/**
+ * Fires a due suspicion timer: with Lifeguard, first the last look (one Ping to the suspect,
+ * its suspicion piggybacked first, and a timer one probe timeout later), then the verdict.
+ */
+function verdict(e: SwimEngine, at: number, timer: SwimTimer) {
+  const look = e.handleTimer(at, timer);
+  expect(look.events).toEqual([]);
+  const [ping] = sent(look, 'Ping');
+  expect(ping?.to).toBe((timer as { node: NodeId }).node);
+  expect(sent(look, 'Gossip')[0]?.message.updates[0]?.state).toBe('Suspect');
+  const [again] = timers(look, 'suspicion');
+  expect(again!.at).toBe(at + e.config.probeTimeout * (e.awareness + 1));
+  return e.handleTimer(again!.at, again!.timer).events[0]!;
+}
+
+/**
+ * Runs periods of `e` from `start`, every other target answering, until its probe of `target`
+ * went unanswered; returns the output of the period that ended that probe and its time.
+ */
+function probeUntilFailed(e: SwimEngine, target: NodeId, start: number) {
+  let probing = false;
+  for (let at = start; at < start + 100_000; at += 1000) {
+    const { out, ping } = probe(e, at);
+    if (probing) return { out, at };
+    if (ping === undefined) continue;
+    if (ping.to === target) probing = true;
+    else e.handleMessage(at + 1, ping.to, { type: 'Pong', from: ping.to, seq: ping.message.seq });
+  }
+  throw new Error('never probed');
 }
 
 describe('SwimEngine: direct probes', () => {
@@ -162,50 +194,101 @@ describe('SwimEngine: suspicion', () => {
     expect(a.list.stateOf(n3)).toBe('Dead');
   });
 
-  it('Lifeguard: a suspicion starts long; confirmations shorten it once our own check failed', () => {
+  it('Lifeguard: a suspicion starts long; only distinct accusers shorten it', () => {
     const config = testConfig({ suspicionMult: 4, suspicionMaxTimeoutMult: 6 });
     const engines = cluster(10, config);
     const a = engine(engines, n1);
-    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect' };
+    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect', accuser: n2 };
     const out = a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [suspect] });
     const { min, max } = suspicionBounds(config, 10);
     expect(timers(out, 'suspicion')[0]!.at).toBe(max);
-    // It checks the suspect itself, telling it about the suspicion first.
-    const check = sent(out, 'Ping')[0]!;
-    expect(check.to).toBe(NodeId(10));
-    expect(sent(out, 'Gossip')[0]!.message.updates[0]).toMatchObject({
-      node: NodeId(10),
-      state: 'Suspect',
+    // A member that only hears of a suspicion sends the suspect nothing (no herd of checks).
+    expect(out.messages).toEqual([]);
+    // Members relaying the same accusation confirm nothing; nor does an accuser we do not know.
+    const relayed = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
+    expect(timers(relayed, 'suspicion')).toEqual([]);
+    for (const accuser of [NodeId(99), n1]) {
+      // A stranger, or this node itself (only its own probe makes it an accuser).
+      const named = a.handleMessage(1, n3, {
+        type: 'Gossip',
+        from: n3,
+        updates: [{ ...suspect, accuser }],
+      });
+      expect(timers(named, 'suspicion')).toEqual([]);
+    }
+    // A second accuser shortens it, and its name is gossiped on.
+    const second = a.handleMessage(2, n4, {
+      type: 'Gossip',
+      from: n4,
+      updates: [{ ...suspect, accuser: n3 }],
     });
-    // Confirmations from other members do not count before our own evidence.
-    const early = a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
-    expect(timers(early, 'suspicion')).toEqual([]);
-    // The same reporter again does not count either.
-    a.handleMessage(1, n3, { type: 'Gossip', from: n3, updates: [suspect] });
-    const failed = a.handleTimer(500, timers(out, 'verifyTimeout')[0]!.timer);
-    const shorter = timers(failed, 'suspicion')[0]!.at;
+    const shorter = timers(second, 'suspicion')[0]!.at;
     expect(shorter).toBeLessThan(max);
     expect(shorter).toBeGreaterThan(min);
-    const third = a.handleMessage(600, n4, { type: 'Gossip', from: n4, updates: [suspect] });
-    // k = suspicionMult − 2 = 2 confirmations reach the minimum.
-    expect(timers(third, 'suspicion')[0]!.at).toBe(min);
-    expect(a.handleTimer(min, timers(third, 'suspicion')[0]!.timer).events[0]?.type).toBe('dead');
+    expect(a.member(NodeId(10))).toMatchObject({ state: 'Suspect', accuser: n3 });
+    // Our own round-robin probe of the suspect fails: we are the third accuser, k = 2
+    // confirmations reach the minimum.
+    const failed = probeUntilFailed(a, NodeId(10), 1000);
+    const third = timers(failed.out, 'suspicion').find((t) => t.timer.node === NodeId(10))!;
+    expect(third.at).toBe(min);
+    expect(verdict(a, Math.max(min, failed.at), third.timer).type).toBe('dead');
   });
 
-  it('Lifeguard: a suspect that answers our check keeps the long timeout', () => {
+  it('Lifeguard: a member that only hears of a suspicion keeps the long timeout', () => {
     const config = testConfig();
     const engines = cluster(10, config);
     const a = engine(engines, n1);
-    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect' };
+    const suspect: MemberUpdate = { ...alive(10), state: 'Suspect', accuser: n2 };
     const out = a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [suspect] });
-    const check = sent(out, 'Ping')[0]!;
-    a.handleMessage(1, NodeId(10), { type: 'Pong', from: NodeId(10), seq: check.message.seq });
     a.handleMessage(2, n3, { type: 'Gossip', from: n3, updates: [suspect] });
-    a.handleMessage(2, n4, { type: 'Gossip', from: n4, updates: [suspect] });
-    expect(a.handleTimer(500, timers(out, 'verifyTimeout')[0]!.timer).timers).toEqual([]);
+    const more = a.handleMessage(2, n4, { type: 'Gossip', from: n4, updates: [suspect] });
+    expect(more.timers).toEqual([]);
     const { max } = suspicionBounds(config, 10);
     expect(a.handleTimer(max - 1, timers(out, 'suspicion')[0]!.timer).events).toEqual([]);
+    // Not an accuser itself: no last look, the verdict comes at the deadline.
     expect(a.handleTimer(max, timers(out, 'suspicion')[0]!.timer).events[0]?.type).toBe('dead');
+  });
+
+  it('the suspect tells its refutation to the accuser named, not only to the sender', () => {
+    const engines = cluster(4);
+    const b = engine(engines, n2);
+    const out = b.handleMessage(0, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2), state: 'Suspect', accuser: n3 }],
+    });
+    expect(b.incarnation).toBe(1n);
+    expect(sent(out, 'Gossip').map((g) => g.to)).toEqual([n1, n3]);
+    // A stale accusation naming its accuser is answered to both as well.
+    const stale = b.handleMessage(1, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2), state: 'Suspect', accuser: n4 }],
+    });
+    expect(sent(stale, 'Gossip').map((g) => g.to)).toEqual([n1, n4]);
+    // A stranger named as accuser is not told (no reflection to a target of the sender's pick).
+    const picked = b.handleMessage(2, n1, {
+      type: 'Gossip',
+      from: n1,
+      updates: [{ ...alive(2, 1n), state: 'Suspect', accuser: NodeId(99) }],
+    });
+    expect(sent(picked, 'Gossip').map((g) => g.to)).toEqual([n1]);
+  });
+
+  it('the accuser tells the suspect at once', () => {
+    const engines = cluster(3);
+    const a = engine(engines, n1);
+    const first = a.handleTimer(1000, PROBE);
+    const target = sent(first, 'Ping')[0]!.to;
+    const next = a.handleTimer(2000, PROBE);
+    expect(sent(next, 'Gossip')).toContainEqual({
+      to: target,
+      message: {
+        type: 'Gossip',
+        from: n1,
+        updates: [expect.objectContaining({ node: target, state: 'Suspect' })],
+      },
+    });
   });
 
   it('the suspected member answers the member that told it with its refutation', () => {
@@ -237,14 +320,15 @@ describe('SwimEngine: suspicion', () => {
       updates: [{ ...alive(2, 4n), state: 'Suspect' }],
     });
     expect(out.events).toEqual([]);
-    expect(b.incarnation).toBe(5n);
+    // One above its own incarnation, never above the accusation's.
+    expect(b.incarnation).toBe(1n);
     expect(b.stats.refutations).toBe(1);
     expect(b.awareness).toBe(1);
     // The refutation is piggybacked on its next message.
     const pong = b.handleMessage(1, n3, { type: 'Ping', from: n3, seq: 1n });
     const updates = sent(pong, 'Gossip').flatMap((g) => g.message.updates);
     expect(updates).toContainEqual(
-      expect.objectContaining({ node: n2, state: 'Alive', incarnation: 5n }),
+      expect.objectContaining({ node: n2, state: 'Alive', incarnation: 1n }),
     );
     // Node 3, which suspected node 2 at incarnation 4, accepts it as alive again.
     const c = engine(engines, n3);
@@ -256,7 +340,7 @@ describe('SwimEngine: suspicion', () => {
     expect(c.list.stateOf(n2)).toBe('Suspect');
     const back = c.handleMessage(3, n2, { type: 'Gossip', from: n2, updates });
     expect(back.events).toMatchObject([{ type: 'alive', previous: 'Suspect' }]);
-    expect(c.member(n2)?.incarnation).toBe(5n);
+    expect(c.member(n2)?.incarnation).toBe(1n);
   });
 
   it('ignores a stale suspicion (older incarnation) and a suspicion timer after refutation', () => {
@@ -292,7 +376,7 @@ describe('SwimEngine: suspicion', () => {
 });
 
 describe('SwimEngine: incarnation rules', () => {
-  it('a node never accepts a death of itself: it refutes above it', () => {
+  it('a node never accepts a death of itself: it refutes one above its own incarnation', () => {
     const engines = cluster(2);
     const b = engine(engines, n2);
     b.handleMessage(0, n1, {
@@ -300,24 +384,25 @@ describe('SwimEngine: incarnation rules', () => {
       from: n1,
       updates: [{ ...alive(2, 3n), state: 'Dead' }],
     });
-    expect(b.incarnation).toBe(4n);
+    // Not 4: an accusation never raises a member above what it announced itself.
+    expect(b.incarnation).toBe(1n);
     expect(b.list.stateOf(n2)).toBe('Alive');
   });
 
-  it('ignores updates about itself below its incarnation', () => {
+  it('ignores accusations about itself below its incarnation', () => {
     const engines = cluster(2);
     const b = engine(engines, n2);
     b.handleMessage(0, n1, {
       type: 'Gossip',
       from: n1,
-      updates: [{ ...alive(2, 3n), state: 'Dead' }],
+      updates: [{ ...alive(2, 0n), state: 'Dead' }],
     });
     b.handleMessage(0, n1, {
       type: 'Gossip',
       from: n1,
-      updates: [{ ...alive(2, 2n), state: 'Suspect' }],
+      updates: [{ ...alive(2, 0n), state: 'Suspect' }],
     });
-    expect(b.incarnation).toBe(4n);
+    expect(b.incarnation).toBe(1n);
   });
 
   it('Dead overrides Alive at the same incarnation; only a higher Alive revives', () => {
@@ -620,47 +705,40 @@ describe('SwimEngine: push-pull, join, leave, reclaim', () => {
 
 describe('SwimEngine: healing and restarts', () => {
   it('periodically syncs with a recently-dead member, so a healed partition re-merges', () => {
-    const engines = cluster(2);
+    const engines = cluster(3);
     const a = engine(engines, n1);
     const b = engine(engines, n2);
-    // During a partition each side declared the other dead.
+    // During a partition each side declared the other dead (node 3 told them, then crashed).
     const killB = { ...alive(2), state: 'Dead' as const };
     const killA = { ...alive(1), state: 'Dead' as const };
-    a.handleMessage(0, n3, {
-      type: 'Gossip',
-      from: n3,
-      updates: [killB],
-    });
-    b.handleMessage(0, n3, {
-      type: 'Gossip',
-      from: n3,
-      updates: [killA],
-    });
+    a.handleMessage(0, n3, { type: 'Gossip', from: n3, updates: [killB] });
+    b.handleMessage(0, n3, { type: 'Gossip', from: n3, updates: [killA] });
+    engines.delete(n3);
     expect(a.list.stateOf(n2)).toBe('Dead');
     expect(b.list.stateOf(n1)).toBe('Dead');
-    // Healed: the next healing sync crosses and each side refutes its death.
-    const heal = a.handleTimer(5000, { kind: 'heal' });
+    // Healed: a healing sync (drawn with probability 1 / live members) crosses, each side
+    // refutes its death and tells the other.
+    let heal = a.handleTimer(5000, { kind: 'heal' });
+    for (let t = 10_000; sent(heal, 'PushPull').length === 0; t += 5000) {
+      expect(t).toBeLessThan(200_000);
+      heal = a.handleTimer(t, { kind: 'heal' });
+    }
     expect(sent(heal, 'PushPull').map((p) => p.to)).toEqual([n2]);
-    const produced = deliverAll(engines, n1, heal, 5001);
+    deliverAll(engines, n1, heal, 300_000);
     expect(b.incarnation).toBe(1n);
-    expect(a.list.stateOf(n2)).toBe('Alive');
-    // a learned of its own death from the reply and refuted; its refutation reaches b.
     expect(a.incarnation).toBe(1n);
-    const ping = a.handleTimer(6000, PROBE);
-    deliverAll(engines, n1, ping, 6001);
+    expect(a.list.stateOf(n2)).toBe('Alive');
     expect(b.list.stateOf(n1)).toBe('Alive');
-    expect(produced.length).toBeGreaterThan(1);
   });
 
   it('a restarted node with the same id rises above its old incarnation and is accepted', () => {
     const engines = cluster(3);
     const a = engine(engines, n1);
     // Node 3 lived to incarnation 4, then died.
-    a.handleMessage(0, n2, {
-      type: 'Gossip',
-      from: n2,
-      updates: [{ ...alive(3, 4n), state: 'Dead' }],
-    });
+    for (const state of ['Alive', 'Dead'] as const) {
+      a.handleMessage(0, n2, { type: 'Gossip', from: n2, updates: [{ ...alive(3, 4n), state }] });
+    }
+    expect(a.member(n3)).toMatchObject({ state: 'Dead', incarnation: 4n });
     const restarted = new Engine({
       id: n3,
       random: seededRandom(33),
@@ -670,11 +748,8 @@ describe('SwimEngine: healing and restarts', () => {
     engines.set(n3, restarted);
     const out = restarted.start(10_000);
     deliverAll(engines, n3, out, 10_001);
+    // Node 1 reminded it of the Alive record of its previous run: it rose above it.
     expect(restarted.incarnation).toBe(5n);
-    // Its refutation is piggybacked on its next probe.
-    for (let t = 11_000; a.list.stateOf(n3) !== 'Alive' && t < 20_000; t += 1000) {
-      deliverAll(engines, n3, restarted.handleTimer(t, PROBE), t + 1);
-    }
     expect(a.list.stateOf(n3)).toBe('Alive');
     expect(a.member(n3)?.incarnation).toBe(5n);
   });

@@ -29,6 +29,7 @@ interface JsonUpdate {
   state: MemberUpdateState;
   incarnation: string;
   address: string;
+  accuser?: string;
 }
 type JsonSwim =
   | { type: 'PingReq' | 'IndirectAck' | 'Nack'; from: string; seq: string; target: string }
@@ -43,12 +44,13 @@ const vectors = JSON.parse(
 };
 
 function updateFromJson(json: JsonUpdate): MemberUpdate {
-  return {
+  const update = {
     node: NodeId(json.node),
     state: json.state,
     incarnation: BigInt(json.incarnation),
     address: fromHex(json.address),
   };
+  return json.accuser === undefined ? update : { ...update, accuser: NodeId(json.accuser) };
 }
 
 function messageFromJson(json: JsonSwim): Message {
@@ -107,12 +109,18 @@ describe('SWIM known-answer vectors', () => {
 });
 
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
-const update: fc.Arbitrary<MemberUpdate> = fc.record({
-  node: u64.map(NodeId),
-  state: fc.constantFrom(...Object.values(MemberUpdateState)),
-  incarnation: u64,
-  address: fc.uint8Array({ maxLength: 40 }),
-});
+const update: fc.Arbitrary<MemberUpdate> = fc
+  .record({
+    node: u64.map(NodeId),
+    state: fc.constantFrom(...Object.values(MemberUpdateState)),
+    incarnation: u64,
+    address: fc.uint8Array({ maxLength: 40 }),
+    accuser: fc.option(u64.map(NodeId), { nil: undefined }),
+  })
+  .map(({ accuser, ...rest }) =>
+    // Only a Suspect names its accuser.
+    accuser === undefined || rest.state !== 'Suspect' ? rest : { ...rest, accuser },
+  );
 const swimMessage: fc.Arbitrary<Message> = fc.oneof(
   fc.record({
     type: fc.constantFrom('PingReq' as const, 'IndirectAck' as const, 'Nack' as const),

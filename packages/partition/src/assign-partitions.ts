@@ -1,5 +1,12 @@
 import { type NodeId, TalaError } from '@tala-net/types';
-import { assignmentsOf, checkReplicationFactor, nodeSet } from './node-set.js';
+import { describeValue } from './describe-value.js';
+import {
+  assignmentsOf,
+  checkOptionsObject,
+  checkPlacedCount,
+  checkReplicationFactor,
+  nodeSet,
+} from './node-set.js';
 import { PartitionTable } from './partition-table.js';
 import { place } from './placement.js';
 
@@ -7,7 +14,7 @@ import { place } from './placement.js';
 export interface AssignPartitionsOptions {
   /** The nodes to place partitions on (any order; duplicates are rejected). */
   readonly nodes: readonly NodeId[];
-  /** Number of partitions, 0 … 2^32−1; the partitions are `0 … numPartitions − 1`. */
+  /** Number of partitions, 0 … 2^24; the partitions are `0 … numPartitions − 1`. */
   readonly numPartitions: number;
   /**
    * Holders per partition: one owner and `replicationFactor − 1` replicas. Must not exceed the
@@ -35,8 +42,9 @@ export interface AssignPartitionsOptions {
  * `numPartitions`.
  *
  * Throws a `TalaError` with code `InvalidArgument` when the node list is empty (with partitions
- * to place), has duplicates, `numPartitions` is not a u32, `replicationFactor` is below 1 or
- * above the number of nodes, or a node has no zone.
+ * to place), has duplicates, `numPartitions` is not an integer in 0 … 2^24, `replicationFactor`
+ * is below 1 or above the number of nodes, a node has no zone, or an argument has the wrong
+ * type or shape.
  *
  * @example
  * ```ts
@@ -50,15 +58,17 @@ export interface AssignPartitionsOptions {
  */
 export function assignPartitions(options: AssignPartitionsOptions): PartitionTable {
   const fn = 'assignPartitions';
+  checkOptionsObject(fn, options);
   const { numPartitions, replicationFactor, version = 1n } = options;
   const set = nodeSet(fn, options.nodes, options.zones);
-  if (numPartitions >>> 0 !== numPartitions) {
+  checkPlacedCount(fn, numPartitions);
+  checkReplicationFactor(fn, replicationFactor);
+  if (typeof version !== 'bigint' || version < 0n || version > 0xffff_ffff_ffff_ffffn) {
     throw new TalaError(
       'InvalidArgument',
-      `${fn}: expected numPartitions in 0 … 2^32−1, found ${String(numPartitions)}`,
+      `${fn}: expected a u64 bigint version, found ${describeValue(version)}`,
     );
   }
-  checkReplicationFactor(fn, replicationFactor);
   if (replicationFactor > set.nodes.length && numPartitions > 0) {
     throw new TalaError(
       'InvalidArgument',

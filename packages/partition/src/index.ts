@@ -19,3 +19,4 @@ export {
   type ReplicaSync,
   rebalance,
 } from './rebalance.js';
+export { isNewerTableVersion } from './table-version.js';

@@ -4,11 +4,13 @@ import {
   type PartitionId,
   TalaError,
 } from '@tala-net/types';
+import { describeValue } from './describe-value.js';
 import { partitionForIntent } from './partition-for-intent.js';
+import { checkAssignments, checkPartitionCount, checkVersion } from './table-validation.js';
 
 /** What a {@link PartitionTable} is built from. */
 export interface PartitionTableInit {
-  /** Version of the table, a u64; a newer table has a higher version. */
+  /** Version of the table, a u64 (compared by {@link isNewerTableVersion}). */
   readonly version: bigint;
   /** Owner and replicas of each partition. */
   readonly assignments: readonly PartitionAssignment[];
@@ -26,9 +28,13 @@ const NO_PARTITIONS: readonly PartitionId[] = Object.freeze([]);
  * A versioned, immutable table of who owns and who replicates each partition. Lookups go through
  * indexes built once in the constructor: `ownerOf` is O(1), `partitionsFor` is O(result).
  *
- * The constructor rejects, with a `TalaError` of code `InvalidPartitionTable`, a table that lists
- * a partition twice, names an owner among its own replicas, repeats a replica, has a partition id
- * that is not a u32 or not below the declared `numPartitions`, or a node id that is not a u64.
+ * The constructor checks the whole input before it copies anything. It throws a `TalaError` with
+ * code `InvalidArgument` for a value of the wrong type or shape (not an object, a hole or `null`
+ * in an array, `replicas` that is not an array, a number where a bigint belongs), and with code
+ * `InvalidPartitionTable` for a table that lists a partition twice, names an owner among its own
+ * replicas, repeats a replica, has a partition id that is not a u32 or not below the declared
+ * `numPartitions`, or a node id or version that is not a u64. A table built here may leave
+ * partitions unassigned; tables received as updates may not (see `applyPartitionTableUpdate`).
  *
  * @example
  * ```ts
@@ -44,7 +50,7 @@ const NO_PARTITIONS: readonly PartitionId[] = Object.freeze([]);
  * ```
  */
 export class PartitionTable {
-  /** Version of the table; a newer table has a higher version. */
+  /** Version of the table (compared by {@link isNewerTableVersion}). */
   readonly version: bigint;
   /** The assignments, in the order given. */
   readonly assignments: readonly PartitionAssignment[];
@@ -57,68 +63,26 @@ export class PartitionTable {
   private readonly byNode = new Map<NodeId, PartitionId[]>();
 
   constructor(init: PartitionTableInit) {
-    if (
-      typeof init.version !== 'bigint' ||
-      init.version < 0n ||
-      init.version > 0xffff_ffff_ffff_ffffn
-    ) {
+    const fn = 'PartitionTable';
+    if (typeof init !== 'object' || init === null) {
       throw new TalaError(
-        'InvalidPartitionTable',
-        `expected a u64 bigint version, found ${String(init.version)}`,
+        'InvalidArgument',
+        `${fn}: expected an init object, found ${describeValue(init)}`,
       );
     }
-    const numPartitions = init.numPartitions;
-    if (numPartitions !== undefined && numPartitions >>> 0 !== numPartitions) {
-      throw new TalaError(
-        'InvalidPartitionTable',
-        `expected numPartitions in 0 … 2^32−1, found ${String(numPartitions)}`,
-      );
-    }
-    this.version = init.version;
+    const { version, assignments, numPartitions } = init;
+    checkVersion(fn, version);
+    checkPartitionCount(fn, numPartitions, 'InvalidPartitionTable');
+    // Everything is checked before anything is copied: a rejected table costs one read.
+    checkAssignments(fn, assignments, numPartitions);
+    this.version = version;
     this.numPartitions = numPartitions;
-    this.assignments = Object.freeze(
-      init.assignments.map((a) =>
-        Object.freeze({
-          partitionId: a.partitionId,
-          owner: a.owner,
-          replicas: Object.freeze([...a.replicas]),
-        }),
-      ),
-    );
+    this.assignments = Object.freeze(assignments.map(frozenCopy));
     for (const assignment of this.assignments) {
       const { partitionId, owner, replicas } = assignment;
-      if (partitionId >>> 0 !== partitionId) {
-        throw new TalaError(
-          'InvalidPartitionTable',
-          `expected a u32 partition id, found ${String(partitionId)}`,
-        );
-      }
-      if (numPartitions !== undefined && partitionId >= numPartitions) {
-        throw new TalaError(
-          'InvalidPartitionTable',
-          `partition ${partitionId} is not below the declared count ${numPartitions}`,
-        );
-      }
-      checkNode(partitionId, owner);
-      if (this.byPartition.has(partitionId)) {
-        throw new TalaError('InvalidPartitionTable', `partition ${partitionId} is assigned twice`);
-      }
       this.byPartition.set(partitionId, assignment);
       this.index(owner, partitionId);
-      const seen = new Set<NodeId>([owner]);
-      for (const replica of replicas) {
-        checkNode(partitionId, replica);
-        if (seen.has(replica)) {
-          throw new TalaError(
-            'InvalidPartitionTable',
-            replica === owner
-              ? `partition ${partitionId}: owner ${owner} is also listed as its replica`
-              : `partition ${partitionId}: replica ${replica} is listed twice`,
-          );
-        }
-        seen.add(replica);
-        this.index(replica, partitionId);
-      }
+      for (const replica of replicas) this.index(replica, partitionId);
     }
     for (const partitions of this.byNode.values()) Object.freeze(partitions);
   }
@@ -155,11 +119,11 @@ export class PartitionTable {
   }
 }
 
-function checkNode(partition: number, node: unknown): void {
-  if (typeof node !== 'bigint' || node < 0n || node > 0xffff_ffff_ffff_ffffn) {
-    throw new TalaError(
-      'InvalidPartitionTable',
-      `partition ${partition}: expected a u64 node id, found ${typeof node} ${String(node)}`,
-    );
-  }
+function frozenCopy(assignment: PartitionAssignment): PartitionAssignment {
+  return Object.freeze({
+    // + 0 turns a partition id of -0 into 0.
+    partitionId: (assignment.partitionId + 0) as PartitionId,
+    owner: assignment.owner,
+    replicas: Object.freeze([...assignment.replicas]),
+  });
 }

@@ -1,7 +1,15 @@
 import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
-import { assignmentsOf, checkReplicationFactor, nodeSet } from './node-set.js';
+import { describeValue } from './describe-value.js';
+import {
+  assignmentsOf,
+  checkOptionsObject,
+  checkPlacedCount,
+  checkReplicationFactor,
+  nodeSet,
+} from './node-set.js';
 import { PartitionTable } from './partition-table.js';
-import { place } from './placement.js';
+import { type PlacementStart, place } from './placement.js';
+import { nextTableVersion } from './table-version.js';
 
 /** The new node set (and placement settings) for {@link rebalance}. */
 export interface RebalanceOptions {
@@ -79,8 +87,10 @@ export interface RebalanceResult {
  * Rebalances `current` onto a new node set with as few moves as possible, returning the next
  * table (version + 1) and the plan. The new table has the same invariants as
  * `assignPartitions` (owners and replica slots balanced within 1, distinct replicas other than
- * the owner), for the partitions `0 … numPartitions − 1` of the current table (its declared
- * count, else its highest partition id + 1).
+ * the owner), for the partitions `0 … numPartitions − 1` of the current table: its declared
+ * count, else its number of assignments (a table without a declared count must then assign
+ * exactly the partitions `0 … size − 1`). The new version is the next one in the wrapping
+ * version space ({@link isNewerTableVersion}): after 2^64−1 comes 0.
  *
  * Movement: a live owner keeps its partitions up to its new quota, and a live replica keeps its
  * slot up to its node's quota; only the excess, and what departed nodes held, moves. A partition
@@ -88,7 +98,9 @@ export interface RebalanceResult {
  * copied), then its replica slots are refilled.
  *
  * Throws a `TalaError` with code `InvalidArgument` when the node set is empty (with partitions
- * to place) or invalid, the replication factor is below 1, or the version cannot grow.
+ * to place) or invalid, the replication factor is below 1, the partition count is above
+ * 2^24 or cannot be known (no declared count and gaps in the table), or an argument has the
+ * wrong type or shape.
  *
  * @example
  * ```ts
@@ -102,22 +114,17 @@ export interface RebalanceResult {
 export function rebalance(current: PartitionTable, options: RebalanceOptions): RebalanceResult {
   const fn = 'rebalance';
   if (!(current instanceof PartitionTable)) {
-    throw new TalaError('InvalidArgument', `${fn}: expected a PartitionTable`);
+    throw new TalaError(
+      'InvalidArgument',
+      `${fn}: expected a PartitionTable, found ${describeValue(current)}`,
+    );
   }
-  if (current.version >= 0xffff_ffff_ffff_ffffn) {
-    throw new TalaError('InvalidArgument', `${fn}: the table version cannot grow past 2^64−1`);
-  }
+  checkOptionsObject(fn, options);
   const set = nodeSet(fn, options.nodes, options.zones);
-  let mostHolders = 1;
-  let highest = -1;
-  for (const a of current.assignments) {
-    mostHolders = Math.max(mostHolders, a.replicas.length + 1);
-    highest = Math.max(highest, a.partitionId);
-  }
-  const replicationFactor = options.replicationFactor ?? mostHolders;
+  const replicationFactor = options.replicationFactor ?? mostHolders(current);
   checkReplicationFactor(fn, replicationFactor);
-  const numPartitions = current.numPartitions ?? highest + 1;
-  const version = current.version + 1n;
+  const numPartitions = partitionCount(fn, current);
+  const version = nextTableVersion(current.version);
   if (numPartitions === 0) {
     const table = new PartitionTable({ version, assignments: [], numPartitions });
     return { table, plan: planBetween(current, table) };
@@ -129,6 +136,55 @@ export function rebalance(current: PartitionTable, options: RebalanceOptions): R
       `${fn}: no nodes to place ${numPartitions} partitions on`,
     );
   }
+  const placement = place(
+    N,
+    numPartitions,
+    Math.min(replicationFactor, N),
+    set.zoneOf,
+    startOf(current, numPartitions, set.indexOf),
+  );
+  const table = new PartitionTable({
+    version,
+    assignments: assignmentsOf(placement, set.nodes),
+    numPartitions,
+  });
+  return { table, plan: planBetween(current, table, set.indexOf) };
+}
+
+/** The most holders any partition of `table` has (at least 1). */
+function mostHolders(table: PartitionTable): number {
+  let most = 1;
+  for (const a of table.assignments) most = Math.max(most, a.replicas.length + 1);
+  return most;
+}
+
+/**
+ * The partitions to place: the declared count, else the number of assignments of a table that
+ * assigns exactly `0 … size − 1`. Never the largest id: a table naming only partition 2^32−1
+ * must not make anything 2^32 long.
+ */
+function partitionCount(fn: string, table: PartitionTable): number {
+  const count = table.numPartitions ?? table.size;
+  if (table.numPartitions === undefined) {
+    for (const a of table.assignments) {
+      if (a.partitionId >= count) {
+        throw new TalaError(
+          'InvalidArgument',
+          `${fn}: the table declares no partition count and partition ${a.partitionId} is not below its ${count} assignments; declare numPartitions`,
+        );
+      }
+    }
+  }
+  checkPlacedCount(fn, count);
+  return count;
+}
+
+/** The old owner and surviving replicas of each partition, as indexes into the new node set. */
+function startOf(
+  current: PartitionTable,
+  numPartitions: number,
+  indexOf: ReadonlyMap<NodeId, number>,
+): PlacementStart {
   const owners = new Int32Array(numPartitions).fill(-1);
   const replicas: number[][] = new Array(numPartitions);
   for (let p = 0; p < numPartitions; p++) {
@@ -137,24 +193,15 @@ export function rebalance(current: PartitionTable, options: RebalanceOptions): R
       replicas[p] = [];
       continue;
     }
-    owners[p] = set.indexOf.get(a.owner) ?? -1;
+    owners[p] = indexOf.get(a.owner) ?? -1;
     const live: number[] = [];
     for (const r of a.replicas) {
-      const i = set.indexOf.get(r);
+      const i = indexOf.get(r);
       if (i !== undefined) live.push(i);
     }
     replicas[p] = live;
   }
-  const placement = place(N, numPartitions, Math.min(replicationFactor, N), set.zoneOf, {
-    owners,
-    replicas,
-  });
-  const table = new PartitionTable({
-    version,
-    assignments: assignmentsOf(placement, set.nodes),
-    numPartitions,
-  });
-  return { table, plan: planBetween(current, table, set.indexOf) };
+  return { owners, replicas };
 }
 
 /** The plan that turns `from` into `to`; sync sources are restricted to `live` when given. */

@@ -36,7 +36,7 @@ describe('assignPartitions', () => {
           expect(violation(table, nodes, numPartitions, replicationFactor)).toBeUndefined();
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 0x5a11_0001 },
     );
   });
 
@@ -55,7 +55,7 @@ describe('assignPartitions', () => {
           expect(b.assignments).toEqual(a.assignments);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, seed: 0x5a11_0002 },
     );
   });
 
@@ -76,7 +76,7 @@ describe('assignPartitions', () => {
           expect(violation(table, nodes, numPartitions, replicationFactor, zones)).toBeUndefined();
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 0x5a11_0003 },
     );
   });
 
@@ -127,7 +127,7 @@ describe('assignPartitions', () => {
     [
       'a count above u32',
       { nodes: nodeIds(2), numPartitions: 2 ** 32, replicationFactor: 1 },
-      /u32|2\^32/,
+      /0 … 2\^24/,
     ],
     [
       'a duplicate node',

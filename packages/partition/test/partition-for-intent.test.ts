@@ -45,7 +45,7 @@ describe('partitionForIntent', () => {
           expect(partitionForIntent(id, n)).toBe(Number(fnv1a64(id) % BigInt(n)));
         },
       ),
-      { numRuns: 5000 },
+      { numRuns: 5000, seed: 0x5a11_0004 },
     );
   });
 

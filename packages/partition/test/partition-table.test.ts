@@ -79,3 +79,20 @@ describe('PartitionTable declared partition count', () => {
     );
   });
 });
+
+describe('PartitionTable hostile input', () => {
+  it('rejects a sparse array of length 2^32−1 at its first hole, without sizing anything by it', () => {
+    const huge = new Array<never>(2 ** 32 - 1);
+    for (const numPartitions of [undefined, 2 ** 32 - 1]) {
+      let caught: unknown;
+      try {
+        new PartitionTable({ version: 1n, assignments: huge, numPartitions });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(TalaError);
+      expect((caught as TalaError).code).toBe('InvalidArgument');
+      expect((caught as TalaError).message).toMatch(/assignment 0: expected an object/);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { NodeId, PartitionId, TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignPartitions, PartitionTable, rebalance } from '../src/index.js';
+import { assignPartitions, isNewerTableVersion, PartitionTable, rebalance } from '../src/index.js';
 import {
   exactLeaveBound,
   loads,
@@ -144,7 +144,7 @@ describe('rebalance', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
-        fc.integer({ min: 1, max: 4096 }),
+        fc.integer({ min: 1, max: 2048 }),
         fc.integer({ min: 1, max: 5 }),
         steps,
         (size, numPartitions, rf, sequence) => {
@@ -182,7 +182,7 @@ describe('rebalance', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, seed: 0x5a11_0006 },
     );
   });
 
@@ -208,6 +208,59 @@ describe('rebalance', () => {
     expect(
       violation(after, next, 256, 3, new Map(next.map((n) => [n, zoneOf(n)]))),
     ).toBeUndefined();
+  });
+
+  it('places every slot when zones of unequal sizes cannot meet the zone limit (RF = nodes)', () => {
+    // 4 nodes in one zone, 1 in the other, RF 5: every node holds every partition, so at most
+    // ⌈5/2⌉ = 3 holders per zone cannot hold; balance and distinct holders still must.
+    const zoneOf = (n: NodeId) => `zone-${Number(n) % 2}`;
+    const zonesOf = (nodes: readonly NodeId[]) => new Map(nodes.map((n) => [n, zoneOf(n)]));
+    const before = [10, 13, 16, 19, 22, 25].map(NodeId);
+    const table = assignPartitions({
+      nodes: before,
+      numPartitions: 174,
+      replicationFactor: 5,
+      zones: zonesOf(before),
+    });
+    const after = [10, 16, 19, 22, 1000].map(NodeId);
+    const next = rebalance(table, { nodes: after, zones: zonesOf(after), replicationFactor: 5 });
+    expect(violation(next.table, after, 174, 5)).toBeUndefined();
+  });
+
+  it('keeps balance and distinct holders over join/leave sequences with zones of any sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 5 }),
+        steps,
+        (size, numZones, numPartitions, rf, sequence) => {
+          const zoneOf = (n: NodeId) => `zone-${Number(n) % numZones}`;
+          const zonesOf = (nodes: readonly NodeId[]) => new Map(nodes.map((n) => [n, zoneOf(n)]));
+          let nodes = nodeIds(size, 10);
+          let nextId = 1000;
+          const replicationFactor = Math.min(rf, nodes.length);
+          let table = assignPartitions({
+            nodes,
+            numPartitions,
+            replicationFactor,
+            zones: zonesOf(nodes),
+          });
+          for (const step of sequence) {
+            const next = apply(nodes, step, () => NodeId(nextId++));
+            table = rebalance(table, {
+              nodes: next,
+              replicationFactor,
+              zones: zonesOf(next),
+            }).table;
+            expect(violation(table, next, numPartitions, replicationFactor)).toBeUndefined();
+            nodes = next;
+          }
+        },
+      ),
+      { numRuns: 150, seed: 0x5a11_0009 },
+    );
   });
 
   it('caps RF at the node count and refills replicas when nodes come back', () => {
@@ -240,17 +293,37 @@ describe('rebalance', () => {
     expect(plan.syncs.filter((s) => s.from === undefined).length).toBe(3);
   });
 
-  it('derives the partition count from the highest id when the table declares none', () => {
-    const table = new PartitionTable({
+  it('takes the count of a table without a declared count from its assignments, never its largest id', () => {
+    const complete = new PartitionTable({
       version: 1n,
-      assignments: [{ partitionId: PartitionId(2), owner: NodeId(1), replicas: [] }],
+      assignments: [2, 0, 1].map((p) => ({
+        partitionId: PartitionId(p),
+        owner: NodeId(1),
+        replicas: [],
+      })),
     });
-    const { table: after } = rebalance(table, { nodes: [NodeId(1)] });
+    const { table: after } = rebalance(complete, { nodes: [NodeId(1), NodeId(2)] });
     expect(after.numPartitions).toBe(3);
     expect(after.size).toBe(3);
+    // A gap leaves the count unknown: the table must declare it. A lone partition 2^24 or
+    // 2^32−1 is rejected at once, without sizing anything by it.
+    for (const id of [2, 2 ** 24, 2 ** 32 - 1]) {
+      const gap = new PartitionTable({
+        version: 1n,
+        assignments: [{ partitionId: PartitionId(id), owner: NodeId(1), replicas: [] }],
+      });
+      expect(() => rebalance(gap, { nodes: [NodeId(1)] })).toThrow(/declare numPartitions/);
+      expectCode(() => rebalance(gap, { nodes: [NodeId(1)] }), 'InvalidArgument');
+    }
   });
 
-  it('rejects an empty node set, a bad RF and a version that cannot grow', () => {
+  it('rejects a declared count above 2^24 instead of allocating for it', () => {
+    const table = new PartitionTable({ version: 1n, assignments: [], numPartitions: 2 ** 32 - 1 });
+    expect(() => rebalance(table, { nodes: [NodeId(1)] })).toThrow(/2\^24/);
+    expectCode(() => rebalance(table, { nodes: [NodeId(1)] }), 'InvalidArgument');
+  });
+
+  it('rejects an empty node set and a bad RF; the version after 2^64−1 is 0, which is newer', () => {
     const table = assignPartitions({ nodes: nodeIds(2), numPartitions: 4, replicationFactor: 1 });
     expect(() => rebalance(table, { nodes: [] })).toThrow(/no nodes/);
     expect(() => rebalance(table, { nodes: nodeIds(2), replicationFactor: 0 })).toThrow(TalaError);
@@ -260,6 +333,19 @@ describe('rebalance', () => {
       replicationFactor: 1,
       version: 0xffff_ffff_ffff_ffffn,
     });
-    expect(() => rebalance(last, { nodes: nodeIds(2) })).toThrow(/cannot grow/);
+    const { table: next } = rebalance(last, { nodes: nodeIds(2) });
+    expect(next.version).toBe(0n);
+    expect(isNewerTableVersion(next.version, last.version)).toBe(true);
   });
 });
+
+function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TalaError);
+    expect((error as TalaError).code).toBe(code);
+    return;
+  }
+  expect.unreachable('expected a TalaError');
+}

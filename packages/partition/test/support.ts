@@ -56,18 +56,27 @@ export function violation(
     const holders = new Set([a.owner, ...a.replicas]);
     if (holders.size !== rf) return `partition ${p}: holders not distinct`;
     for (const r of a.replicas) if (!live.has(r)) return `partition ${p}: replica ${r} not a node`;
-    if (zones !== undefined) {
-      const numZones = new Set(nodes.map((n) => zones.get(n))).size;
-      const cap = Math.ceil(rf / numZones);
-      const use = new Map<string | undefined, number>();
-      for (const h of holders) use.set(zones.get(h), (use.get(zones.get(h)) ?? 0) + 1);
-      if (Math.max(...use.values()) > cap) return `partition ${p}: zones ${[...use.entries()]}`;
-    }
+    const crowded = zones === undefined ? undefined : zoneViolation(holders, nodes, rf, zones);
+    if (crowded !== undefined) return `partition ${p}: ${crowded}`;
   }
   const { owned, replicated } = loads(table);
   if (spread(owned, nodes) > 1) return `owners unbalanced: ${[...owned.values()]}`;
   if (spread(replicated, nodes) > 1) return `replicas unbalanced: ${[...replicated.values()]}`;
   return undefined;
+}
+
+/** More than ⌈RF/zones⌉ of `holders` in one zone: a description, else `undefined`. */
+function zoneViolation(
+  holders: ReadonlySet<NodeId>,
+  nodes: readonly NodeId[],
+  rf: number,
+  zones: ReadonlyMap<NodeId, string>,
+): string | undefined {
+  const numZones = new Set(nodes.map((n) => zones.get(n))).size;
+  const cap = Math.ceil(rf / numZones);
+  const use = new Map<string | undefined, number>();
+  for (const h of holders) use.set(zones.get(h), (use.get(zones.get(h)) ?? 0) + 1);
+  return Math.max(...use.values()) > cap ? `zones ${[...use.entries()]}` : undefined;
 }
 
 /** Owner slots and replica slots that differ between two tables, and data copies needed. */

@@ -2,14 +2,37 @@ import { cloneMessage, type Message, type NodeId, type PeerId, TalaError } from 
 import { DispatchScheduler } from './dispatch-scheduler.js';
 import { InProcessTransport } from './in-process-transport.js';
 
-/** Counters of an {@link InProcessNetwork}. */
+/** Drop counters of an {@link InProcessNetwork}, by cause (a subset of `DropCause`). */
+export interface InProcessDropStats {
+  /** No open transport had the receiver's id when the message was sent. */
+  readonly unknown: number;
+  /**
+   * The receiver's transport closed before the application received the message: it waited in
+   * the queue for `recv()` when `close()` was called, or the receiver closed during the
+   * broadcast that carried it.
+   */
+  readonly closed: number;
+  /** Sum of the causes. */
+  readonly total: number;
+}
+
+/**
+ * Counters of an {@link InProcessNetwork}. Every message sent is counted exactly once as
+ * delivered, dropped (with its cause) or still queued, so at any time
+ * `sent = delivered + dropped.total + queued`.
+ */
 export interface InProcessNetworkStats {
   /** Messages handed to `send`/`broadcast` (a broadcast counts once per receiver). */
   readonly sent: number;
-  /** Messages placed in a receiver's queue. */
+  /**
+   * Messages the application received: dispatched to a `message` listener or returned by
+   * `recv()`.
+   */
   readonly delivered: number;
-  /** Messages addressed to an unknown or closed node (also one closed during a broadcast). */
-  readonly dropped: number;
+  /** Messages that never reached the application, by cause. */
+  readonly dropped: InProcessDropStats;
+  /** Messages waiting in open transports' queues for `recv()` (or for a listener). */
+  readonly queued: number;
 }
 
 /**
@@ -29,7 +52,7 @@ export interface InProcessNetworkStats {
 export class InProcessNetwork {
   private readonly nodes = new Map<NodeId, InProcessTransport>();
   private readonly dispatcher = new DispatchScheduler();
-  private counters = { sent: 0, delivered: 0, dropped: 0 };
+  private readonly counters = { sent: 0, delivered: 0, unknown: 0, closed: 0, queued: 0 };
 
   private readonly link = {
     route: (from: InProcessTransport, to: PeerId, message: Message) =>
@@ -45,6 +68,14 @@ export class InProcessNetwork {
     detach: (transport: InProcessTransport) => {
       if (this.nodes.get(transport.localId) === transport) this.nodes.delete(transport.localId);
     },
+    handedOver: () => {
+      this.counters.queued--;
+      this.counters.delivered++;
+    },
+    discarded: () => {
+      this.counters.queued--;
+      this.counters.closed++;
+    },
   };
 
   /**
@@ -55,7 +86,7 @@ export class InProcessNetwork {
     if (this.nodes.has(id)) {
       throw new TalaError('InvalidArgument', `InProcessNetwork: node ${id} is already registered`);
     }
-    const transport = new InProcessTransport(id, this.link);
+    const transport = InProcessTransport.create(id, this.link);
     this.nodes.set(id, transport);
     return transport;
   }
@@ -65,9 +96,10 @@ export class InProcessNetwork {
     return [...this.nodes.keys()];
   }
 
-  /** Counters since the network was created. */
+  /** Counters since the network was created (see {@link InProcessNetworkStats}). */
   get stats(): InProcessNetworkStats {
-    return { ...this.counters };
+    const { sent, delivered, unknown, closed, queued } = this.counters;
+    return { sent, delivered, dropped: { unknown, closed, total: unknown + closed }, queued };
   }
 
   private route(
@@ -77,11 +109,16 @@ export class InProcessNetwork {
     receiver = this.nodes.get(to),
   ): void {
     this.counters.sent++;
-    if (receiver === undefined || receiver.closed) {
-      this.counters.dropped++;
+    if (receiver === undefined) {
+      this.counters.unknown++;
       return;
     }
-    this.counters.delivered++;
+    if (receiver.closed) {
+      this.counters.closed++;
+      return;
+    }
+    // Queued until the receiver reports it handed over or discarded.
+    this.counters.queued++;
     receiver.deliver(from.localId, cloneMessage(message));
   }
 }

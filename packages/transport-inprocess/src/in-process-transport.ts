@@ -15,6 +15,13 @@ export interface InProcessLink {
   routeToAll(from: InProcessTransport, message: Message): void;
   scheduleDispatch(transport: InProcessTransport): void;
   detach(transport: InProcessTransport): void;
+  /** The application received `message`: a listener was dispatched it, or `recv()` returned it. */
+  handedOver(transport: InProcessTransport, from: PeerId, message: Message): void;
+  /**
+   * `message`, handed to `deliver`, never reaches the application: the transport was closed when
+   * it arrived, or closed while it waited in the queue.
+   */
+  discarded(transport: InProcessTransport, from: PeerId, message: Message): void;
 }
 
 /**
@@ -38,9 +45,11 @@ export interface InProcessTransportEventMap extends TransportEventMap {
  * Attaching a `message` listener while messages are queued dispatches them at once, oldest
  * first, through the network's dispatcher: synchronously inside `addEventListener`, or, when
  * it is called from inside a listener, right after that listener returns. So no message waits
- * in the queue while someone listens.
+ * in the queue while someone listens. The network's `stats` count a message as delivered at
+ * that moment (dispatched, or returned by `recv()`), never earlier.
  *
- * Closing dispatches a `close` event (see {@link InProcessTransportEventMap}).
+ * Closing drops what is still queued (counted as dropped, cause `closed`) and dispatches a
+ * `close` event (see {@link InProcessTransportEventMap}).
  */
 export class InProcessTransport
   extends TransportEventTarget<InProcessTransportEventMap>
@@ -50,13 +59,17 @@ export class InProcessTransport
   private readonly inbox = new RingQueue<[PeerId, Message]>();
   private isClosed = false;
 
-  /** @internal Created by `InProcessNetwork.addNode` and `SimulatedNetwork.addNode`. */
-  constructor(
+  private constructor(
     localId: NodeId,
     private readonly link: InProcessLink,
   ) {
     super();
     this.localId = localId;
+  }
+
+  /** @internal Used by `InProcessNetwork.addNode` and `SimulatedNetwork.addNode`. */
+  static create(localId: NodeId, link: InProcessLink): InProcessTransport {
+    return new InProcessTransport(localId, link);
   }
 
   get closed(): boolean {
@@ -77,15 +90,22 @@ export class InProcessTransport
   }
 
   recv(): [from: PeerId, message: Message] | undefined {
-    return this.inbox.shift();
+    const entry = this.inbox.shift();
+    if (entry !== undefined) this.link.handedOver(this, entry[0], entry[1]);
+    return entry;
   }
 
-  /** Stops sending and receiving, drops queued messages and dispatches `close`. Idempotent. */
+  /**
+   * Stops sending and receiving, drops queued messages (counted by the network as dropped with
+   * cause `closed`) and dispatches `close`. Idempotent.
+   */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.inbox.clear();
     this.link.detach(this);
+    for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
+      this.link.discarded(this, entry[0], entry[1]);
+    }
     this.dispatchEvent(new Event('close'));
   }
 
@@ -97,9 +117,16 @@ export class InProcessTransport
     }
   }
 
-  /** @internal Accepts a message the network routed here (already cloned for this receiver). */
+  /**
+   * @internal Accepts a message the network routed here (already cloned for this receiver).
+   * Every message given to it is later reported to the network exactly once, as handed over to
+   * the application or as discarded.
+   */
   deliver(from: PeerId, message: Message): void {
-    if (this.isClosed) return;
+    if (this.isClosed) {
+      this.link.discarded(this, from, message);
+      return;
+    }
     this.inbox.push([from, message]);
     if (this.hasMessageListeners) this.link.scheduleDispatch(this);
   }
@@ -109,6 +136,7 @@ export class InProcessTransport
     while (this.hasMessageListeners && !this.isClosed) {
       const entry = this.inbox.shift();
       if (entry === undefined) return;
+      this.link.handedOver(this, entry[0], entry[1]);
       this.dispatchEvent(new TransportMessageEvent(entry[0], entry[1]));
     }
   }

@@ -1,8 +1,11 @@
-export { EventQueue } from './event-queue.js';
-export { InProcessNetwork, type InProcessNetworkStats } from './in-process-network.js';
+export {
+  type InProcessDropStats,
+  InProcessNetwork,
+  type InProcessNetworkStats,
+} from './in-process-network.js';
 export { InProcessTransport, type InProcessTransportEventMap } from './in-process-transport.js';
 export type { Latency, LinkOptions } from './link-options.js';
-export { RingQueue } from './ring-queue.js';
+export type { PartitionHandle } from './network-cuts.js';
 export {
   type SimulatedCluster,
   type SimulatedClusterOptions,
@@ -10,14 +13,12 @@ export {
   withSeed,
 } from './scenario.js';
 export {
-  type PartitionHandle,
-  type SimulatedDropStats,
   SimulatedNetwork,
   type SimulatedNetworkOptions,
-  type SimulatedNetworkStats,
   type WireCodec,
   type WireError,
 } from './simulated-network.js';
+export type { SimulatedDropStats, SimulatedNetworkStats } from './simulated-network-stats.js';
 export { DropCause, formatTrace, type TraceEvent, TraceKind } from './trace.js';
 export { type TransportMessagesOptions, transportMessages } from './transport-messages.js';
 export {

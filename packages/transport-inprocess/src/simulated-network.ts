@@ -17,6 +17,8 @@ import {
   resolveLink,
   sampleLatency,
 } from './link-options.js';
+import { NetworkCuts, type PartitionHandle } from './network-cuts.js';
+import { SimulatedCounters, type SimulatedNetworkStats } from './simulated-network-stats.js';
 import { type DropCause, formatTrace, type TraceEvent, type TraceKind } from './trace.js';
 import { NodeClock, type RunUntilIdleOptions, VirtualClock } from './virtual-clock.js';
 
@@ -62,37 +64,6 @@ export interface SimulatedNetworkOptions {
   readonly trace?: boolean;
 }
 
-/** Drop counters of a {@link SimulatedNetwork}, by {@link DropCause}. */
-export interface SimulatedDropStats {
-  readonly loss: number;
-  readonly partition: number;
-  readonly crashed: number;
-  readonly unknown: number;
-  /** The `wire` codec failed to decode the message (see {@link SimulatedNetwork.wireErrors}). */
-  readonly corrupt: number;
-  /** Sum of the causes. */
-  readonly total: number;
-}
-
-/**
- * Counters of a {@link SimulatedNetwork}. At any time
- * `sent + duplicated = delivered + dropped.total + inFlight`.
- */
-export interface SimulatedNetworkStats {
-  /** Messages handed to `send`/`broadcast` (a broadcast counts once per receiver). */
-  readonly sent: number;
-  /** Messages handed to a receiver (duplicates included). */
-  readonly delivered: number;
-  /** Messages dropped, by cause. */
-  readonly dropped: SimulatedDropStats;
-  /** Extra copies created by duplication. */
-  readonly duplicated: number;
-  /** Encoded bytes put on the wire (only with the `wire` option; 0 otherwise). */
-  readonly bytes: number;
-  /** Messages scheduled for delivery and not yet delivered or dropped. */
-  readonly inFlight: number;
-}
-
 /** A decode failure of the `wire` codec, recorded by {@link SimulatedNetwork.wireErrors}. */
 export interface WireError {
   /** Virtual time of the failed delivery, in ms. */
@@ -101,12 +72,6 @@ export interface WireError {
   readonly to: NodeId;
   /** What `decode` threw. */
   readonly error: unknown;
-}
-
-/** Heals one cut made by {@link SimulatedNetwork.partition} or `partitionOneWay`. */
-export interface PartitionHandle {
-  /** Removes this cut only (other cuts stay). Idempotent; a no-op after a global `heal()`. */
-  heal(): void;
 }
 
 interface SimNode {
@@ -129,11 +94,6 @@ interface SimNode {
   /** Per receiver index: this sender's link overrides. */
   readonly overrides: Map<number, LinkOptions>;
   readonly links: Map<number, ResolvedLink>;
-}
-
-interface PartitionRule {
-  readonly from: ReadonlySet<NodeId>;
-  readonly to: ReadonlySet<NodeId>;
 }
 
 /**
@@ -174,23 +134,12 @@ export class SimulatedNetwork {
   private readonly nodes = new Map<NodeId, SimNode>();
   private readonly nodeList: SimNode[] = [];
   private defaults: ResolvedLink;
-  private rules: PartitionRule[] = [];
+  private readonly cuts = new NetworkCuts();
   private readonly wire: WireCodec | undefined;
   private readonly decodeErrors: WireError[] = [];
   private readonly traceEvents: TraceEvent[] | undefined;
   private readonly dispatcher = new DispatchScheduler();
-  private counters = {
-    sent: 0,
-    delivered: 0,
-    loss: 0,
-    partition: 0,
-    crashed: 0,
-    unknown: 0,
-    corrupt: 0,
-    duplicated: 0,
-    bytes: 0,
-    inFlight: 0,
-  };
+  private readonly counters = new SimulatedCounters();
 
   private readonly link: InProcessLink = {
     route: (from, to, message) => {
@@ -215,6 +164,17 @@ export class SimulatedNetwork {
       if (node !== undefined && node.transport === transport && node.up) {
         this.takeDown(node, 'close');
       }
+    },
+    handedOver: (transport, from, message) => {
+      this.counters.queued--;
+      this.counters.delivered++;
+      if (this.traceEvents !== undefined) {
+        this.record('deliver', from, transport.localId, message.type);
+      }
+    },
+    discarded: (transport, from, message) => {
+      this.counters.queued--;
+      this.drop('closed', from, transport.localId, message.type);
     },
   };
 
@@ -248,7 +208,7 @@ export class SimulatedNetwork {
     const node: SimNode = {
       id,
       index: this.nodeList.length,
-      transport: new InProcessTransport(id, this.link),
+      transport: InProcessTransport.create(id, this.link),
       clock: new NodeClock(this.clock),
       up: true,
       epoch: 0,
@@ -317,7 +277,7 @@ export class SimulatedNetwork {
       if (other.fifoAt[node.index] !== undefined)
         other.fifoAt[node.index] = Number.NEGATIVE_INFINITY;
     }
-    node.transport = new InProcessTransport(id, this.link);
+    node.transport = InProcessTransport.create(id, this.link);
     node.clock = new NodeClock(this.clock);
     node.up = true;
     this.record('restart', id);
@@ -338,8 +298,8 @@ export class SimulatedNetwork {
    */
   partition(a: readonly NodeId[], b: readonly NodeId[]): PartitionHandle {
     return this.cut([
-      { from: new Set(a), to: new Set(b) },
-      { from: new Set(b), to: new Set(a) },
+      [a, b],
+      [b, a],
     ]);
   }
 
@@ -348,12 +308,12 @@ export class SimulatedNetwork {
    * returned handle's `heal()` or {@link SimulatedNetwork.heal}.
    */
   partitionOneWay(from: readonly NodeId[], to: readonly NodeId[]): PartitionHandle {
-    return this.cut([{ from: new Set(from), to: new Set(to) }]);
+    return this.cut([[from, to]]);
   }
 
   /** Removes every partition (to heal one cut only, use the handle `partition` returned). */
   heal(): void {
-    this.rules = [];
+    this.cuts.clear();
     this.record('heal');
   }
 
@@ -367,7 +327,7 @@ export class SimulatedNetwork {
 
   /** `true` when a message from `from` to `to` would currently not be cut by a partition. */
   connected(from: NodeId, to: NodeId): boolean {
-    return !this.blocked(from, to);
+    return !this.cuts.blocks(from, to);
   }
 
   /**
@@ -400,24 +360,9 @@ export class SimulatedNetwork {
     }
   }
 
-  /** Counters since the network was created. */
+  /** Counters since the network was created (see {@link SimulatedNetworkStats}). */
   get stats(): SimulatedNetworkStats {
-    const c = this.counters;
-    return {
-      sent: c.sent,
-      delivered: c.delivered,
-      dropped: {
-        loss: c.loss,
-        partition: c.partition,
-        crashed: c.crashed,
-        unknown: c.unknown,
-        corrupt: c.corrupt,
-        total: c.loss + c.partition + c.crashed + c.unknown + c.corrupt,
-      },
-      duplicated: c.duplicated,
-      bytes: c.bytes,
-      inFlight: c.inFlight,
-    };
+    return this.counters.snapshot();
   }
 
   /** The recorded events (empty unless the network was created with `trace: true`). */
@@ -469,35 +414,23 @@ export class SimulatedNetwork {
     return node;
   }
 
-  private cut(rules: PartitionRule[]): PartitionHandle {
-    this.rules.push(...rules);
+  private cut(pairs: (readonly [readonly NodeId[], readonly NodeId[]])[]): PartitionHandle {
+    const handle = this.cuts.add(pairs, () => this.record('heal'));
     this.record('partition');
-    return {
-      heal: () => {
-        const before = this.rules.length;
-        this.rules = this.rules.filter((rule) => !rules.includes(rule));
-        if (this.rules.length !== before) this.record('heal');
-      },
-    };
+    return handle;
   }
 
   private takeDown(node: SimNode, kind: 'crash' | 'close'): void {
     node.up = false;
     node.epoch++;
     if (kind === 'crash') node.crashes++;
-    this.counters.crashed += node.inFlightTo;
+    this.counters.dropped.crashed += node.inFlightTo;
     this.counters.inFlight -= node.inFlightTo;
     node.inFlightTo = 0;
     node.clock.stop();
-    node.transport.close();
     this.record(kind, node.id);
-  }
-
-  private blocked(from: NodeId, to: NodeId): boolean {
-    for (const rule of this.rules) {
-      if (rule.from.has(from) && rule.to.has(to)) return true;
-    }
-    return false;
+    // Closing drops what waits in the transport's queue (cause `closed`).
+    node.transport.close();
   }
 
   private route(sender: SimNode, to: PeerId, message: Message, bytes: Uint8Array | undefined) {
@@ -506,7 +439,7 @@ export class SimulatedNetwork {
     const receiver = this.nodes.get(to);
     if (receiver === undefined) return this.drop('unknown', sender.id, to, message.type);
     if (!receiver.up) return this.drop('crashed', sender.id, to, message.type);
-    if (this.rules.length > 0 && this.blocked(sender.id, to)) {
+    if (this.cuts.any && this.cuts.blocks(sender.id, to)) {
       return this.drop('partition', sender.id, to, message.type);
     }
     const link = sender.links.get(receiver.index) ?? this.defaults;
@@ -567,7 +500,7 @@ export class SimulatedNetwork {
       this.drop('crashed', from, receiver.id, type);
       return;
     }
-    if (this.rules.length > 0 && this.blocked(from, receiver.id)) {
+    if (this.cuts.any && this.cuts.blocks(from, receiver.id)) {
       this.drop('partition', from, receiver.id, type);
       return;
     }
@@ -581,13 +514,14 @@ export class SimulatedNetwork {
         return;
       }
     } else message = payload;
-    this.counters.delivered++;
-    this.record('deliver', from, receiver.id, type);
+    // Queued until the transport hands it over to the application (`deliver` in the trace) or
+    // discards it.
+    this.counters.queued++;
     receiver.transport.deliver(from, message);
   }
 
   private drop(cause: DropCause, from: NodeId, to: NodeId, type: MessageType): void {
-    this.counters[cause]++;
+    this.counters.dropped[cause]++;
     if (this.traceEvents !== undefined) {
       this.traceEvents.push({ time: this.clock.now(), kind: 'drop', from, to, type, cause });
     }

@@ -15,6 +15,11 @@ export const DropCause = {
   Unknown: 'unknown',
   /** The `wire` codec could not decode the message at delivery (see `SimulatedNetwork.wireErrors`). */
   Corrupt: 'corrupt',
+  /**
+   * The message had arrived but still waited in the receiver's queue for `recv()` when the
+   * receiver's transport closed.
+   */
+  Closed: 'closed',
 } as const;
 
 /** One of the values of {@link DropCause}. */
@@ -23,6 +28,7 @@ export type DropCause = (typeof DropCause)[keyof typeof DropCause];
 /** What a {@link TraceEvent} records. */
 export const TraceKind = {
   Send: 'send',
+  /** The application received the message (a listener was dispatched it, or `recv()` took it). */
   Deliver: 'deliver',
   Drop: 'drop',
   Duplicate: 'duplicate',

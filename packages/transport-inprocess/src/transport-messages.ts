@@ -18,7 +18,9 @@ export interface TransportMessagesOptions {
  * or aborting `signal` detaches it. The iteration also ends, after the messages already
  * buffered, when the transport is closed: when it is already closed at the start, or when it
  * dispatches a `close` event (an `InProcessTransport` does on `close()` and on a simulated
- * crash or restart of its node).
+ * crash or restart of its node). A network's counters see the iterator as the application:
+ * a message counts as delivered when the iterator takes it from the transport, so messages
+ * still buffered when the loop is left were delivered to the iterator and are discarded by it.
  *
  * @example
  * ```ts

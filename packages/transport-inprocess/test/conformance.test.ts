@@ -13,6 +13,7 @@ transportConformanceTests({
     return {
       transports,
       deliver() {},
+      delivered: () => net.stats.delivered,
       teardown() {
         for (const t of transports) t.close();
       },
@@ -30,6 +31,7 @@ transportConformanceTests({
     return {
       transports: ids(nodes).map((id) => sim.addNode(id)),
       deliver: () => void sim.runUntilIdle(),
+      delivered: () => sim.stats.delivered,
     };
   },
 });
@@ -41,6 +43,7 @@ transportConformanceTests({
     return {
       transports: ids(nodes).map((id) => sim.addNode(id)),
       deliver: () => void sim.runUntilIdle(),
+      delivered: () => sim.stats.delivered,
     };
   },
 });

@@ -71,6 +71,7 @@ describe('SimulatedNetwork basics', () => {
       crashed: 0,
       unknown: 1,
       corrupt: 0,
+      closed: 0,
       total: 1,
     });
   });
@@ -106,7 +107,7 @@ describe('SimulatedNetwork basics', () => {
     sim.runFor(10);
     expect(drain(sim, 2)).toEqual([3]);
     expect(b.recv()).toBeUndefined();
-    const { sent, delivered, dropped, inFlight, duplicated } = sim.stats;
-    expect(sent + duplicated).toBe(delivered + dropped.total + inFlight);
+    const { sent, delivered, dropped, inFlight, duplicated, queued } = sim.stats;
+    expect(sent + duplicated).toBe(delivered + dropped.total + inFlight + queued);
   });
 });

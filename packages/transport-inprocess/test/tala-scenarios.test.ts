@@ -1,5 +1,10 @@
 import { decode, encode } from '@tala-net/codec';
 import { PartitionTable, partitionForIntent } from '@tala-net/partition';
+import {
+  randomIntent,
+  roundRobinAssignments,
+  TalaNode,
+} from '@tala-net/transport-inprocess/testing';
 import { type NodeId, PartitionId } from '@tala-net/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +13,6 @@ import {
   simulateCluster,
   withSeed,
 } from '../src/index.js';
-import { assign, randomIntent, TalaNode } from './tala-node.js';
 
 const PARTITIONS = 12;
 
@@ -22,7 +26,7 @@ function talaCluster(
   const table = () =>
     new PartitionTable({
       version: 1n,
-      assignments: assign(ids, PARTITIONS, replicas),
+      assignments: roundRobinAssignments(ids, PARTITIONS, replicas),
       numPartitions: PARTITIONS,
     });
   const tala = ids.map((id) => new TalaNode(sim, id, table()));
@@ -52,7 +56,7 @@ describe('TALA scenarios on the simulator', () => {
     const { sim, tala } = talaCluster(5, 1, {
       link: { latency: { kind: 'uniform', min: 1, max: 5 } },
     });
-    const intents = Array.from({ length: 1_000 }, () => randomIntent(sim));
+    const intents = Array.from({ length: 1_000 }, () => randomIntent(sim.random));
     sim.runRounds(100, 10, (round) => {
       for (const intent of intents.slice(round * 10, round * 10 + 10)) {
         tala[sim.random.nextInt(tala.length)]!.submit(intent);
@@ -108,7 +112,7 @@ describe('TALA scenarios on the simulator', () => {
   it('re-routes after a node crash once a new table version is adopted', () => {
     const { sim, ids, tala } = talaCluster(5, 3);
     const crashed = ids[1]!;
-    const intents = Array.from({ length: 500 }, () => randomIntent(sim));
+    const intents = Array.from({ length: 500 }, () => randomIntent(sim.random));
     sim.crash(crashed);
     for (const intent of intents) tala[0]!.submit(intent);
     sim.runUntilIdle();
@@ -122,7 +126,7 @@ describe('TALA scenarios on the simulator', () => {
     const live = ids.filter((id) => id !== crashed);
     tala[0]!.table = new PartitionTable({
       version: 2n,
-      assignments: assign(live, PARTITIONS),
+      assignments: roundRobinAssignments(live, PARTITIONS),
       numPartitions: PARTITIONS,
     });
     tala[0]!.broadcastTable();
@@ -224,7 +228,7 @@ describe('TALA scenarios on the simulator', () => {
     for (const version of [2n, 3n]) {
       leader.table = new PartitionTable({
         version,
-        assignments: assign(version === 2n ? ids : reversed, PARTITIONS, 1),
+        assignments: roundRobinAssignments(version === 2n ? ids : reversed, PARTITIONS, 1),
         numPartitions: PARTITIONS,
       });
       leader.broadcastTable();
@@ -246,7 +250,7 @@ describe('TALA scenarios on the simulator', () => {
     const perPartition = new Array<number>(PARTITIONS).fill(0);
     sim.runRounds(1_000, 1, () => {
       for (let i = 0; i < 100; i++) {
-        const intent = randomIntent(sim);
+        const intent = randomIntent(sim.random);
         perPartition[partitionForIntent(intent, PARTITIONS)]!++;
         tala[sim.random.nextInt(tala.length)]!.submit(intent);
       }

@@ -1,24 +1,22 @@
 import { PartitionTable, partitionForIntent } from '@tala-net/partition';
 import {
+  type Clock,
   type Message,
   type NodeId,
-  type PartitionAssignment,
   PartitionId,
   type PeerId,
+  type Transport,
 } from '@tala-net/types';
-import type { SimulatedNetwork } from '../src/index.js';
 
-/** Round-robin assignment of `count` partitions over `nodes`, with `replicas` replicas each. */
-export function assign(
-  nodes: readonly NodeId[],
-  count: number,
-  replicas = 0,
-): PartitionAssignment[] {
-  return Array.from({ length: count }, (_, p) => ({
-    partitionId: PartitionId(p),
-    owner: nodes[p % nodes.length]!,
-    replicas: Array.from({ length: replicas }, (_, r) => nodes[(p + r + 1) % nodes.length]!),
-  }));
+/**
+ * Where a {@link TalaNode} runs: each node's current transport and clock. A `SimulatedNetwork`
+ * is one as it is (`transport(id)`, `clockFor(id)`).
+ */
+export interface TalaHost {
+  /** The node's current transport (a new one after a simulated restart). */
+  transport(id: NodeId): Transport;
+  /** The node's clock, for its retry timers. */
+  clockFor(id: NodeId): Clock;
 }
 
 const hex = (bytes: Uint8Array): string => {
@@ -28,25 +26,47 @@ const hex = (bytes: Uint8Array): string => {
 };
 
 /**
- * A TALA-style node for scenarios, written against the simulator's public API only: routes
- * intents to the owner of their partition, adopts newer partition tables, merges membership
- * gossip, and replicates segments with acknowledgements and retries.
+ * A model of a TALA node for scenarios, written against the public API of its host: it routes
+ * intents to the owner of their partition (`partitionForIntent`), adopts newer partition tables,
+ * merges membership gossip, and replicates segments with acknowledgements and retries. Its
+ * counters tell a scenario what the application saw.
+ *
+ * @example
+ * ```ts
+ * const { sim, ids } = simulateCluster({ nodes: 3, seed: 1 });
+ * const table = new PartitionTable({
+ *   version: 1n,
+ *   assignments: roundRobinAssignments(ids, 12),
+ *   numPartitions: 12,
+ * });
+ * const nodes = ids.map((id) => new TalaNode(sim, id, table));
+ * nodes[0]!.submit(randomIntent(sim.random));
+ * sim.runUntilIdle();
+ * nodes.reduce((sum, node) => sum + node.accepted.size, 0); // 1
+ * ```
  */
 export class TalaNode {
+  /** The partition table this node routes by (replace it, then `broadcastTable()`). */
   table: PartitionTable;
+  /** The members this node knows of (itself included). */
   readonly members = new Set<NodeId>();
   /** Intents accepted by this node as owner, by hex id (the application sees each once). */
   readonly accepted = new Map<string, PartitionId>();
+  /** Intents that arrived over the network (forwarded by another node). */
+  forwardedIntents = 0;
   /** Intents that arrived more than once (suppressed before the application). */
   duplicateIntents = 0;
   /** Intents that arrived at a node that does not own them under its table. */
   misrouted = 0;
+  /** Segment data by partition: replicated here, or replicated from here. */
   readonly segments = new Map<PartitionId, Uint8Array>();
   /** Partition → replicas that have not acknowledged its segment yet. */
   readonly unacked = new Map<PartitionId, Set<NodeId>>();
+  /** Exceptions thrown by this node's message handling, oldest first: a scenario expects none. */
+  readonly handlerFailures: unknown[] = [];
 
   constructor(
-    readonly sim: SimulatedNetwork,
+    readonly host: TalaHost,
     readonly id: NodeId,
     table: PartitionTable,
   ) {
@@ -55,20 +75,19 @@ export class TalaNode {
     this.attach();
   }
 
-  /** Every transport this node listened on (a transport swallows listener exceptions). */
-  private readonly listenedOn: { readonly listenerErrors: number }[] = [];
-
-  /** Exceptions thrown by this node's message handling so far: a scenario expects 0. */
+  /** Number of exceptions thrown by this node's message handling so far. */
   get handlerErrors(): number {
-    return this.listenedOn.reduce((sum, transport) => sum + transport.listenerErrors, 0);
+    return this.handlerFailures.length;
   }
 
-  /** Subscribes to the node's current transport (again after a restart). */
+  /** Subscribes to the node's current transport (call it again after a restart). */
   attach(): void {
-    const transport = this.sim.transport(this.id);
-    this.listenedOn.push(transport);
-    transport.addEventListener('message', (event) => {
-      this.handle(event.from, event.message);
+    this.host.transport(this.id).addEventListener('message', (event) => {
+      try {
+        this.handle(event.from, event.message);
+      } catch (error) {
+        this.handlerFailures.push(error);
+      }
     });
   }
 
@@ -78,15 +97,13 @@ export class TalaNode {
     const owner = this.table.ownerOf(partition);
     if (owner === this.id) this.accept(intent, partition);
     else if (owner !== undefined) {
-      this.sim
-        .transport(this.id)
-        .send(owner, { type: 'IntentForward', partition, payload: intent });
+      this.send(owner, { type: 'IntentForward', partition, payload: intent });
     }
   }
 
   /** Sends this node's table to every other node. */
   broadcastTable(): void {
-    this.sim.transport(this.id).broadcast({
+    this.host.transport(this.id).broadcast({
       type: 'PartitionTableUpdate',
       assignments: this.table.assignments,
       version: this.table.version,
@@ -95,7 +112,7 @@ export class TalaNode {
 
   /** Sends what this node knows of the membership to `peer`. */
   gossipTo(peer: PeerId): void {
-    this.sim.transport(this.id).send(peer, {
+    this.send(peer, {
       type: 'MembershipUpdate',
       members: [...this.members],
       version: BigInt(this.members.size),
@@ -110,18 +127,20 @@ export class TalaNode {
     this.segments.set(partition, data);
     const replicas = this.table.assignmentOf(partition)?.replicas ?? [];
     this.unacked.set(partition, new Set(replicas));
-    const clock = this.sim.clockFor(this.id);
+    const clock = this.host.clockFor(this.id);
     const resend = () => {
       const waiting = this.unacked.get(partition);
       if (waiting === undefined || waiting.size === 0) return;
       for (const replica of waiting) {
-        this.sim
-          .transport(this.id)
-          .send(replica, { type: 'SegmentSync', partition, segmentData: data });
+        this.send(replica, { type: 'SegmentSync', partition, segmentData: data });
       }
       clock.setTimer(clock.now() + retryMs, resend);
     };
     resend();
+  }
+
+  private send(to: PeerId, message: Message): void {
+    this.host.transport(this.id).send(to, message);
   }
 
   private accept(intent: Uint8Array, partition: PartitionId): void {
@@ -133,6 +152,7 @@ export class TalaNode {
   private handle(from: PeerId, message: Message): void {
     switch (message.type) {
       case 'IntentForward':
+        this.forwardedIntents++;
         if (this.table.ownerOf(message.partition) === this.id) {
           this.accept(message.payload, message.partition);
         } else {
@@ -153,9 +173,7 @@ export class TalaNode {
         return;
       case 'SegmentSync':
         this.segments.set(message.partition, message.segmentData);
-        this.sim
-          .transport(this.id)
-          .send(from, { type: 'Pong', from: this.id, seq: BigInt(message.partition) });
+        this.send(from, { type: 'Pong', from: this.id, seq: BigInt(message.partition) });
         return;
       case 'Pong':
         this.unacked.get(PartitionId(message.seq))?.delete(from);
@@ -164,17 +182,4 @@ export class TalaNode {
         return;
     }
   }
-}
-
-/** A random 16-byte intent id drawn from the simulation's PRNG. */
-export function randomIntent(sim: SimulatedNetwork): Uint8Array {
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 16; i += 4) {
-    const word = sim.random.nextInt(0x1_0000_0000);
-    bytes[i] = word & 0xff;
-    bytes[i + 1] = (word >>> 8) & 0xff;
-    bytes[i + 2] = (word >>> 16) & 0xff;
-    bytes[i + 3] = word >>> 24;
-  }
-  return bytes;
 }
