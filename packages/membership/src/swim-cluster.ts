@@ -88,7 +88,7 @@ const EVENT_TYPES = ['joined', 'suspected', 'alive', 'dead', 'left', 'updated'] 
  * ```ts
  * const cluster = new SwimCluster({ network: new SimulatedNetwork({ seed: 1 }), n: 20, seed: 1 });
  * cluster.crash(NodeId(3));
- * cluster.sim.runFor(30_000);
+ * cluster.sim.runFor(60_000);
  * cluster.converged(); // true: the 19 others see each other Alive and node 3 not
  * ```
  */
