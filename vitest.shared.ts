@@ -20,6 +20,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous on purpose: no test needs a tight limit, and a busy machine must not fail one.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

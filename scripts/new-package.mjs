@@ -1,7 +1,25 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+/*
+ * Creates a complete workspace package: package.json (exports, files, scripts, engines),
+ * tsconfig, vitest config, LICENSE, src/index.ts with one documented export, a README whose
+ * example runs as a test, a unit test and a changeset.
+ *
+ *   node scripts/new-package.mjs <name> "<description>" [dep1,dep2]
+ *
+ * e.g. `node scripts/new-package.mjs capability "per-peer capability negotiation" types`.
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const [name, description, deps = ''] = process.argv.slice(2);
+if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !description) {
+  console.error('usage: node scripts/new-package.mjs <name> "<description>" [dep1,dep2]');
+  process.exit(2);
+}
 const dir = `packages/${name}`;
+if (existsSync(dir)) {
+  console.error(`${dir} exists already`);
+  process.exit(2);
+}
+const fullName = `@tala-net/${name}`;
 mkdirSync(`${dir}/src`, { recursive: true });
 mkdirSync(`${dir}/test`, { recursive: true });
 const dependencies = Object.fromEntries(
@@ -11,7 +29,7 @@ const dependencies = Object.fromEntries(
     .map((d) => [`@tala-net/${d}`, 'workspace:*']),
 );
 const pkg = {
-  name: `@tala-net/${name}`,
+  name: fullName,
   version: '0.1.0',
   description,
   license: 'MIT',
@@ -28,7 +46,7 @@ const pkg = {
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.cts',
-  files: ['dist', 'README.md'],
+  files: ['LICENSE', 'dist', 'README.md'],
   scripts: {
     build: 'tsup src/index.ts --format esm,cjs --dts --clean --sourcemap --target es2022',
     test: 'vitest run',
@@ -38,9 +56,66 @@ const pkg = {
   ...(Object.keys(dependencies).length ? { dependencies } : {}),
   publishConfig: { access: 'public' },
 };
-writeFileSync(`${dir}/package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
-writeFileSync(
-  `${dir}/tsconfig.json`,
-  `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { types: ['node'] }, include: ['src', 'test'] }, null, 2)}\n`,
+const write = (path, text) => writeFileSync(`${dir}/${path}`, text);
+write('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
+write(
+  'tsconfig.json',
+  '{\n  "extends": "../../tsconfig.base.json",\n  "compilerOptions": {\n    "types": ["node"]\n  },\n  "include": ["src", "test"]\n}\n',
 );
-writeFileSync(`${dir}/vitest.config.ts`, "export { default } from '../../vitest.shared.js';\n");
+write('vitest.config.ts', "export { default } from '../../vitest.shared.js';\n");
+copyFileSync('LICENSE', `${dir}/LICENSE`);
+write('src/index.ts', `export { packageName } from './package-name.js';\n`);
+write(
+  'src/package-name.ts',
+  `/**
+ * The npm name of this package.
+ *
+ * @example
+ * \`\`\`ts
+ * packageName; // '${fullName}'
+ * \`\`\`
+ */
+export const packageName = '${fullName}';
+`,
+);
+write(
+  'README.md',
+  `# ${fullName}
+
+${description.charAt(0).toUpperCase()}${description.slice(1)}.
+
+\`\`\`sh
+npm install ${fullName}
+\`\`\`
+
+## Example
+
+\`\`\`ts
+import assert from 'node:assert/strict';
+import { packageName } from '${fullName}';
+
+assert.equal(packageName, '${fullName}');
+\`\`\`
+`,
+);
+write(
+  'test/readme.test.ts',
+  "import { describeReadmeExamples } from '../../../testing/readme-examples.js';\n\ndescribeReadmeExamples(import.meta.url);\n",
+);
+write(
+  'test/package-name.test.ts',
+  `import { describe, expect, it } from 'vitest';
+import { packageName } from '../src/index.js';
+
+describe('packageName', () => {
+  it('is the npm name of the package', () => {
+    expect(packageName).toBe('${fullName}');
+  });
+});
+`,
+);
+writeFileSync(
+  `.changeset/${name}-first-release.md`,
+  `---\n"${fullName}": minor\n---\n\nFirst release: ${description}.\n`,
+);
+console.log(`created ${dir}; run \`pnpm install\` to link it`);

@@ -8,44 +8,33 @@ import { HEADER_BYTES } from './wire-layout.js';
 /** Payload bytes of a Ping or Pong: from (8) + seq (8). */
 const PROBE_BYTES = 16;
 
-function checkedProbeLength(message: Ping | Pong, type: string): number {
-  checkObject(message, type, 'message');
-  checkU64(message.from, type, 'from');
-  checkU64(message.seq, type, 'seq');
-  return PROBE_BYTES;
-}
-
-function writeProbe(message: Ping | Pong, bytes: Uint8Array, at: number): void {
-  writeU64(bytes, at, message.from);
-  writeU64(bytes, at + 8, message.seq);
+/** The definition of a probe kind: from u64, seq u64. */
+function probeMessage<T extends (Ping | Pong)['type']>(tag: number, type: T) {
+  return defineMessage({
+    tag,
+    type,
+    owner: '@tala-net/codec',
+    payloadLength: () => PROBE_BYTES,
+    checkedPayloadLength(message: Ping | Pong) {
+      checkObject(message, type, 'message');
+      checkU64(message.from, type, 'from');
+      checkU64(message.seq, type, 'seq');
+      return PROBE_BYTES;
+    },
+    writePayload(message: Ping | Pong, bytes, at) {
+      writeU64(bytes, at, message.from);
+      writeU64(bytes, at + 8, message.seq);
+    },
+    readPayload(bytes, frameStart, end) {
+      const at = frameStart + HEADER_BYTES;
+      if (end - at !== PROBE_BYTES) throw wrongLength(type, end - at, PROBE_BYTES);
+      return { type, from: readU64(bytes, at) as NodeId, seq: readU64(bytes, at + 8) } as never;
+    },
+  });
 }
 
 /** `Ping` (tag 0x01): from u64, seq u64. Frozen to the Rust reference. */
-export const pingMessage = defineMessage({
-  tag: 0x01,
-  type: 'Ping',
-  owner: '@tala-net/codec',
-  payloadLength: () => PROBE_BYTES,
-  checkedPayloadLength: (message) => checkedProbeLength(message, 'Ping'),
-  writePayload: writeProbe,
-  readPayload(bytes, frameStart, end) {
-    const at = frameStart + HEADER_BYTES;
-    if (end - at !== PROBE_BYTES) throw wrongLength('Ping', end - at, PROBE_BYTES);
-    return { type: 'Ping', from: readU64(bytes, at) as NodeId, seq: readU64(bytes, at + 8) };
-  },
-});
+export const pingMessage = probeMessage(0x01, 'Ping');
 
 /** `Pong` (tag 0x02): from u64, seq u64 (the seq of the Ping it answers). Frozen to the Rust reference. */
-export const pongMessage = defineMessage({
-  tag: 0x02,
-  type: 'Pong',
-  owner: '@tala-net/codec',
-  payloadLength: () => PROBE_BYTES,
-  checkedPayloadLength: (message) => checkedProbeLength(message, 'Pong'),
-  writePayload: writeProbe,
-  readPayload(bytes, frameStart, end) {
-    const at = frameStart + HEADER_BYTES;
-    if (end - at !== PROBE_BYTES) throw wrongLength('Pong', end - at, PROBE_BYTES);
-    return { type: 'Pong', from: readU64(bytes, at) as NodeId, seq: readU64(bytes, at + 8) };
-  },
-});
+export const pongMessage = probeMessage(0x02, 'Pong');

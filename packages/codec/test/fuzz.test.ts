@@ -74,6 +74,27 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Feeds `stream` to a strict FrameDecoder in random chunks of 1–64 bytes. */
+function decodeInRandomChunks(
+  stream: Uint8Array,
+  random: Random,
+): { messages: Message[]; failed: boolean } {
+  const decoder = new FrameDecoder({ unknownTags: 'reject' });
+  const messages: Message[] = [];
+  try {
+    for (let from = 0; from < stream.length; ) {
+      const size = 1 + random.nextInt(64);
+      messages.push(...decoder.push(stream.subarray(from, from + size)));
+      from += size;
+    }
+    decoder.end();
+  } catch (error) {
+    if (!(error instanceof TalaError)) throw error;
+    return { messages, failed: true };
+  }
+  return { messages, failed: false };
+}
+
 describe('fuzzing with mutated valid frames', () => {
   it(`${FRAMES} mutated frames: only TalaError, and accepted frames re-encode to themselves`, () => {
     const random = seededRandom(SEED);
@@ -114,20 +135,7 @@ describe('fuzzing with mutated valid frames', () => {
         stream.set(part, at);
         at += part.length;
       }
-      const decoder = new FrameDecoder({ unknownTags: 'reject' });
-      const messages: Message[] = [];
-      let failed = false;
-      try {
-        for (let from = 0; from < stream.length; ) {
-          const size = 1 + random.nextInt(64);
-          messages.push(...decoder.push(stream.subarray(from, from + size)));
-          from += size;
-        }
-        decoder.end();
-      } catch (error) {
-        if (!(error instanceof TalaError)) throw error;
-        failed = true;
-      }
+      const { messages, failed } = decodeInRandomChunks(stream, random);
       // Whatever was accepted is a stream of frames that re-encodes to a prefix of the input.
       const reencoded = messages.map((message) => encode(message));
       let prefix = 0;

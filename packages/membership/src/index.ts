@@ -3,7 +3,6 @@ export {
   MembershipEvent,
   type MembershipEventMap,
   MembershipEventTarget,
-  SwimErrorEvent,
 } from './membership-event.js';
 export { MembershipList } from './membership-list.js';
 export { Suspicion, suspicionBounds, suspicionTimeout } from './suspicion.js';

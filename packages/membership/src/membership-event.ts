@@ -23,25 +23,11 @@ export class MembershipEvent extends Event {
 }
 
 /**
- * An exception thrown inside the SWIM engine while handling a message or a timer: a bug, not
- * bad input (malformed messages are counted, never thrown). The node keeps running.
- */
-export class SwimErrorEvent extends Event {
-  /** What the engine threw. */
-  readonly error: unknown;
-
-  constructor(error: unknown) {
-    super('error');
-    this.error = error;
-  }
-}
-
-/**
- * Events of a membership node: one event type per {@link MembershipEventType}, and `error`
- * for an exception inside the engine.
+ * Events of a membership node: one event type per {@link MembershipEventType}. Failures that
+ * the node catches to keep running (an exception inside the engine, a throwing transport or
+ * listener) come as the `error` events (`ErrorReportEvent`) of every safe event target.
  */
 export interface MembershipEventMap {
-  error: SwimErrorEvent;
   joined: MembershipEvent;
   suspected: MembershipEvent;
   alive: MembershipEvent;

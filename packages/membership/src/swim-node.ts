@@ -8,7 +8,7 @@ import {
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
-import { MembershipEvent, MembershipEventTarget, SwimErrorEvent } from './membership-event.js';
+import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
 import type { MembershipList } from './membership-list.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
 import { SwimEngine } from './swim-engine.js';
@@ -211,7 +211,7 @@ export class SwimNode extends MembershipEventTarget {
       out = step();
     } catch (error) {
       this.#engineErrors++;
-      this.dispatchEvent(new SwimErrorEvent(error));
+      this.reportError(error, 'engine');
       return;
     }
     this.#apply(out);
@@ -222,8 +222,10 @@ export class SwimNode extends MembershipEventTarget {
       try {
         this.#transport.send(to, message);
         this.#sent++;
-      } catch {
+      } catch (error) {
+        // Transports never throw for delivery problems: this is a bug, counted and reported.
         this.#sendErrors++;
+        this.reportError(error, 'transport:send');
       }
     }
     for (const { at, timer } of out.timers) {

@@ -108,8 +108,12 @@ describe('SwimNode', () => {
       config: swimConfig('local'),
       seeds: [NodeId(2)],
     });
+    const reported: unknown[] = [];
+    node.addEventListener('error', (event) => reported.push(event.source));
     clock.runFor(3000);
     expect(node.stats.sendErrors).toBeGreaterThan(0);
+    expect(reported.length).toBe(node.stats.sendErrors - 1);
+    expect(new Set(reported)).toEqual(new Set(['transport:send']));
     expect(node.running).toBe(true);
     node.stop();
   });
