@@ -9,7 +9,7 @@ import {
 import { SwimCluster, type SwimClusterOptions } from '@tala-net/membership/testing';
 import { type LinkOptions, SimulatedNetwork } from '@tala-net/transport-inprocess';
 import { NodeId, seededRandom } from '@tala-net/types';
-import { loadMembershipAt } from '../baseline-membership.js';
+import { loadPackageAt } from '../package-at-commit.js';
 import type { Suite } from '../suite.js';
 
 /**
@@ -299,7 +299,10 @@ const suite: Suite = {
   name: 'swim',
   async run() {
     const quick = process.env.SWIM_QUICK === '1';
-    const baseline = await loadMembershipAt(BASELINE_COMMIT);
+    const baseline = await loadPackageAt<typeof import('@tala-net/membership')>(
+      BASELINE_COMMIT,
+      'membership',
+    );
     const baselineNode: CreateNode = (options) =>
       new baseline.SwimNode(options) as unknown as SwimNode;
     const seeds = quick ? 10 : 50;
