@@ -223,6 +223,8 @@ export class SwimEngine {
   /** This node already answered a stale accusation of itself in the current message. */
   #answeredStale = false;
   #out: SwimOutput = newOutput();
+  /** When this node last sent its state to a member returning from the dead. */
+  #reunitedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: SwimEngineOptions) {
     registerSwimMessages();
@@ -852,12 +854,12 @@ export class SwimEngine {
       sync && (update.state === 'Dead' || update.state === 'Left') ? 'Suspect' : update.state;
     const record = this.#records.get(update.node);
     if (record === undefined) {
-      if (state === 'Alive') this.#learnMember(now, update);
+      if (state === 'Alive') this.#learnMember(now, update, sender);
       return;
     }
     switch (state) {
       case 'Alive':
-        this.#aliveNode(record, update);
+        this.#aliveNode(now, record, update, sender);
         return;
       case 'Suspect':
         this.#suspectNode(now, record, update.incarnation, this.#accuserOf(update, sender));
@@ -871,32 +873,58 @@ export class SwimEngine {
 
   /**
    * Only an `Alive` update makes a member known: a `Suspect`, `Dead` or `Left` update about a
-   * member we do not know (or forgot) is old news, and must not bring it back.
+   * member we do not know (or forgot) is old news, and must not bring it back. An `Alive` about
+   * a forgotten member that is not newer means that the sender still sees it alive (the two sides
+   * of a healed partition): the member is reminded of our record, so that it can rise above it.
    */
-  #learnMember(now: number, update: MemberUpdate): void {
+  #learnMember(now: number, update: MemberUpdate, sender: NodeId): void {
     const tombstone = this.#tombstone(now, update.node);
     if (tombstone !== undefined && update.incarnation <= tombstone.incarnation) {
       this.stats.staleUpdates++;
+      this.#remindIfDown(now, update.node);
       return;
     }
     if (this.#records.size >= this.config.maxMembers) {
       this.stats.rejectedUpdates++;
       return;
     }
-    this.#tombstones.delete(update.node);
+    const forgotten = this.#tombstones.delete(update.node);
     const added = this.#addRecord({ ...update, address: update.address.slice() });
     this.#queue.enqueue(added.update);
+    if (forgotten && sender === update.node) this.#reunite(now, update.node);
   }
 
-  /** An `Alive` above what we know revives or updates a member (its refutation or restart). */
-  #aliveNode(record: MemberRecord, update: MemberUpdate): void {
-    if (update.incarnation <= record.update.incarnation) return;
+  /**
+   * An `Alive` above what we know revives or updates a member (its refutation or restart). One
+   * that is not newer about a member we hold dead means that the sender still sees it alive: the
+   * member is reminded of our verdict, so that it can refute it.
+   */
+  #aliveNode(now: number, record: MemberRecord, update: MemberUpdate, sender: NodeId): void {
+    const previous = record.update.state;
+    if (update.incarnation <= record.update.incarnation) {
+      if (previous === 'Dead') this.#remindIfDown(now, record.node);
+      return;
+    }
     this.#setState(record, {
       node: record.node,
       state: 'Alive',
       incarnation: update.incarnation,
       address: update.address.slice(),
     });
+    if (!isLive(previous) && sender === record.node) this.#reunite(now, record.node);
+  }
+
+  /**
+   * A member we held dead or had forgotten told us first-hand that it is alive: the two of us
+   * were probably on both sides of a partition. We send it our full state (at most once per
+   * protocol period), and its answer brings us its side's: each side's deaths make the other
+   * suspect (or remind) their members, who refute, so the whole cluster heals in a few periods
+   * from one healing contact.
+   */
+  #reunite(now: number, node: NodeId): void {
+    if (now - this.#reunitedAt < this.config.probeInterval) return;
+    this.#reunitedAt = now;
+    this.#sendPushPull(node, false);
   }
 
   /**

@@ -107,6 +107,33 @@ describe('SWIM in the simulator (LAN settings, virtual time)', () => {
     expect(healedIn).toBeDefined();
   });
 
+  it('healing: one healing contact re-merges both sides within 15 periods, before and after reclaimTime', () => {
+    // 20 members split 10/10, for 60 s (each side holds the other Dead) and for longer than
+    // reclaimTime (each side has forgotten the other). Healing contacts are rare (about one per
+    // healInterval across the cluster): the first one must bring everyone back.
+    const PERIOD = swimConfig('lan').probeInterval;
+    const worst: number[] = [];
+    for (const partitionMs of [60_000, 320_000]) {
+      let most = 0;
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const c = new SwimCluster({ n: 20, seed, log: false });
+        c.sim.runFor(5000);
+        c.sim.partition(c.ids.slice(0, 10), c.ids.slice(10));
+        c.sim.runFor(partitionMs);
+        const other = c.nodes.get(NodeId(1))!.member(NodeId(20));
+        expect(other === undefined || other.state === 'Dead').toBe(true);
+        c.sim.heal();
+        const healedIn = c.runUntilConverged(60_000) ?? Number.POSITIVE_INFINITY;
+        most = Math.max(most, healedIn);
+      }
+      worst.push(most / PERIOD);
+    }
+    console.log(
+      `healing (20 members, seeds 1-5): worst ${worst.join(' / ')} periods after 60 s / 320 s`,
+    );
+    for (const periods of worst) expect(periods).toBeLessThanOrEqual(15);
+  });
+
   it('a crashed node restarted with the same id rejoins with a higher incarnation', () => {
     const c = new SwimCluster({ n: 10, seed: 17 });
     c.sim.runFor(5000);
