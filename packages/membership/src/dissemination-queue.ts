@@ -93,6 +93,17 @@ export class DisseminationQueue {
     if (size < this.#smallest) this.#smallest = size;
   }
 
+  /** Removes the queued update about `node`, if any. O(1): it is dropped when it comes out of the heap. */
+  remove(node: NodeId): void {
+    const entry = this.#byNode.get(node);
+    if (entry === undefined) return;
+    entry.replaced = true;
+    this.#replaced++;
+    this.#bytes -= entry.size;
+    this.#byNode.delete(node);
+    if (this.#replaced > this.#byNode.size) this.#compact();
+  }
+
   /** The queued update about `node`, if any. */
   peek(node: NodeId): MemberUpdate | undefined {
     return this.#byNode.get(node)?.update;

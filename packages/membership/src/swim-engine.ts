@@ -111,6 +111,11 @@ interface MemberRecord {
   remindedAt: number;
   /** The current suspicion's last look (one probe carrying it, before the verdict) went out. */
   lastLook: boolean;
+  /**
+   * Lifeguard: until when our own new suspicion of this member is told to the member only, not
+   * gossiped (`-Infinity` when it is not held back).
+   */
+  quietUntil: number;
 }
 
 interface Tombstone {
@@ -582,9 +587,11 @@ export class SwimEngine {
     if (state === 'Alive') {
       this.stats.suspicionsRaised++;
       this.#suspect(now, record, incarnation, this.id);
-      // The accuser tells the suspect at once, so it can refute (Lifeguard's buddy system);
-      // members that only hear of the suspicion send it nothing.
-      if (this.config.lifeguard) this.#tell(record.node, record.update);
+      // The accuser tells the suspect at once, so it can refute (Lifeguard's buddy system), and
+      // keeps the suspicion to itself for a probe timeout: a live suspect's refutation usually
+      // comes back before anyone else hears of it. Members that only hear of the suspicion send
+      // the suspect nothing.
+      if (this.config.lifeguard) this.#holdBack(now, record);
     } else if (state === 'Suspect') {
       // Our own probe failed too: we are an independent accuser.
       this.#confirm(record, this.id);
@@ -764,6 +771,7 @@ export class SwimEngine {
     const suspicion = record.suspicion;
     if (suspicion === undefined || !this.config.lifeguard) return;
     if (!suspicion.confirm(accuser)) return;
+    record.quietUntil = Number.NEGATIVE_INFINITY;
     record.update = { ...record.update, accuser };
     this.#queue.enqueue(record.update);
     this.#timer(suspicion.deadline, {
@@ -778,6 +786,11 @@ export class SwimEngine {
     if (record === undefined || record.update.state !== 'Suspect') return;
     const suspicion = record.suspicion;
     if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
+    if (record.quietUntil > Number.NEGATIVE_INFINITY) {
+      // The suspicion's own deadline timer is still set: this one only ends the hold.
+      this.#endHold(now, record, incarnation);
+      return;
+    }
     if (now < suspicion.deadline) {
       // Fired early (a coarse real clock) or for an older, later deadline: re-arm at the
       // deadline. Deadlines only move earlier, so at most one timer per deadline re-arms.
@@ -793,6 +806,32 @@ export class SwimEngine {
     for (const node of this.#pickAlive(this.config.indirectChecks, undefined)) {
       this.#send(node, { type: 'Gossip', from: this.id, updates: [record.update] });
     }
+  }
+
+  /**
+   * Lifeguard: our new suspicion of `record` (just told to the suspect) stays out of the gossip
+   * queue for a probe timeout.
+   */
+  #holdBack(now: number, record: MemberRecord): void {
+    this.#queue.remove(record.node);
+    record.quietUntil = now + this.#health.scale(this.config.probeTimeout);
+    this.#tell(record.node, record.update);
+    const incarnation = record.update.incarnation;
+    this.#timer(record.quietUntil, { kind: 'suspicion', node: record.node, incarnation });
+  }
+
+  /**
+   * The suspect did not refute within the hold (our message or its answer may have been lost):
+   * it is told once more, and the suspicion is gossiped.
+   */
+  #endHold(now: number, record: MemberRecord, incarnation: bigint): void {
+    if (now < record.quietUntil) {
+      this.#timer(record.quietUntil, { kind: 'suspicion', node: record.node, incarnation });
+      return;
+    }
+    record.quietUntil = Number.NEGATIVE_INFINITY;
+    this.#queue.enqueue(record.update);
+    this.#tell(record.node, record.update);
   }
 
   /**
@@ -1086,6 +1125,7 @@ export class SwimEngine {
       answeredAt: Number.NEGATIVE_INFINITY,
       remindedAt: Number.NEGATIVE_INFINITY,
       lastLook: false,
+      quietUntil: Number.NEGATIVE_INFINITY,
     };
     this.#records.set(update.node, record);
     this.#healBackoff.delete(update.node);
@@ -1099,6 +1139,7 @@ export class SwimEngine {
 
   /** Moves `record` to `next`, keeping the list view, counters, queue and events in step. */
   #setState(record: MemberRecord, update: MemberUpdate): void {
+    record.quietUntil = Number.NEGATIVE_INFINITY;
     // Only a Suspect names its accuser.
     const next = update.state === 'Suspect' ? update : withoutAccuser(update);
     const previous = record.update;

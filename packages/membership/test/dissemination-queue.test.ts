@@ -135,6 +135,21 @@ describe('DisseminationQueue', () => {
     expect(queue.take(1400, 5)).toEqual([]);
   });
 
+  it('remove leaves out the update about one member and keeps the byte count', () => {
+    const queue = new DisseminationQueue();
+    queue.enqueue(update(1));
+    queue.enqueue(update(2));
+    const bytes = queue.bytes;
+    queue.remove(NodeId(1));
+    queue.remove(NodeId(9));
+    expect(queue.size).toBe(1);
+    expect(queue.bytes).toBe(bytes / 2);
+    expect(queue.take(1400, 5).map((u) => u.node)).toEqual([2n]);
+    queue.remove(NodeId(2));
+    expect(queue.take(1400, 5)).toEqual([]);
+    expect(queue.bytes).toBe(0);
+  });
+
   it('gives exactly what sorting the whole queue on every take gives', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 300 }), (operations) => {

@@ -4,6 +4,7 @@ import {
   SwimEngine as Engine,
   type MemberUpdate,
   type SwimEngine,
+  type SwimOutput,
   type SwimTimer,
   suspicionBounds,
 } from '../src/index.js';
@@ -289,6 +290,40 @@ describe('SwimEngine: suspicion', () => {
         updates: [expect.objectContaining({ node: target, state: 'Suspect' })],
       },
     });
+  });
+
+  it('the accuser keeps its suspicion to itself for a probe timeout, then tells it again and gossips it', () => {
+    const engines = cluster(3);
+    const a = engine(engines, n1);
+    const target = sent(a.handleTimer(1000, PROBE), 'Ping')[0]!.to;
+    const other = target === n2 ? n3 : n2;
+    const next = a.handleTimer(2000, PROBE);
+    const about = (out: SwimOutput) =>
+      sent(out, 'Gossip')
+        .filter((g) => g.message.updates.some((u) => u.node === target && u.state === 'Suspect'))
+        .map((g) => g.to);
+    expect(about(next)).toEqual([target]);
+    // During the hold, nobody else hears of it.
+    expect(about(a.handleMessage(2100, other, { type: 'Ping', from: other, seq: 7n }))).toEqual([]);
+    // The hold ends a probe timeout later (stretched by local health), long before the verdict.
+    const [hold, deadline] = timers(next, 'suspicion').sort((x, y) => x.at - y.at);
+    expect(hold!.at).toBeGreaterThanOrEqual(2000 + a.config.probeTimeout);
+    expect(hold!.at).toBeLessThan(deadline!.at);
+    // A suspect that refutes in time is never gossiped as suspect.
+    const refuted = cluster(3);
+    const b = engine(refuted, n1);
+    b.handleTimer(1000, PROBE);
+    b.handleTimer(2000, PROBE);
+    b.handleMessage(2002, target, {
+      type: 'Gossip',
+      from: target,
+      updates: [alive(Number(target), 1n)],
+    });
+    expect(about(b.handleTimer(hold!.at, hold!.timer))).toEqual([]);
+    // Otherwise the suspect is told once more, and the suspicion is gossiped.
+    expect(about(a.handleTimer(hold!.at, hold!.timer))).toEqual([target]);
+    const after = a.handleMessage(hold!.at + 1, other, { type: 'Ping', from: other, seq: 8n });
+    expect(about(after)).toEqual([other]);
   });
 
   it('the suspected member answers the member that told it with its refutation', () => {

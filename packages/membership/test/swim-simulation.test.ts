@@ -33,10 +33,11 @@ describe('SWIM in the simulator (LAN settings, virtual time)', () => {
       expect(suspected.length).toBeGreaterThan(0);
       const first = suspected[0]!.time;
       firstSuspicions.push(first - crashAt);
-      // Every live member marks it dead within the suspicion timeout + 3 periods.
+      // Every live member marks it dead within the suspicion timeout + 3 periods, after the
+      // probe timeout for which the first accuser keeps its suspicion to itself.
       expect(new Set(dead.map((e) => e.observer)).size).toBe(n - 1);
       const { min } = suspicionBounds(lan, n);
-      expect(dead.at(-1)!.time - first).toBeLessThanOrEqual(min + 3 * PERIOD);
+      expect(dead.at(-1)!.time - first).toBeLessThanOrEqual(min + lan.probeTimeout + 3 * PERIOD);
       // Nobody else was suspected.
       expect(c.events.filter((e) => e.type === 'suspected' && e.node !== victim)).toEqual([]);
     }
@@ -67,6 +68,16 @@ describe('SWIM in the simulator (LAN settings, virtual time)', () => {
     const c = new SwimCluster({ n: 40, seed: 7, link: { loss: 0.1 } });
     c.sim.runFor(300 * PERIOD);
     expect(c.events.filter((e) => e.type === 'dead')).toEqual([]);
+    // A false suspicion mostly stays with its accuser: the suspect hears of it first and refutes
+    // before it is gossiped (a few, whose messages were lost, reach more members).
+    let raised = 0;
+    for (const node of c.nodes.values()) raised += node.engine.stats.suspicionsRaised;
+    const suspected = c.events.filter((e) => e.type === 'suspected').length;
+    console.log(
+      `10 % loss, 40 members: ${raised} suspicions raised, ${suspected} members suspecting`,
+    );
+    expect(raised).toBeGreaterThan(0);
+    expect(suspected).toBeLessThanOrEqual(4 * raised);
     // Under loss a refutation may be in flight at any instant: it settles within a few periods.
     expect(c.runUntilConverged(10 * PERIOD)).toBeDefined();
   });
