@@ -1,5 +1,5 @@
-export { CapabilityAd } from './capability-ad.js';
 export type { Capability, ValueOf } from './capability.js';
+export { CapabilityAd } from './capability-ad.js';
 export { CapabilityChangeEvent } from './capability-change-event.js';
 export type { CapabilityEntry } from './capability-entry.js';
 export { CapabilityRegistry, type CapabilityRegistryEvents } from './capability-registry.js';
