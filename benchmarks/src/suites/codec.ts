@@ -3,7 +3,12 @@ import { type Message, NodeId, PartitionId, seededRandom } from '@tala-net/types
 import { do_not_optimize, measure } from 'mitata';
 import { pack, unpack } from 'msgpackr';
 import protobuf from 'protobufjs';
+import { loadPackageAt } from '../package-at-commit.js';
 import type { Suite } from '../suite.js';
+
+/** The codec before the message registry, measured side by side with today's. */
+const BEFORE_COMMIT = '5587d11';
+const before = await loadPackageAt<typeof import('@tala-net/codec')>(BEFORE_COMMIT, 'codec');
 
 /*
  * Codec: tala-net's encode/decode against protobufjs (equivalent schemas, fixed64 ids, built at
@@ -218,6 +223,7 @@ async function measureCase(c: Case): Promise<Row[]> {
   const { messages } = c;
   const pb = c.protobuf;
   const taFrames = messages.map((message) => encode(message));
+  const beforeFrames = messages.map((message) => before.encode(message));
   const pbFrames = pb.objects.map((o) => pb.type.encode(o).finish());
   const mpFrames = messages.map((m) => pack(m));
   const jsonFrames = c.json ? messages.map(jsonEncode) : [];
@@ -225,6 +231,7 @@ async function measureCase(c: Case): Promise<Row[]> {
   let i = 0;
   const encodeNs = {
     'tala-net': await median(() => do_not_optimize(encode(messages[i++ & mask]!))),
+    before: await median(() => do_not_optimize(before.encode(messages[i++ & mask]!))),
     protobufjs: await median(() =>
       do_not_optimize(pb.type.encode(pb.objects[i++ & mask]!).finish()),
     ),
@@ -233,6 +240,7 @@ async function measureCase(c: Case): Promise<Row[]> {
   };
   const decodeNs = {
     'tala-net': await median(() => do_not_optimize(decode(taFrames[i++ & mask]!))),
+    before: await median(() => do_not_optimize(before.decode(beforeFrames[i++ & mask]!))),
     protobufjs: await median(() => do_not_optimize(pb.type.decode(pbFrames[i++ & mask]!))),
     msgpackr: await median(() => do_not_optimize(unpack(mpFrames[i++ & mask]!))),
     JSON: c.json
@@ -375,6 +383,7 @@ const suite: Suite = {
       for (const c of cases) {
         for (const m of c.messages) {
           decode(encode(m));
+          before.decode(before.encode(m));
           unpack(pack(m));
         }
       }
@@ -392,11 +401,15 @@ const suite: Suite = {
       'Speed-up of tala-net = peer time ÷ tala-net time (higher is better), medians of one run.',
       'tala-net returns exact `bigint`s; protobufjs (fixed64) returns `number`s.',
       '',
-      '| case | op | tala-net | × protobufjs | × msgpackr | × JSON |',
-      '| --- | --- | ---: | ---: | ---: | ---: |',
+      `The "before" columns are the codec of ${BEFORE_COMMIT} (before the message registry), measured`,
+      'in the same run with the same inputs.',
+      '',
+      '| case | op | tala-net | × protobufjs | × msgpackr | × JSON | before | before × protobufjs | before × msgpackr |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map((r) => {
         const ours = r.ns['tala-net']!;
-        return `| ${r.case} | ${r.op} | ${fmtNs(ours)} | ${ratio(r.ns.protobufjs!, ours)} | ${ratio(r.ns.msgpackr!, ours)} | ${ratio(r.ns.JSON!, ours)} |`;
+        const old = r.ns.before!;
+        return `| ${r.case} | ${r.op} | ${fmtNs(ours)} | ${ratio(r.ns.protobufjs!, ours)} | ${ratio(r.ns.msgpackr!, ours)} | ${ratio(r.ns.JSON!, ours)} | ${fmtNs(old)} | ${ratio(r.ns.protobufjs!, old)} | ${ratio(r.ns.msgpackr!, old)} |`;
       }),
       '',
       '| bulk SegmentSync | time | ÷ memcpy 1 MiB |',

@@ -1,103 +1,40 @@
 import {
-  type MembershipEvent,
   type MemberUpdate,
-  type SwimConfig,
-  SwimNode,
+  SwimEngine,
+  type SwimNode,
+  type SwimNodeOptions,
+  type SwimTimer,
   swimConfig,
 } from '@tala-net/membership';
+import { SwimCluster, type SwimClusterOptions } from '@tala-net/membership/testing';
 import { type LinkOptions, SimulatedNetwork } from '@tala-net/transport-inprocess';
 import { NodeId, seededRandom } from '@tala-net/types';
+import { loadPackageAt } from '../package-at-commit.js';
 import type { Suite } from '../suite.js';
 
 /**
  * SWIM membership measured in the deterministic simulator (virtual time), with LAN settings:
- * 1 s protocol period, 500 ms probe timeout, k = 3 indirect probes. Every number is compared with
- * its target from the SWIM paper / the membership issue, as a ratio measured in this run.
+ * 1 s protocol period, 500 ms probe timeout, k = 3 indirect probes. Every time says the event it
+ * is measured from and over how many seeds, with the median and the worst. CPU and reclaim cost
+ * are measured side by side with the engine of commit {@link BASELINE_COMMIT}, built from git.
  */
 
 const LAN = swimConfig('lan');
 const PERIOD = LAN.probeInterval;
-const EVENT_TYPES = ['joined', 'suspected', 'alive', 'dead', 'left', 'updated'] as const;
+/** The engine before the scale work: the side-by-side baseline of CPU and reclaim cost. */
+const BASELINE_COMMIT = '5587d11';
 
-interface Logged {
-  readonly time: number;
-  readonly observer: NodeId;
-  readonly type: string;
-  readonly node: NodeId;
-}
+type Cluster = SwimCluster<SimulatedNetwork>;
 
-/** A SimulatedNetwork with one SwimNode per member (ids 1…n), all knowing each other. */
-class Cluster {
-  readonly sim: SimulatedNetwork;
-  readonly ids: NodeId[];
-  readonly nodes = new Map<NodeId, SwimNode>();
-  readonly events: Logged[] = [];
-  readonly #config: SwimConfig;
-  readonly #seed: number;
-  readonly #log: boolean;
-
-  constructor(n: number, seed: number, config: SwimConfig, link?: LinkOptions, log = true) {
-    this.#config = config;
-    this.#seed = seed;
-    this.#log = log;
-    this.sim = new SimulatedNetwork({ seed, ...(link === undefined ? {} : { link }) });
-    this.ids = Array.from({ length: n }, (_, i) => NodeId(i + 1));
-    const members: MemberUpdate[] = this.ids.map((node) => ({
-      node,
-      state: 'Alive',
-      incarnation: 0n,
-      address: new Uint8Array(),
-    }));
-    for (const id of this.ids) this.sim.addNode(id);
-    for (const id of this.ids) this.#create(id, { members }).start();
-  }
-
-  crash(id: NodeId): void {
-    this.nodes.get(id)?.stop();
-    this.sim.crash(id);
-  }
-
-  /** Adds a new member that joins through `seed`. */
-  join(id: NodeId, seed: NodeId): SwimNode {
-    this.sim.addNode(id);
-    this.ids.push(id);
-    const node = this.#create(id, { seeds: [seed] });
-    node.start();
-    return node;
-  }
-
-  live(): SwimNode[] {
-    return this.ids.filter((id) => this.sim.isUp(id)).map((id) => this.nodes.get(id)!);
-  }
-
-  converged(): boolean {
-    const up = new Set(this.ids.filter((id) => this.sim.isUp(id)));
-    for (const node of this.live()) {
-      const alive = node.list.aliveMembers();
-      if (alive.length !== up.size) return false;
-      for (const id of alive) if (!up.has(id)) return false;
-    }
-    return true;
-  }
-
-  #create(id: NodeId, extra: { seeds?: NodeId[]; members?: MemberUpdate[] }): SwimNode {
-    const node = new SwimNode({
-      transport: this.sim.transport(id),
-      clock: this.sim.clockFor(id),
-      random: seededRandom(this.#seed * 100_003 + Number(id)),
-      config: this.#config,
-      ...extra,
-    });
-    if (this.#log) {
-      for (const type of EVENT_TYPES) {
-        node.addEventListener(type, (event: MembershipEvent) => {
-          this.events.push({ time: this.sim.now(), observer: id, type, node: event.member.node });
-        });
-      }
-    }
-    this.nodes.set(id, node);
-    return node;
-  }
+function cluster(
+  options: Omit<SwimClusterOptions<SimulatedNetwork>, 'network'> & { link?: LinkOptions },
+): Cluster {
+  const { link, ...rest } = options;
+  const network = new SimulatedNetwork({
+    seed: options.seed,
+    ...(link === undefined ? {} : { link }),
+  });
+  return new SwimCluster({ ...rest, network });
 }
 
 function median(values: number[]): number {
@@ -106,38 +43,41 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const fmt = (x: number, digits = 2): string => x.toFixed(digits);
+const periods = (ms: number): string => fmt(ms / PERIOD);
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+/** Median and worst of `values`, with their count. */
+interface Spread {
+  readonly runs: number;
+  readonly median: number;
+  readonly worst: number;
 }
 
-const fmt = (x: number, digits = 2): string => x.toFixed(digits);
-const periods = (ms: number): string => `${fmt(ms / PERIOD)} periods`;
-
-/** Shortest suspicion timeout of a cluster of `n` live members (what confirmations reach). */
-function minSuspicion(n: number): number {
-  return LAN.suspicionMult * Math.max(1, Math.log10(n)) * PERIOD;
+function spread(values: number[]): Spread {
+  return { runs: values.length, median: median(values), worst: Math.max(...values) };
 }
 
 // --- detection ------------------------------------------------------------------------------
 
-function detection(seeds: number) {
-  const n = 100;
+function detection(n: number, seeds: number) {
   const first: number[] = [];
   const allDeadAfterFirst: number[] = [];
   const allDeadAfterCrash: number[] = [];
   let falseSuspicions = 0;
   for (let seed = 1; seed <= seeds; seed++) {
-    const c = new Cluster(n, seed, LAN);
+    const c = cluster({ n, seed });
     c.sim.runFor(10_000 + ((seed * 137) % 1000));
     const victim = NodeId(1 + ((seed * 31) % n));
     const crashAt = c.sim.now();
     c.crash(victim);
     c.sim.runFor(60_000);
-    const suspected = c.events.filter((e) => e.type === 'suspected' && e.node === victim);
-    const dead = c.events.filter((e) => e.type === 'dead' && e.node === victim);
-    const observers = new Set(dead.map((e) => e.observer));
-    if (suspected.length === 0 || observers.size !== n - 1) {
+    const suspected = c.eventsAbout('suspected', victim);
+    const dead = c.eventsAbout('dead', victim);
+    if (suspected.length === 0 || new Set(dead.map((e) => e.observer)).size !== n - 1) {
       throw new Error(`detection: seed ${seed} did not detect the crash everywhere`);
     }
     first.push(suspected[0]!.time - crashAt);
@@ -145,64 +85,75 @@ function detection(seeds: number) {
     allDeadAfterCrash.push(dead.at(-1)!.time - crashAt);
     falseSuspicions += c.events.filter((e) => e.type === 'suspected' && e.node !== victim).length;
   }
-  const firstBound = 1.6 * PERIOD + LAN.probeTimeout;
-  const deadBound = minSuspicion(n - 1) + 3 * PERIOD;
   return {
     n,
     seeds,
-    firstSuspicionMedianMs: median(first),
-    firstSuspicionP90Ms: quantile(first, 0.9),
-    firstSuspicionBoundMs: firstBound,
-    allDeadAfterFirstSuspicionMedianMs: median(allDeadAfterFirst),
-    allDeadAfterFirstSuspicionMaxMs: Math.max(...allDeadAfterFirst),
-    allDeadAfterCrashMedianMs: median(allDeadAfterCrash),
-    allDeadBoundMs: deadBound,
+    firstSuspicion: spread(first),
+    allDeadAfterFirstSuspicion: spread(allDeadAfterFirst),
+    allDeadAfterCrash: spread(allDeadAfterCrash),
     falseSuspicions,
   };
 }
 
-// --- dissemination --------------------------------------------------------------------------
+// --- dissemination and mass join --------------------------------------------------------------
 
 function dissemination(n: number, runs: number) {
   const times: number[] = [];
   for (let seed = 1; seed <= runs; seed++) {
-    const c = new Cluster(n, seed, LAN, undefined, false);
+    const c = cluster({ n, seed, log: false });
     c.sim.runFor(5000);
     const joiner = NodeId(n + 1);
-    const start = c.sim.now();
-    c.join(joiner, NodeId(1 + seed));
-    const limit = 4 * Math.ceil(Math.log2(n)) * PERIOD;
-    let reached: number | undefined;
-    while (c.sim.now() - start <= limit) {
-      c.sim.runFor(50);
-      let all = true;
-      for (const node of c.live()) {
-        if (node.list.stateOf(joiner) !== 'Alive') {
-          all = false;
-          break;
-        }
-      }
-      if (all) {
-        reached = c.sim.now() - start;
-        break;
-      }
-    }
+    c.join(joiner, [NodeId(1 + seed)]);
+    const reached = c.runUntil(
+      () => c.live().every((node) => node.list.stateOf(joiner) === 'Alive'),
+      4 * Math.ceil(Math.log2(n)) * PERIOD,
+      50,
+    );
     if (reached === undefined) throw new Error(`dissemination: seed ${seed} did not reach all`);
     times.push(reached);
   }
+  return { n, ...spread(times), boundMs: 2 * Math.ceil(Math.log2(n)) * PERIOD };
+}
+
+/**
+ * `n` nodes start at once, all joining through node 1: seconds until every node sees all
+ * (converged), until nothing is left to gossip anywhere as well (quiet), the most messages one
+ * node received in one period, and the CPU the run took.
+ */
+function massJoin(n: number, seeds: number) {
+  const converged: number[] = [];
+  const quiet: number[] = [];
+  const hottest: number[] = [];
+  const cpu: number[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const started = process.cpuUsage();
+    const c = cluster({ n, seed, bootstrap: 'seeds', log: false });
+    let convergedAt: number | undefined;
+    let quietAt: number | undefined;
+    let busiest = 0;
+    while (quietAt === undefined && c.sim.now() < 300_000) {
+      busiest = Math.max(busiest, c.runMeasuringLoad(PERIOD, PERIOD).maxReceived);
+      if (convergedAt === undefined && c.converged()) convergedAt = c.sim.now();
+      if (convergedAt !== undefined && c.quiet()) quietAt = c.sim.now();
+    }
+    converged.push(convergedAt ?? Number.POSITIVE_INFINITY);
+    quiet.push(quietAt ?? Number.POSITIVE_INFINITY);
+    hottest.push(busiest);
+    cpu.push(cpuMs(started));
+  }
   return {
     n,
-    runs,
-    medianMs: median(times),
-    maxMs: Math.max(...times),
-    boundMs: 2 * Math.ceil(Math.log2(n)) * PERIOD,
+    converged: spread(converged),
+    quiet: spread(quiet),
+    hottest: spread(hottest),
+    cpuMs: spread(cpu),
   };
 }
 
 // --- false positives ------------------------------------------------------------------------
 
 function falsePositivesLoss(lifeguard: boolean, n: number, rounds: number) {
-  const c = new Cluster(n, 42, swimConfig('lan', { lifeguard }), { loss: 0.1 });
+  const c = cluster({ n, seed: 42, config: swimConfig('lan', { lifeguard }), link: { loss: 0.1 } });
   c.sim.runFor(rounds * PERIOD);
   return {
     lifeguard,
@@ -213,13 +164,13 @@ function falsePositivesLoss(lifeguard: boolean, n: number, rounds: number) {
 }
 
 function falsePositivesSlow(lifeguard: boolean, n: number, rounds: number, seed: number) {
-  const c = new Cluster(n, seed, swimConfig('lan', { lifeguard }));
+  const c = cluster({ n, seed, config: swimConfig('lan', { lifeguard }) });
   const slow = NodeId(n);
   for (const id of c.ids) {
     if (id !== slow) c.sim.setLink(id, slow, { latency: { kind: 'fixed', ms: 3 * PERIOD } });
   }
   c.sim.runFor(rounds * PERIOD);
-  const healthy = (e: Logged) => e.node !== slow;
+  const healthy = (e: { node: NodeId }) => e.node !== slow;
   return {
     lifeguard,
     healthyDeaths: c.events.filter((e) => e.type === 'dead' && healthy(e)).length,
@@ -231,108 +182,216 @@ function falsePositivesSlow(lifeguard: boolean, n: number, rounds: number, seed:
 
 // --- load -----------------------------------------------------------------------------------
 
+/** Messages per member per period, and the hottest node: steady, then around a crash. */
 function load(n: number) {
-  const c = new Cluster(n, 7, LAN, undefined, false);
+  const c = cluster({ n, seed: 7, log: false });
   c.sim.runFor(20 * PERIOD);
   const before = c.sim.stats.sent;
   const rounds = 100;
-  c.sim.runFor(rounds * PERIOD);
-  return { n, messagesPerMemberPerPeriod: (c.sim.stats.sent - before) / n / rounds };
+  const steady = c.runMeasuringLoad(rounds * PERIOD, PERIOD);
+  const perMember = (c.sim.stats.sent - before) / n / rounds;
+  c.crash(NodeId(n));
+  const crash = c.runMeasuringLoad(60 * PERIOD, PERIOD);
+  return {
+    n,
+    messagesPerMemberPerPeriod: perMember,
+    hottestSteady: steady.maxReceived,
+    hottestAfterCrash: crash.maxReceived,
+  };
 }
 
 // --- healing --------------------------------------------------------------------------------
 
 function healing(seed: number, partitionMs = 60_000) {
   const n = 100;
-  const c = new Cluster(n, seed, LAN, undefined, false);
+  const c = cluster({ n, seed, log: false });
   c.sim.runFor(10_000);
   c.sim.partition(c.ids.slice(0, n / 2), c.ids.slice(n / 2));
   c.sim.runFor(partitionMs);
   const split = c.nodes.get(NodeId(1))!.list.aliveMembers().length;
   c.sim.heal();
-  const start = c.sim.now();
-  let healedMs: number | undefined;
-  while (c.sim.now() - start <= 60_000) {
-    if (c.converged()) {
-      healedMs = c.sim.now() - start;
-      break;
-    }
-    c.sim.runFor(100);
+  const healedMs = c.runUntilConverged(60_000) ?? Number.POSITIVE_INFINITY;
+  return { seed, aliveSeenBeforeHeal: split, healedMs };
+}
+
+// --- reclaim cost ---------------------------------------------------------------------------
+
+type EngineClass = typeof SwimEngine;
+/** Members forgotten per reclaim measurement. */
+const RECLAIMS = 500;
+
+/**
+ * CPU per forgotten member (the `reclaim` timer of a member that left) in an engine of `n`
+ * members: `count` members leave, then their reclaim timers fire; only the timers are timed.
+ */
+function reclaim(Engine: EngineClass, n: number, count: number): number {
+  const members: MemberUpdate[] = Array.from({ length: n }, (_, i) => ({
+    node: NodeId(i + 1),
+    state: 'Alive',
+    incarnation: 0n,
+    address: new Uint8Array(),
+  }));
+  const engine = new Engine({ id: NodeId(1), random: seededRandom(n), members });
+  const timers: Array<{ at: number; timer: SwimTimer }> = [];
+  const step = Math.floor((n - 1) / count);
+  for (let i = 0; i < count; i++) {
+    const node = NodeId(2 + i * step);
+    const left: MemberUpdate = { node, state: 'Left', incarnation: 0n, address: new Uint8Array() };
+    const out = engine.handleMessage(0, node, { type: 'Gossip', from: node, updates: [left] });
+    for (const request of out.timers) if (request.timer.kind === 'reclaim') timers.push(request);
   }
-  return { seed, aliveSeenBeforeHeal: split, healedMs: healedMs ?? Number.POSITIVE_INFINITY };
+  if (timers.length !== count) throw new Error(`reclaim: ${timers.length} of ${count} timers`);
+  const start = process.cpuUsage();
+  for (const { at, timer } of timers) engine.handleTimer(at, timer);
+  const spent = cpuMs(start);
+  if (engine.member(NodeId(2)) !== undefined) throw new Error('reclaim: member not forgotten');
+  return (spent * 1000) / count;
 }
 
-// --- speed ----------------------------------------------------------------------------------
+function reclaimSideBySide(baseline: EngineClass) {
+  const sizes = [1_000, 10_000, 100_000];
+  const rows = sizes.map((n) => {
+    const today: number[] = [];
+    const before: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      before.push(reclaim(baseline, n, RECLAIMS));
+      today.push(reclaim(SwimEngine, n, RECLAIMS));
+    }
+    return { n, usPerReclaim: median(today), baselineUsPerReclaim: median(before) };
+  });
+  return rows;
+}
 
-function speed(n: number, rounds: number) {
+// --- CPU ------------------------------------------------------------------------------------
+
+type CreateNode = (options: SwimNodeOptions) => SwimNode;
+
+function speed(rounds: number, createNode: CreateNode | undefined) {
   const cpu = process.cpuUsage();
-  const wall = performance.now();
-  const c = new Cluster(n, 99, LAN, undefined, false);
+  const c = cluster({
+    n: 1000,
+    seed: 99,
+    log: false,
+    ...(createNode === undefined ? {} : { createNode }),
+  });
   c.sim.runFor(rounds * PERIOD);
-  const used = process.cpuUsage(cpu);
-  return {
-    cpuMs: (used.user + used.system) / 1000,
-    wallMs: performance.now() - wall,
-    messages: c.sim.stats.sent,
-    converged: c.converged(),
-  };
+  return { cpuMs: cpuMs(cpu), messages: c.sim.stats.sent, converged: c.converged() };
 }
+
+/** Today's engine and the baseline's on the same scenario, alternating, `reps` times each. */
+function speedSideBySide(rounds: number, reps: number, baselineNode: CreateNode) {
+  const today: ReturnType<typeof speed>[] = [];
+  const before: ReturnType<typeof speed>[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    before.push(speed(rounds, baselineNode));
+    today.push(speed(rounds, undefined));
+  }
+  const cpu = median(today.map((r) => r.cpuMs));
+  const baselineCpu = median(before.map((r) => r.cpuMs));
+  return { rounds, reps, today, before, cpuMs: cpu, baselineCpuMs: baselineCpu };
+}
+
+const row = (label: string, x: Spread, unit: (ms: number) => string, bound?: string) =>
+  `| ${label} | ${x.runs} | ${unit(x.median)} | ${unit(x.worst)} |${bound === undefined ? '' : ` ${bound} |`}`;
+const seconds = (ms: number): string => fmt(ms / 1000, 0);
 
 const suite: Suite = {
   name: 'swim',
   async run() {
     const quick = process.env.SWIM_QUICK === '1';
-    const det = detection(quick ? 10 : 60);
-    console.log('detection', det);
+    const baseline = await loadPackageAt<typeof import('@tala-net/membership')>(
+      BASELINE_COMMIT,
+      'membership',
+    );
+    const baselineNode: CreateNode = (options) =>
+      new baseline.SwimNode(options) as unknown as SwimNode;
+    const seeds = quick ? 10 : 50;
+    const detections = [64, 100].map((n) => detection(n, seeds));
+    console.log('detection', detections);
     const dis = dissemination(1000, quick ? 1 : 3);
     console.log('dissemination', dis);
+    const joins = [massJoin(200, quick ? 1 : 3), massJoin(1000, quick ? 1 : 2)];
+    console.log('mass join', joins);
     const fpRounds = quick ? 200 : 1000;
     const lossOn = falsePositivesLoss(true, 100, fpRounds);
     const lossOff = falsePositivesLoss(false, 100, fpRounds);
     console.log('loss', lossOn, lossOff);
-    const slowRounds = quick ? 200 : 1000;
-    const slowOn = [1, 2, 3].map((seed) => falsePositivesSlow(true, 100, slowRounds, seed));
-    const slowOff = [1, 2, 3].map((seed) => falsePositivesSlow(false, 100, slowRounds, seed));
+    const slowOn = [1, 2, 3].map((seed) => falsePositivesSlow(true, 100, fpRounds, seed));
+    const slowOff = [1, 2, 3].map((seed) => falsePositivesSlow(false, 100, fpRounds, seed));
     console.log('slow', slowOn, slowOff);
-    const sizes = quick ? [10, 100] : [10, 30, 100, 300, 1000];
-    const loads = sizes.map(load);
+    const loads = (quick ? [10, 100] : [10, 30, 100, 300, 1000]).map(load);
     console.log('load', loads);
     const heals = (quick ? [1] : [1, 2, 3]).map((seed) => healing(seed));
-    console.log('healing', heals);
     // Longer than the LAN reclaimTime (300 s): each side has forgotten the other.
     const longHeals = (quick ? [1] : [1, 2]).map((seed) => healing(seed, 400_000));
-    console.log('long healing', longHeals);
-    const speeds = [speed(1000, quick ? 50 : 300), speed(1000, quick ? 50 : 300)];
-    console.log('speed', speeds);
+    console.log('healing', heals, longHeals);
+    const reclaims = reclaimSideBySide(baseline.SwimEngine as unknown as EngineClass);
+    console.log('reclaim', reclaims);
+    const cpu = speedSideBySide(quick ? 50 : 300, quick ? 1 : 3, baselineNode);
+    console.log('speed', cpu);
 
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const slowOnDeaths = sum(slowOn.map((r) => r.healthyDeaths));
-    const slowOffDeaths = sum(slowOff.map((r) => r.healthyDeaths));
-    const slowOnSusp = sum(slowOn.map((r) => r.healthySuspicions));
-    const slowOffSusp = sum(slowOff.map((r) => r.healthySuspicions));
-    const slowOnAcc = sum(slowOn.map((r) => r.accusationsBySlowNode));
-    const slowOffAcc = sum(slowOff.map((r) => r.accusationsBySlowNode));
+    const slowSum = (runs: typeof slowOn, key: keyof (typeof slowOn)[number]) =>
+      sum(runs.map((r) => Number(r[key])));
     const factor = (off: number, on: number) =>
       on === 0 ? (off === 0 ? 'both 0' : `≥ ${off}× (${off} → 0)`) : `${fmt(off / on, 1)}×`;
-    const cpu = median(speeds.map((s) => s.cpuMs));
-    const flat = loads.map((l) => l.messagesPerMemberPerPeriod);
-
+    const detectionRows = detections.flatMap((d) => [
+      row(
+        `${d.n} members: first suspicion, from the crash`,
+        d.firstSuspicion,
+        periods,
+        '1.6 + 0.5 (probe timeout) = 2.10, median',
+      ),
+      row(
+        `${d.n} members: all others have it Dead, from the first suspicion`,
+        d.allDeadAfterFirstSuspicion,
+        periods,
+        `suspicion timeout + 3 = ${periods(LAN.suspicionMult * Math.max(1, Math.log10(d.n - 1)) * PERIOD + 3 * PERIOD)}, worst`,
+      ),
+      row(
+        `${d.n} members: all others have it Dead, from the crash`,
+        d.allDeadAfterCrash,
+        periods,
+        '—',
+      ),
+    ]);
+    const reclaimFirst = reclaims[0]!;
+    const reclaimLast = reclaims.at(-1)!;
     const markdown = `
 LAN settings (1 s period, 500 ms probe timeout, k = 3), deterministic simulator, virtual time;
-1 ms links unless stated. "bound" is the target of the membership issue; ratio = measured / bound
-(≤ 1 meets it).
+1 ms links unless stated. Each time names the event it is measured from, the number of seeds
+(runs), the median and the worst.
 
-| property | measured | bound | ratio |
+| time (in periods) | seeds | median | worst | bound |
+| --- | --- | --- | --- | --- |
+${detectionRows.join('\n')}
+${row(`a join reaches all ${dis.n} members, from the joiner's start`, dis, periods, `2 × ⌈log2 ${dis.n}⌉ = ${periods(dis.boundMs)}, worst`)}
+
+False suspicions of healthy members in the detection runs: ${detections.map((d) => `${d.falseSuspicions} at ${d.n} members`).join(', ')}.
+The SWIM paper expects the first detection e/(e−1) ≈ 1.58 periods after a crash; a suspicion is
+raised at the end of the failed probe's period, hence the probe timeout in the bound.
+
+Mass join: n nodes start at once, all through node 1 (the seed); times from the start.
+"Quiet": every node sees all n Alive and no node has an update left to piggyback.
+
+| nodes | seeds | converged: median / worst (s) | quiet: median / worst (s) | bound (quiet) | hottest node: messages received in one period, worst | CPU per run, median (s) |
+| --- | --- | --- | --- | --- | --- | --- |
+${joins.map((j) => `| ${j.n} | ${j.quiet.runs} | ${seconds(j.converged.median)} / ${seconds(j.converged.worst)} | ${seconds(j.quiet.median)} / ${seconds(j.quiet.worst)} | 30 s | ${j.hottest.worst} | ${fmt(j.cpuMs.median / 1000, 1)} |`).join('\n')}
+
+Healing, 50/50 partition of 100 members, seconds from the heal until every node sees all:
+60 s partition ${heals.map((h) => fmt(h.healedMs / 1000, 1)).join(', ')} (seeds 1–${heals.length});
+400 s partition (longer than reclaimTime: both sides forgot the other) ${longHeals.map((h) => fmt(h.healedMs / 1000, 1)).join(', ')} (seeds 1–${longHeals.length}); bound 30 s.
+
+CPU and reclaim cost, side by side in this run with the engine of commit \`${BASELINE_COMMIT}\`
+(built from git into \`benchmarks/.baseline/\`), alternating:
+
+| measurement | today | ${BASELINE_COMMIT} | ratio (today ÷ ${BASELINE_COMMIT}) |
 | --- | --- | --- | --- |
-| first suspicion after 1 of ${det.n} crashes, median of ${det.seeds} seeds | ${periods(det.firstSuspicionMedianMs)} (p90 ${periods(det.firstSuspicionP90Ms)}) | 1.6 periods + probe timeout = ${periods(det.firstSuspicionBoundMs)} | ${fmt(det.firstSuspicionMedianMs / det.firstSuspicionBoundMs)} |
-| every live member marks it dead, after the first suspicion (median / worst) | ${periods(det.allDeadAfterFirstSuspicionMedianMs)} / ${periods(det.allDeadAfterFirstSuspicionMaxMs)} | suspicion timeout + 3 periods = ${periods(det.allDeadBoundMs)} | ${fmt(det.allDeadAfterFirstSuspicionMaxMs / det.allDeadBoundMs)} |
-| a join reaches all ${dis.n} members (median / worst of ${dis.runs}) | ${periods(dis.medianMs)} / ${periods(dis.maxMs)} | 2 × ⌈log2 ${dis.n}⌉ = ${periods(dis.boundMs)} | ${fmt(dis.maxMs / dis.boundMs)} |
-| healing: 50/50 partition of 100 for 60 s, full membership everywhere after healing | ${heals.map((h) => `${fmt(h.healedMs / 1000, 1)} s`).join(', ')} | 30 s | ${fmt(Math.max(...heals.map((h) => h.healedMs)) / 30_000)} |
-| same, partition of 400 s (longer than reclaimTime: both sides forgot the other) | ${longHeals.map((h) => `${fmt(h.healedMs / 1000, 1)} s`).join(', ')} | 30 s | ${fmt(Math.max(...longHeals.map((h) => h.healedMs)) / 30_000)} |
-| 1,000 members × ${speeds[0] === undefined ? 0 : quick ? 50 : 300} periods, CPU (median of ${speeds.length}) | ${fmt(cpu / 1000, 1)} s | 20 s | ${fmt(cpu / 20_000)} |
+| 1,000 members × ${cpu.rounds} periods, CPU, median of ${cpu.reps} | ${fmt(cpu.cpuMs / 1000, 1)} s | ${fmt(cpu.baselineCpuMs / 1000, 1)} s | ${fmt(cpu.cpuMs / cpu.baselineCpuMs)} |
+${reclaims.map((r) => `| forgetting a member (reclaim timer) at ${r.n.toLocaleString('en-US')} members, µs each, median of 5 runs of ${RECLAIMS} | ${fmt(r.usPerReclaim)} | ${fmt(r.baselineUsPerReclaim)} | ${fmt(r.usPerReclaim / r.baselineUsPerReclaim)} |`).join('\n')}
+| reclaim cost growth, 100,000 ÷ 1,000 members | ${fmt(reclaimLast.usPerReclaim / reclaimFirst.usPerReclaim, 1)}× | ${fmt(reclaimLast.baselineUsPerReclaim / reclaimFirst.baselineUsPerReclaim, 1)}× | |
 
-The SWIM paper expects the first detection e/(e−1) ≈ 1.58 periods after a crash; the bound above
-adds the probe timeout because a suspicion is raised at the end of the failed probe's period.
+Both engines sent the same messages in the CPU runs (${cpu.today[0]?.messages} and ${cpu.before[0]?.messages}).
 
 False positives: "dead" and "suspected" count membership events about healthy members, summed
 over every observer (one suspicion seen by 99 members counts 99). Lifeguard off = classic SWIM
@@ -340,29 +399,33 @@ over every observer (one suspicion seen by 99 members counts 99). Lifeguard off 
 
 | scenario (100 members) | Lifeguard on: dead / suspected | Lifeguard off: dead / suspected | reduction (off ÷ on) |
 | --- | --- | --- | --- |
-| ${fpRounds} periods, 10 % loss on every link | ${lossOn.deaths} / ${lossOn.suspicions} | ${lossOff.deaths} / ${lossOff.suspicions} | deaths ${factor(lossOff.deaths, lossOn.deaths)}, suspicions ${factor(lossOff.suspicions, lossOn.suspicions)} |
-| ${slowRounds} periods × 3 seeds, one node's input delayed 3 periods (healthy nodes only) | ${slowOnDeaths} / ${slowOnSusp} | ${slowOffDeaths} / ${slowOffSusp} | deaths ${factor(slowOffDeaths, slowOnDeaths)}, suspicions ${factor(slowOffSusp, slowOnSusp)} |
-| same, accusations raised by the slow node | ${slowOnAcc} | ${slowOffAcc} | ${factor(slowOffAcc, slowOnAcc)} |
+| ${fpRounds} periods, 10 % loss on every link, seed 42 | ${lossOn.deaths} / ${lossOn.suspicions} | ${lossOff.deaths} / ${lossOff.suspicions} | deaths ${factor(lossOff.deaths, lossOn.deaths)}, suspicions ${factor(lossOff.suspicions, lossOn.suspicions)} |
+| ${fpRounds} periods × 3 seeds, one node's input delayed 3 periods (healthy nodes only) | ${slowSum(slowOn, 'healthyDeaths')} / ${slowSum(slowOn, 'healthySuspicions')} | ${slowSum(slowOff, 'healthyDeaths')} / ${slowSum(slowOff, 'healthySuspicions')} | deaths ${factor(slowSum(slowOff, 'healthyDeaths'), slowSum(slowOn, 'healthyDeaths'))}, suspicions ${factor(slowSum(slowOff, 'healthySuspicions'), slowSum(slowOn, 'healthySuspicions'))} |
+| same, accusations raised by the slow node | ${slowSum(slowOn, 'accusationsBySlowNode')} | ${slowSum(slowOff, 'accusationsBySlowNode')} | ${factor(slowSum(slowOff, 'accusationsBySlowNode'), slowSum(slowOn, 'accusationsBySlowNode'))} |
 
-Load: messages sent per member per period (Ping, Pong, PingReq, IndirectAck, Nack, Gossip, PushPull
-all counted), steady state over 100 periods:
+Load (seed 7): messages sent per member per period (every SWIM message counted), steady state over
+100 periods, and the hottest node: the most messages any one node received in one period, over
+the same 100 periods and over the 60 periods after one member crashes.
 
 | members | ${loads.map((l) => l.n).join(' | ')} |
 | --- | ${loads.map(() => '---').join(' | ')} |
-| messages / member / period | ${flat.map((x) => fmt(x)).join(' | ')} |
-| ratio to 10 members | ${flat.map((x) => fmt(x / flat[0]!)).join(' | ')} |
+| messages / member / period | ${loads.map((l) => fmt(l.messagesPerMemberPerPeriod)).join(' | ')} |
+| hottest node, steady | ${loads.map((l) => l.hottestSteady).join(' | ')} |
+| hottest node, after a crash | ${loads.map((l) => l.hottestAfterCrash).join(' | ')} |
 `;
     return {
       title: 'SWIM membership (simulated, LAN settings)',
       markdown,
       data: {
-        detection: det,
+        detection: detections,
         dissemination: dis,
+        massJoin: joins,
         falsePositives: { loss: [lossOn, lossOff], slow: { on: slowOn, off: slowOff } },
         load: loads,
         healing: heals,
         longHealing: longHeals,
-        speed: speeds,
+        reclaim: reclaims,
+        speed: cpu,
       },
     };
   },

@@ -7,6 +7,7 @@ import {
 } from './codec-options.js';
 import { defaultRegistry } from './default-registry.js';
 import { declaredLength, definitionOfFrame } from './frame-header.js';
+import { readPayload } from './reference-fast-path.js';
 import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
@@ -52,5 +53,5 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
       `${bytes.length - HEADER_BYTES}`,
     );
   }
-  return definition.readPayload(bytes, 0, bytes.length, readOptions);
+  return readPayload(definition, bytes, 0, bytes.length, readOptions);
 }

@@ -8,6 +8,7 @@ import { defaultRegistry } from './default-registry.js';
 import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
+import { checkedPayloadLength, writePayload } from './reference-fast-path.js';
 import { writeU32 } from './wire-bytes.js';
 import { unencodable } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
@@ -85,7 +86,7 @@ function checkedPayload(
   message: Message,
   options: EncodeOptions | undefined,
 ): number {
-  const payload = definition.checkedPayloadLength(message as never);
+  const payload = checkedPayloadLength(definition, message);
   const max =
     options?.maxFrameBytes === undefined
       ? DEFAULT_MAX_FRAME_BYTES
@@ -107,7 +108,7 @@ function writeFrame(
   at: number,
   payload: number,
 ): void {
-  definition.writePayload(message as never, bytes, at + HEADER_BYTES);
+  writePayload(definition, message, bytes, at + HEADER_BYTES);
   bytes[at] = definition.tag;
   writeU32(bytes, at + 1, payload);
 }

@@ -2,6 +2,7 @@ import type { Message } from '@tala-net/types';
 import type { EncodeOptions } from './codec-options.js';
 import { defaultRegistry } from './default-registry.js';
 import { definitionOf } from './message-definition-of.js';
+import { payloadLength } from './reference-fast-path.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /**
@@ -16,5 +17,5 @@ import { HEADER_BYTES } from './wire-layout.js';
  */
 export function encodedLength(message: Message, options?: Pick<EncodeOptions, 'registry'>): number {
   const definition = definitionOf(message, options?.registry ?? defaultRegistry);
-  return HEADER_BYTES + definition.payloadLength(message as never);
+  return HEADER_BYTES + payloadLength(definition, message);
 }

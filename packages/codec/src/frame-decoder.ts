@@ -9,6 +9,7 @@ import { defaultRegistry } from './default-registry.js';
 import { declaredLength, unknownTag } from './frame-header.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import type { MessageRegistry } from './message-registry.js';
+import { readPayload } from './reference-fast-path.js';
 import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
@@ -196,7 +197,7 @@ export class FrameDecoder {
           pos = length;
           break;
         }
-        messages.push(definition.readPayload(chunk, pos, end, this.#readOptions));
+        messages.push(readPayload(definition, chunk, pos, end, this.#readOptions));
         pos = end;
       }
       if (pos < length && this.#skipRemaining === 0) {
@@ -281,7 +282,7 @@ export class FrameDecoder {
       this.#definition = undefined;
       this.#frameFill = 0;
       // The assembled buffer belongs to this decoder and is never reused: views are safe.
-      messages.push(definition.readPayload(frame, 0, frame.length, this.#readOptions));
+      messages.push(readPayload(definition, frame, 0, frame.length, this.#readOptions));
     }
     return pos;
   }

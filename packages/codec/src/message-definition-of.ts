@@ -1,6 +1,8 @@
 import { type Message, TalaError } from '@tala-net/types';
+import { defaultRegistry } from './default-registry.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import type { MessageRegistry } from './message-registry.js';
+import { referenceDefinition } from './reference-fast-path.js';
 import { describeInput } from './wire-error.js';
 
 /**
@@ -10,7 +12,8 @@ import { describeInput } from './wire-error.js';
 export function definitionOf(message: Message, registry: MessageRegistry): AnyMessageDefinition {
   const type = typeof message === 'object' && message !== null ? message.type : undefined;
   const definition =
-    typeof type === 'string' ? registry.definitionOfType(type as string) : undefined;
+    (registry === defaultRegistry ? referenceDefinition(type) : undefined) ??
+    (typeof type === 'string' ? registry.definitionOfType(type as string) : undefined);
   if (definition === undefined) throw unknownType(message);
   return definition;
 }

@@ -1,14 +1,13 @@
 import type { NodeId } from '@tala-net/types';
+import { BinaryHeap } from './binary-heap.js';
 import type { MemberUpdate } from './swim-messages.js';
-import { memberUpdateLength } from './swim-wire.js';
+import { EMPTY_GOSSIP_FRAME_BYTES, memberUpdateLength } from './swim-wire.js';
 
-/** Encoded size of a `Gossip` frame with no updates: tag + length (5) + from + count (12). */
-export const GOSSIP_HEADER_SIZE = 17;
+/** Encoded size of a `Gossip` frame with no updates, header included (from the wire layout). */
+export const GOSSIP_HEADER_SIZE = EMPTY_GOSSIP_FRAME_BYTES;
 
 /** Encoded size of one {@link MemberUpdate} inside a `Gossip` or `PushPull` frame. */
-export function memberUpdateSize(update: MemberUpdate): number {
-  return memberUpdateLength(update);
-}
+export const memberUpdateSize: (update: MemberUpdate) => number = memberUpdateLength;
 
 /** Encoded size of a `Gossip` frame carrying `updates` (see docs/wire-format.md). */
 export function gossipFrameSize(updates: readonly MemberUpdate[]): number {
@@ -25,11 +24,18 @@ export function retransmitLimit(retransmitMult: number, n: number): number {
   return Math.max(1, Math.ceil(retransmitMult * Math.ceil(Math.log10(n + 1))));
 }
 
+/**
+ * How many queued updates in a row may fail to fit the rest of a budget before a take stops
+ * looking: the frame is then nearly full, and a longer search would cost O(n log n) per take.
+ */
+const MAX_MISFITS = 32;
+
 interface Entry {
   readonly update: MemberUpdate;
   readonly order: number;
+  readonly size: number;
   transmits: number;
-  /** Replaced by a newer update about the same member; dropped at the next take. */
+  /** Replaced by a newer update about the same member; dropped when it comes out of the heap. */
   replaced: boolean;
 }
 
@@ -39,6 +45,10 @@ interface Entry {
  * newest first among equals, within a byte budget, and drops each update once it has been sent
  * `limit` times.
  *
+ * The updates wait in a binary heap ordered by (transmissions, newest first): a take pops the
+ * updates it looks at and pushes back those still to be sent, so it costs O(k log n) for the k
+ * updates it looks at, never a sort of the whole queue.
+ *
  * @example
  * ```ts
  * const queue = new DisseminationQueue();
@@ -47,30 +57,40 @@ interface Entry {
  * ```
  */
 export class DisseminationQueue {
-  #entries: Entry[] = [];
+  readonly #heap = new BinaryHeap<Entry>(sendsBefore);
   readonly #byNode = new Map<NodeId, Entry>();
   #order = 0;
-  #sorted = true;
   #replaced = 0;
+  #bytes = 0;
+  /** No queued update is smaller than this (a lower bound: never raised while entries leave). */
+  #smallest = Number.POSITIVE_INFINITY;
 
   /** Number of updates waiting. */
   get size(): number {
     return this.#byNode.size;
   }
 
-  /** Queues `update`, replacing any queued update about the same member. Amortised O(1). */
+  /** Encoded size of the updates waiting, in bytes (without any frame header). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Queues `update`, replacing any queued update about the same member. O(log n). */
   enqueue(update: MemberUpdate): void {
     const previous = this.#byNode.get(update.node);
     if (previous !== undefined) {
-      // Marked, not searched for: the next take drops it while it sorts.
+      // Marked, not searched for: it is dropped when it comes out of the heap.
       previous.replaced = true;
       this.#replaced++;
+      this.#bytes -= previous.size;
       if (this.#replaced > this.#byNode.size) this.#compact();
     }
-    const entry: Entry = { update, order: ++this.#order, transmits: 0, replaced: false };
+    const size = memberUpdateSize(update);
+    const entry: Entry = { update, order: ++this.#order, size, transmits: 0, replaced: false };
     this.#byNode.set(update.node, entry);
-    this.#entries.push(entry);
-    this.#sorted = false;
+    this.#heap.push(entry);
+    this.#bytes += size;
+    if (size < this.#smallest) this.#smallest = size;
   }
 
   /** The queued update about `node`, if any. */
@@ -82,56 +102,66 @@ export class DisseminationQueue {
    * Takes the updates to piggyback on one datagram: least-sent first, newest first among
    * equals, as many as fit in `budget` bytes of `Gossip` frame (header included); `skip` (a
    * member already written by the caller) is left out. Each taken update counts one transmission;
-   * updates sent `limit` times leave the queue.
+   * updates sent `limit` times leave the queue. The search stops early once 32 updates in a row
+   * did not fit.
    */
   take(budget: number, limit: number, skip?: NodeId): MemberUpdate[] {
-    if (this.#replaced > 0) this.#compact();
-    const entries = this.#entries;
-    if (entries.length === 0) return [];
-    if (!this.#sorted) {
-      entries.sort(compareEntries);
-      this.#sorted = true;
-    }
-    const taken: MemberUpdate[] = [];
-    let used = GOSSIP_HEADER_SIZE;
-    let expired = 0;
-    for (const entry of entries) {
-      if (budget - used < 19) break;
-      if (entry.update.node === skip) continue;
-      const size = memberUpdateSize(entry.update);
-      if (used + size > budget) continue;
-      used += size;
-      taken.push(entry.update);
-      entry.transmits++;
-      if (entry.transmits >= limit) expired++;
-    }
-    if (taken.length > 0) {
-      if (expired > 0) {
-        this.#entries = entries.filter((entry) => {
-          if (entry.transmits < limit) return true;
-          this.#byNode.delete(entry.update.node);
-          return false;
-        });
+    const sent: Entry[] = [];
+    const passed: Entry[] = [];
+    let room = budget - GOSSIP_HEADER_SIZE;
+    let misfits = 0;
+    while (room >= this.#smallest && misfits < MAX_MISFITS) {
+      const entry = this.#pop();
+      if (entry === undefined) break;
+      if (entry.update.node === skip || entry.size > room) {
+        if (entry.update.node !== skip) misfits++;
+        passed.push(entry);
+        continue;
       }
-      // Taken entries moved back in the order; the next take re-sorts (nearly sorted: cheap).
-      this.#sorted = false;
+      misfits = 0;
+      room -= entry.size;
+      entry.transmits++;
+      sent.push(entry);
+    }
+    for (const entry of passed) this.#heap.push(entry);
+    const taken: MemberUpdate[] = [];
+    for (const entry of sent) {
+      taken.push(entry.update);
+      if (entry.transmits < limit) {
+        this.#heap.push(entry);
+      } else {
+        this.#byNode.delete(entry.update.node);
+        this.#bytes -= entry.size;
+      }
     }
     return taken;
   }
 
   /** Removes every queued update. */
   clear(): void {
-    this.#entries = [];
+    this.#heap.clear();
     this.#byNode.clear();
     this.#replaced = 0;
+    this.#bytes = 0;
+    this.#smallest = Number.POSITIVE_INFINITY;
+  }
+
+  /** The next live entry out of the heap; replaced ones are dropped on the way. */
+  #pop(): Entry | undefined {
+    for (;;) {
+      const entry = this.#heap.pop();
+      if (entry === undefined || !entry.replaced) return entry;
+      this.#replaced--;
+    }
   }
 
   #compact(): void {
-    this.#entries = this.#entries.filter((entry) => !entry.replaced);
+    this.#heap.retain((entry) => !entry.replaced);
     this.#replaced = 0;
   }
 }
 
-function compareEntries(a: Entry, b: Entry): number {
-  return a.transmits - b.transmits || b.order - a.order;
+/** Least-sent first, newest first among equals. */
+function sendsBefore(a: Entry, b: Entry): boolean {
+  return a.transmits < b.transmits || (a.transmits === b.transmits && a.order > b.order);
 }

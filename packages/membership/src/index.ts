@@ -1,10 +1,3 @@
-export {
-  DisseminationQueue,
-  GOSSIP_HEADER_SIZE,
-  gossipFrameSize,
-  memberUpdateSize,
-  retransmitLimit,
-} from './dissemination-queue.js';
 export { LocalHealth } from './local-health.js';
 export {
   MembershipEvent,
@@ -12,7 +5,6 @@ export {
   MembershipEventTarget,
 } from './membership-event.js';
 export { MembershipList } from './membership-list.js';
-export { ProbeSchedule, shuffle } from './probe-schedule.js';
 export { Suspicion, suspicionBounds, suspicionTimeout } from './suspicion.js';
 export { type SwimConfig, SwimPreset, swimConfig, swimPresets } from './swim-config.js';
 export {

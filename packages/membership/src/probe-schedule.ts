@@ -4,6 +4,8 @@ import type { NodeId, Random } from '@tala-net/types';
  * Randomized round-robin probe order (SWIM §4.3): each round probes every member once, in an
  * order shuffled anew for every round, so every member is probed within `2n − 1` periods.
  * Members joining mid-round are inserted at a random position among those not yet probed.
+ * Insertion is O(1) and removal costs nothing (a departed member's turn is skipped); a new round
+ * costs O(n) once per n periods.
  */
 export class ProbeSchedule {
   #order: NodeId[] = [];
@@ -37,15 +39,21 @@ export class ProbeSchedule {
   }
 
   /**
-   * Adds a new member to the current round at a random position among the unprobed ones. A
-   * member already in the round (probed or not) is left where it is, so nobody is probed twice
-   * in one round.
+   * Adds a new member to the current round at a random position among the unprobed ones, in
+   * O(1): it is appended, then swapped with a uniformly chosen unprobed member (one step of an
+   * inside-out shuffle, so the unprobed rest stays uniformly shuffled). A member already in the
+   * round (probed or not) is left where it is, so nobody is probed twice in one round. A member
+   * that leaves needs no removal: its turn is skipped when `probeable` says no.
    */
   insert(node: NodeId): void {
     if (this.#inRound.has(node)) return;
-    const position = this.#index + this.#random.nextInt(this.#order.length - this.#index + 1);
-    this.#order.splice(position, 0, node);
     this.#inRound.add(node);
+    const order = this.#order;
+    order.push(node);
+    const last = order.length - 1;
+    const position = this.#index + this.#random.nextInt(order.length - this.#index);
+    order[last] = order[position]!;
+    order[position] = node;
   }
 }
 

@@ -146,6 +146,8 @@ const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
 const HEAL: SwimTimer = { kind: 'heal' };
 const EMPTY_ADDRESS = new Uint8Array(0);
 const LEAVE_FANOUT = 3;
+/** Most standalone `Gossip` frames a node sends per period to drain a backlog. */
+const MAX_BACKLOG_FRAMES = 12;
 /** A seed that stays unknown is tried at most every 2^6 = 64 heal intervals by one node. */
 const MAX_HEAL_BACKOFF_DOUBLINGS = 6;
 
@@ -251,7 +253,13 @@ export class SwimEngine {
     for (const member of options.members ?? []) {
       if (member.node === this.id || this.#records.has(member.node)) continue;
       if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
-      this.#addRecord({ ...member, state: 'Alive' });
+      const update: MemberUpdate = {
+        node: member.node,
+        state: 'Alive',
+        incarnation: member.incarnation,
+        address: member.address,
+      };
+      this.#addRecord(update, false);
     }
     const bootstrap = new Set(this.#seeds);
     for (const member of options.members ?? [])
@@ -512,12 +520,27 @@ export class SwimEngine {
       () => this.#probeable(),
       (node) => this.#trusted(node),
     );
+    this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
     this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0, indirectAt: 0 };
     this.#send(target, { type: 'Ping', from: this.id, seq });
     this.#piggyback(target, PROBE_FRAME_BYTES);
     this.#timer(now + this.#health.scale(this.config.probeTimeout), { kind: 'probeTimeout', seq });
+  }
+
+  /**
+   * A period's probe and its answer carry about two frames of updates, enough for a steady
+   * cluster. When a full frame or more is waiting (a mass join queues every joiner at every
+   * node, each to be sent `retransmitLimit` times), one standalone `Gossip` frame goes to a
+   * random member for each full frame queued, at most {@link MAX_BACKLOG_FRAMES} per period,
+   * so that the backlog drains in a bounded number of periods instead of growing with n².
+   */
+  #flushBacklog(target: NodeId | undefined): void {
+    const frames = Math.floor(this.#queue.bytes / this.config.gossipBudget);
+    const extra = Math.min(MAX_BACKLOG_FRAMES, frames);
+    if (extra <= 0) return;
+    for (const node of this.#pickAlive(extra, target)) this.#piggyback(node, 0);
   }
 
   #onProbeTimeout(now: number, seq: bigint): void {
@@ -1024,7 +1047,8 @@ export class SwimEngine {
     return tombstone;
   }
 
-  #addRecord(update: MemberUpdate): MemberRecord {
+  /** Adds a member's record; `announce: false` for bootstrap members (no event to report). */
+  #addRecord(update: MemberUpdate, announce = true): MemberRecord {
     const record: MemberRecord = {
       node: update.node,
       update,
@@ -1041,7 +1065,7 @@ export class SwimEngine {
     this.#liveCount++;
     this.#addAlive(update.node);
     if (this.#started) this.#schedule.insert(update.node);
-    this.#event('joined', update, undefined);
+    if (announce) this.#event('joined', update, undefined);
     return record;
   }
 

@@ -1,4 +1,5 @@
 import { MemberState, NodeId } from '@tala-net/types';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MembershipList } from '../src/index.js';
 
@@ -67,5 +68,71 @@ describe('MembershipList (reference behaviour)', () => {
     expect(list.stateOf(NodeId(3))).toBe('Dead');
     expect(list.removeMember(NodeId(2))).toBe(false);
     expect(list.version).toBe(5n);
+  });
+});
+
+/** The reference's semantics written the plain way: an array in insertion order. */
+class ArrayModel {
+  entries: Array<[NodeId, MemberState]> = [];
+  version = 0n;
+
+  add(node: NodeId): void {
+    const entry = this.entries.find(([id]) => id === node);
+    if (entry === undefined) this.entries.push([node, MemberState.Alive]);
+    else entry[1] = MemberState.Alive;
+    this.version++;
+  }
+
+  mark(node: NodeId, state: MemberState): void {
+    const entry = this.entries.find(([id]) => id === node);
+    if (entry === undefined) return;
+    entry[1] = state;
+    this.version++;
+  }
+
+  remove(node: NodeId): boolean {
+    const index = this.entries.findIndex(([id]) => id === node);
+    if (index < 0) return false;
+    this.entries.splice(index, 1);
+    this.version++;
+    return true;
+  }
+}
+
+describe('MembershipList (order and versions under any sequence of changes)', () => {
+  it('matches an insertion-ordered array, removals included', () => {
+    const change = fc.record({
+      op: fc.constantFrom('add', 'suspect', 'dead', 'remove'),
+      node: fc.integer({ min: 1, max: 12 }),
+    });
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 120 }), (changes) => {
+        const list = new MembershipList();
+        const model = new ArrayModel();
+        for (const { op, node: id } of changes) {
+          const node = NodeId(id);
+          if (op === 'add') {
+            list.addMember(node);
+            model.add(node);
+          } else if (op === 'suspect') {
+            list.markSuspect(node);
+            model.mark(node, MemberState.Suspect);
+          } else if (op === 'dead') {
+            list.markDead(node);
+            model.mark(node, MemberState.Dead);
+          } else {
+            expect(list.removeMember(node)).toBe(model.remove(node));
+          }
+          expect(list.members).toEqual(model.entries);
+          expect(list.version).toBe(model.version);
+          expect(list.size).toBe(model.entries.length);
+          expect(list.stateOf(node)).toBe(model.entries.find(([n]) => n === node)?.[1]);
+        }
+        expect(list.aliveMembers()).toEqual(
+          model.entries.filter(([, state]) => state === MemberState.Alive).map(([n]) => n),
+        );
+      }),
+      { seed: 0x5eed_0012, numRuns: 300 },
+    );
   });
 });

@@ -2,12 +2,12 @@ import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
   SwimEngine as Engine,
-  gossipFrameSize,
   type MemberUpdate,
   type SwimEngine,
   type SwimTimer,
   suspicionBounds,
 } from '../src/index.js';
+import { gossipFrameSize } from '../src/internal.js';
 import { alive, cluster, deliverAll, sent, testConfig, timers } from './support/engines.js';
 
 const PROBE = { kind: 'probe' } as const;

@@ -1,15 +1,13 @@
 import { NodeId, seededRandom, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
-  DisseminationQueue,
   LocalHealth,
-  ProbeSchedule,
-  retransmitLimit,
   suspicionBounds,
   suspicionTimeout,
   swimConfig,
   swimPresets,
 } from '../src/index.js';
+import { DisseminationQueue, ProbeSchedule, retransmitLimit } from '../src/internal.js';
 
 describe('swimConfig', () => {
   it('gives the presets, with overrides', () => {

@@ -2,15 +2,14 @@ import { SimulatedNetwork } from '@tala-net/transport-inprocess';
 import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
-  DisseminationQueue,
   MAX_INCARNATION,
   MembershipList,
   type MemberUpdate,
-  ProbeSchedule,
   SwimEngine,
   SwimNode,
   swimConfig,
 } from '../src/index.js';
+import { DisseminationQueue, ProbeSchedule } from '../src/internal.js';
 import { alive, cluster, deliverAll, sent, testConfig, timers } from './support/engines.js';
 import { SwimCluster } from './support/swim-sim.js';
 

@@ -1,0 +1,136 @@
+/*
+ * Direct calls for the reference's six kinds, the hottest messages of a node. The generic path
+ * calls a definition's functions from one call site for every kind, which V8 cannot inline;
+ * here each of the six has call sites of its own, so V8 inlines them and the six stay as fast as
+ * a hand-written switch. The definitions remain the only implementation: these functions only
+ * choose the call site, and any other definition takes the generic call with the same result.
+ */
+import type { Message, MessageType } from '@tala-net/types';
+import type { ReadOptions } from './codec-options.js';
+import type { AnyMessageDefinition } from './message-definition.js';
+import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
+import { pingMessage, pongMessage } from './probe-messages.js';
+import { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
+
+/** The reference definition of `type`, or `undefined` for any other type. */
+export function referenceDefinition(
+  type: MessageType | undefined,
+): AnyMessageDefinition | undefined {
+  switch (type) {
+    case 'Ping':
+      return pingMessage;
+    case 'Pong':
+      return pongMessage;
+    case 'IntentForward':
+      return intentForwardMessage;
+    case 'SegmentSync':
+      return segmentSyncMessage;
+    case 'MembershipUpdate':
+      return membershipUpdateMessage;
+    case 'PartitionTableUpdate':
+      return partitionTableUpdateMessage;
+    default:
+      return undefined;
+  }
+}
+
+/** `definition.checkedPayloadLength(message)`. */
+export function checkedPayloadLength(definition: AnyMessageDefinition, message: Message): number {
+  const m = message as never;
+  switch (definition) {
+    case pingMessage:
+      return pingMessage.checkedPayloadLength(m);
+    case pongMessage:
+      return pongMessage.checkedPayloadLength(m);
+    case intentForwardMessage:
+      return intentForwardMessage.checkedPayloadLength(m);
+    case segmentSyncMessage:
+      return segmentSyncMessage.checkedPayloadLength(m);
+    case membershipUpdateMessage:
+      return membershipUpdateMessage.checkedPayloadLength(m);
+    case partitionTableUpdateMessage:
+      return partitionTableUpdateMessage.checkedPayloadLength(m);
+    default:
+      return definition.checkedPayloadLength(m);
+  }
+}
+
+/** `definition.payloadLength(message)`. */
+export function payloadLength(definition: AnyMessageDefinition, message: Message): number {
+  const m = message as never;
+  switch (definition) {
+    case pingMessage:
+      return pingMessage.payloadLength(m);
+    case pongMessage:
+      return pongMessage.payloadLength(m);
+    case intentForwardMessage:
+      return intentForwardMessage.payloadLength(m);
+    case segmentSyncMessage:
+      return segmentSyncMessage.payloadLength(m);
+    case membershipUpdateMessage:
+      return membershipUpdateMessage.payloadLength(m);
+    case partitionTableUpdateMessage:
+      return partitionTableUpdateMessage.payloadLength(m);
+    default:
+      return definition.payloadLength(m);
+  }
+}
+
+/** `definition.writePayload(message, bytes, at)`. */
+export function writePayload(
+  definition: AnyMessageDefinition,
+  message: Message,
+  bytes: Uint8Array,
+  at: number,
+): void {
+  const m = message as never;
+  switch (definition) {
+    case pingMessage:
+      pingMessage.writePayload(m, bytes, at);
+      return;
+    case pongMessage:
+      pongMessage.writePayload(m, bytes, at);
+      return;
+    case intentForwardMessage:
+      intentForwardMessage.writePayload(m, bytes, at);
+      return;
+    case segmentSyncMessage:
+      segmentSyncMessage.writePayload(m, bytes, at);
+      return;
+    case membershipUpdateMessage:
+      membershipUpdateMessage.writePayload(m, bytes, at);
+      return;
+    case partitionTableUpdateMessage:
+      partitionTableUpdateMessage.writePayload(m, bytes, at);
+      return;
+    default:
+      definition.writePayload(m, bytes, at);
+      return;
+  }
+}
+
+/** `definition.readPayload(bytes, frameStart, end, options)`. */
+export function readPayload(
+  definition: AnyMessageDefinition,
+  bytes: Uint8Array,
+  frameStart: number,
+  end: number,
+  options: ReadOptions,
+): Message {
+  switch (definition) {
+    case pingMessage:
+      return pingMessage.readPayload(bytes, frameStart, end, options);
+    case pongMessage:
+      return pongMessage.readPayload(bytes, frameStart, end, options);
+    case intentForwardMessage:
+      return intentForwardMessage.readPayload(bytes, frameStart, end, options);
+    case segmentSyncMessage:
+      return segmentSyncMessage.readPayload(bytes, frameStart, end, options);
+    case membershipUpdateMessage:
+      return membershipUpdateMessage.readPayload(bytes, frameStart, end, options);
+    case partitionTableUpdateMessage:
+      return partitionTableUpdateMessage.readPayload(bytes, frameStart, end, options);
+    default:
+      return definition.readPayload(bytes, frameStart, end, options);
+  }
+}
