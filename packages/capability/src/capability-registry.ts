@@ -49,9 +49,9 @@ function encodeSupported(capability: Capability<unknown>): Registered {
 }
 
 /** The events of a {@link CapabilityRegistry}. */
-export interface CapabilityRegistryEvents {
+export interface CapabilityRegistryEvents<Peer = NodeId> {
   /** The value used with a peer for a capability changed. */
-  change: CapabilityChangeEvent;
+  change: CapabilityChangeEvent<Peer>;
 }
 
 /**
@@ -77,13 +77,14 @@ export interface CapabilityRegistryEvents {
 export class CapabilityRegistry<
   Caps extends Record<string, unknown> = Record<never, never>,
   Peer = NodeId,
-> extends SafeEventTarget<CapabilityRegistryEvents> {
+> extends SafeEventTarget<CapabilityRegistryEvents<Peer>> {
   readonly #registered = new Map<string, Registered>();
   readonly #peers = new Map<Peer, Map<string, Negotiated>>();
 
   /**
    * Registers `capability` (or replaces the one of that name, resetting what was negotiated
-   * for it with every peer to its floor). Throws `InvalidArgument` for a name that is empty,
+   * for it with every peer to its floor). Peers negotiated before use its floor until they
+   * negotiate again. Throws `InvalidArgument` for a name that is empty,
    * not ASCII or over 256 characters, an empty supported list, a value that encodes to more
    * than 16 KiB, or a 1,025th capability.
    */
@@ -98,7 +99,10 @@ export class CapabilityRegistry<
       invalid(`register: at most ${MAX_ENTRIES} capabilities`);
     }
     const registered = encodeSupported(capability as Capability<unknown>);
-    const previous = [...this.#peers].map(([peer]) => [peer, this.#valueWith(peer, name)] as const);
+    const replaced = this.#registered.has(name);
+    const previous = replaced
+      ? [...this.#peers.keys()].map((peer) => [peer, this.#valueWith(peer, name)] as const)
+      : [];
     this.#registered.set(name, registered);
     for (const [peer, value] of previous) {
       this.#peers.get(peer)?.delete(name);

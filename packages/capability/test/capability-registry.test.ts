@@ -119,6 +119,19 @@ describe('CapabilityRegistry', () => {
     expect(local.localAdvertisement().find('framing')?.supported.length).toBe(3);
   });
 
+  it('uses the floor of a capability registered after a negotiation until the next one', () => {
+    const local = node([1, 2]);
+    local.negotiate(newNode, node([1, 2]).localAdvertisement());
+    const seen = changes(local);
+    const grown = local.register(uint32Capability('aae', [1, 2]));
+    expect(grown.valueFor(newNode, 'aae')).toBe(1);
+    expect(grown.valueFor(newNode, 'framing')).toBe(2);
+    expect(seen).toEqual([]);
+    grown.negotiate(newNode, grown.localAdvertisement());
+    expect(grown.valueFor(newNode, 'aae')).toBe(2);
+    expect(seen).toEqual(['2:aae:1->2']);
+  });
+
   it('counts a throwing change listener and reports it as an error event', () => {
     const local = node([1, 2]);
     const errors: unknown[] = [];
