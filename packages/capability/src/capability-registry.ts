@@ -34,6 +34,10 @@ function invalid(message: string): never {
 
 function encodeSupported(capability: Capability<unknown>): Registered {
   const { name, supported } = capability;
+  const methods = [capability.merge, capability.encodeValue, capability.decodeValue];
+  if (methods.some((method) => typeof method !== 'function')) {
+    invalid(`register: ${name} needs merge, encodeValue and decodeValue functions`);
+  }
   if (!Array.isArray(supported) || supported.length === 0 || supported.length > MAX_VALUES) {
     invalid(`register: ${name} must support 1 … ${MAX_VALUES} values (the first is the floor)`);
   }
@@ -84,9 +88,9 @@ export class CapabilityRegistry<
   /**
    * Registers `capability` (or replaces the one of that name, resetting what was negotiated
    * for it with every peer to its floor). Peers negotiated before use its floor until they
-   * negotiate again. Throws `InvalidArgument` for a name that is empty,
-   * not ASCII or over 256 characters, an empty supported list, a value that encodes to more
-   * than 16 KiB, or a 1,025th capability.
+   * negotiate again. Throws `InvalidArgument` for a name that is empty, not ASCII or over 256
+   * characters, an empty supported list, a missing `merge`, `encodeValue` or `decodeValue`, a
+   * value that encodes to more than 16 KiB, or a 1,025th capability.
    */
   register<V, N extends string>(
     capability: Capability<V, N>,

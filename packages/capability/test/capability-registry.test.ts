@@ -177,6 +177,7 @@ describe('CapabilityRegistry', () => {
             decodeValue: () => 0,
           }),
         ),
+      () => local.register({ name: 'bare', supported: [1] } as never),
       () => uint32Capability('framing', [2 ** 32]),
       () => local.valueFor(newNode, 'absent' as never),
       () => local.clusterValue('absent' as never, []),
