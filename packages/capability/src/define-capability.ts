@@ -84,6 +84,9 @@ export function uint32Capability<N extends string>(
   name: N,
   supported: readonly number[],
 ): Capability<number, N> {
+  if (!Array.isArray(supported)) {
+    throw new TalaError('InvalidArgument', 'uint32Capability: supported must be an array');
+  }
   for (const value of supported) {
     if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
       throw new TalaError('InvalidArgument', `uint32Capability: ${value} is not a u32`);

@@ -179,6 +179,7 @@ describe('CapabilityRegistry', () => {
         ),
       () => local.register({ name: 'bare', supported: [1] } as never),
       () => uint32Capability('framing', [2 ** 32]),
+      () => uint32Capability('framing', 2 as never),
       () => local.valueFor(newNode, 'absent' as never),
       () => local.clusterValue('absent' as never, []),
       () => local.negotiate(newNode, {} as never),
