@@ -26,9 +26,9 @@ const SHARED = Symbol.for('@tala-net/codec.defaultRegistry');
 export const defaultRegistry: MessageRegistry = sharedRegistry();
 
 function sharedRegistry(): MessageRegistry {
-  const global = globalThis as { [SHARED]?: MessageRegistry };
-  const registry = global[SHARED] ?? new MessageRegistry();
-  global[SHARED] = registry;
+  const realm = globalThis as { [SHARED]?: MessageRegistry };
+  const registry = realm[SHARED] ?? new MessageRegistry();
+  realm[SHARED] = registry;
   // Each copy registers its own six: the same owner, tags and types, so a second copy adds nothing.
   return registry.register(...referenceMessages);
 }
