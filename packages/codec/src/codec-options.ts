@@ -91,6 +91,7 @@ export const DEFAULT_READ_OPTIONS: ReadOptions = { copy: false, limits: {} };
 /** The {@link ReadOptions} of `options`. */
 export function readOptionsOf(options: DecodeOptions | undefined): ReadOptions {
   if (options === undefined) return DEFAULT_READ_OPTIONS;
+  checkOptions(options);
   const limits = options.limits ?? {};
   if (typeof limits !== 'object' || limits === null) {
     throw new TalaError('InvalidArgument', `limits: expected an object, found ${String(limits)}`);
@@ -127,4 +128,19 @@ export function countLimit(limits: CountLimits, key: keyof CountLimits, fallback
     );
   }
   return value;
+}
+
+/** Throws `InvalidArgument` unless `options` is an object whose `registry`, if any, is a registry. */
+export function checkOptions(options: DecodeOptions | EncodeOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TalaError('InvalidArgument', `options: expected an object, found ${String(options)}`);
+  }
+  const registry = options.registry as Partial<MessageRegistry> | undefined;
+  if (
+    registry !== undefined &&
+    (typeof registry?.definitionOfTag !== 'function' ||
+      typeof registry.definitionOfType !== 'function')
+  ) {
+    throw new TalaError('InvalidArgument', 'options.registry: expected a MessageRegistry');
+  }
 }

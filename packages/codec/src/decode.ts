@@ -31,9 +31,9 @@ import { HEADER_BYTES } from './wire-layout.js';
  * ```
  */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
+  const readOptions = readOptionsOf(options);
   const maxFrameBytes =
     options === undefined ? DEFAULT_MAX_FRAME_BYTES : checkedMaxFrameBytes(options.maxFrameBytes);
-  const readOptions = readOptionsOf(options);
   if (!(bytes instanceof Uint8Array)) {
     throw new TalaError(
       'InvalidArgument',

@@ -1,6 +1,7 @@
 import { type Message, TalaError } from '@tala-net/types';
 import {
   checkedMaxFrameBytes,
+  checkOptions,
   DEFAULT_MAX_FRAME_BYTES,
   type EncodeOptions,
 } from './codec-options.js';
@@ -10,7 +11,7 @@ import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
 import { checkedPayloadLength, writePayload } from './reference-fast-path.js';
 import { writeU32 } from './wire-bytes.js';
-import { unencodable } from './wire-error.js';
+import { describeInput, unencodable } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /**
@@ -37,6 +38,7 @@ import { HEADER_BYTES } from './wire-layout.js';
  * ```
  */
 export function encode(message: Message, options?: EncodeOptions): Uint8Array {
+  if (options !== undefined) checkOptions(options);
   const definition = definitionOf(message, options?.registry ?? defaultRegistry);
   const payload = checkedPayload(definition, message, options);
   const bytes = allocateFrame(HEADER_BYTES + payload);
@@ -66,6 +68,13 @@ export function encodeInto(
   offset = 0,
   options?: EncodeOptions,
 ): number {
+  if (options !== undefined) checkOptions(options);
+  if (!(target instanceof Uint8Array)) {
+    throw new TalaError(
+      'InvalidArgument',
+      `encodeInto: expected a Uint8Array target, found ${describeInput(target)}`,
+    );
+  }
   const definition = definitionOf(message, options?.registry ?? defaultRegistry);
   const payload = checkedPayload(definition, message, options);
   const length = HEADER_BYTES + payload;

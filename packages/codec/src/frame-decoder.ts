@@ -131,8 +131,8 @@ export class FrameDecoder {
 
   /** Throws a `TalaError` with code `InvalidArgument` for a `maxFrameBytes` outside 0 … 2^32−1. */
   constructor(options?: FrameDecoderOptions) {
-    this.maxFrameBytes = checkedMaxFrameBytes(options?.maxFrameBytes);
     this.#readOptions = readOptionsOf(options);
+    this.maxFrameBytes = checkedMaxFrameBytes(options?.maxFrameBytes);
     this.#registry = options?.registry ?? defaultRegistry;
     const unknownTags = options?.unknownTags ?? 'skip';
     if (unknownTags !== 'skip' && unknownTags !== 'reject') {

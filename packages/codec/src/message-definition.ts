@@ -74,9 +74,28 @@ export interface MessageDefinition<T extends MessageType = MessageType> {
 export function defineMessage<T extends MessageType>(
   definition: MessageDefinition<T>,
 ): MessageDefinition<T> {
-  const { tag, type, owner } = definition;
-  if (!Number.isInteger(tag) || tag < 1 || tag > 255) {
-    throw new TalaError('InvalidArgument', `defineMessage: tag must be 1 … 255, found ${tag}`);
+  checkDefinition(definition);
+  return Object.freeze({ ...definition });
+}
+
+/**
+ * Throws a `TalaError` with code `InvalidArgument` unless `definition` is a well-formed
+ * {@link MessageDefinition}: an object with an integer tag in 1 … 255, a non-empty type and
+ * owner, and its four functions.
+ */
+export function checkDefinition(definition: unknown): void {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new TalaError(
+      'InvalidArgument',
+      `message definition: expected an object, found ${String(definition)}`,
+    );
+  }
+  const { tag, type, owner } = definition as Partial<MessageDefinition>;
+  if (typeof tag !== 'number' || !Number.isInteger(tag) || tag < 1 || tag > 255) {
+    throw new TalaError(
+      'InvalidArgument',
+      `message definition: tag must be 1 … 255, found ${String(tag)}`,
+    );
   }
   if (
     typeof type !== 'string' ||
@@ -92,11 +111,13 @@ export function defineMessage<T extends MessageType>(
     'writePayload',
     'readPayload',
   ] as const) {
-    if (typeof definition[key] !== 'function') {
-      throw new TalaError('InvalidArgument', `defineMessage ${type}: ${key} must be a function`);
+    if (typeof (definition as Record<string, unknown>)[key] !== 'function') {
+      throw new TalaError(
+        'InvalidArgument',
+        `message definition ${type}: ${key} must be a function`,
+      );
     }
   }
-  return Object.freeze({ ...definition });
 }
 
 /** A definition of any registered message kind. */

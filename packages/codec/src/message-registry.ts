@@ -1,5 +1,9 @@
 import { type MessageType, TalaError } from '@tala-net/types';
-import type { AnyMessageDefinition, MessageDefinition } from './message-definition.js';
+import {
+  type AnyMessageDefinition,
+  checkDefinition,
+  type MessageDefinition,
+} from './message-definition.js';
 
 /**
  * The message kinds a codec call knows, by tag and by `type`. {@link defaultRegistry} holds the
@@ -22,9 +26,11 @@ export class MessageRegistry {
    * by the same owner is a no-op (two copies of one package, e.g. its ESM and CJS builds, may
    * both register). A tag or a type already taken by another definition throws a `TalaError`
    * with code `DuplicateMessage` that names both owners (the definitions before it in the same
-   * call stay registered).
+   * call stay registered). A malformed definition throws `InvalidArgument` before anything is
+   * registered.
    */
   register(...definitions: AnyMessageDefinition[]): this {
+    for (const definition of definitions) checkDefinition(definition);
     for (const definition of definitions) {
       this.#check(definition);
       this.#byTag[definition.tag] ??= definition;
@@ -72,4 +78,17 @@ export class MessageRegistry {
 
 function hex(tag: number): string {
   return `0x${tag.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * The error codes `@tala-net/codec` adds to `TalaError`, besides the core `SegmentCorrupted`,
+ * `InvalidArgument` and `Closed`.
+ */
+declare module '@tala-net/types' {
+  interface TalaErrorCodeMap {
+    /** A message to encode is larger than the configured `maxFrameBytes`. */
+    MessageTooLarge: true;
+    /** A message definition's tag or type is already registered by another owner. */
+    DuplicateMessage: true;
+  }
 }

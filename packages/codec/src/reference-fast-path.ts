@@ -55,27 +55,6 @@ export function checkedPayloadLength(definition: AnyMessageDefinition, message: 
   }
 }
 
-/** `definition.payloadLength(message)`. */
-export function payloadLength(definition: AnyMessageDefinition, message: Message): number {
-  const m = message as never;
-  switch (definition) {
-    case pingMessage:
-      return pingMessage.payloadLength(m);
-    case pongMessage:
-      return pongMessage.payloadLength(m);
-    case intentForwardMessage:
-      return intentForwardMessage.payloadLength(m);
-    case segmentSyncMessage:
-      return segmentSyncMessage.payloadLength(m);
-    case membershipUpdateMessage:
-      return membershipUpdateMessage.payloadLength(m);
-    case partitionTableUpdateMessage:
-      return partitionTableUpdateMessage.payloadLength(m);
-    default:
-      return definition.payloadLength(m);
-  }
-}
-
 /** `definition.writePayload(message, bytes, at)`. */
 export function writePayload(
   definition: AnyMessageDefinition,

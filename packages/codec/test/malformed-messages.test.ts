@@ -1,7 +1,7 @@
 import { TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, encodedLength, encodeInto } from '../src/index.js';
+import { decode, encode, encodedLength, encodeInto, FrameDecoder } from '../src/index.js';
 import { message } from './arbitraries.js';
 
 /** Values a hand-built message may hold where something else belongs. */
@@ -37,6 +37,33 @@ function onlyTypedErrors(action: () => unknown): void {
   }
 }
 
+describe('hand-built malformed arguments', () => {
+  it('get InvalidArgument: targets, options and registries that are not what they claim', () => {
+    const ping = { type: 'Ping', from: 1n, seq: 1n } as never;
+    for (const action of [
+      () => encodeInto(ping, null as never),
+      () => encodeInto(ping, [0, 0, 0] as never),
+      () => encode(ping, null as never),
+      () => encode(ping, { registry: {} as never }),
+      () => encodedLength(ping, 7 as never),
+      () => decode(encode(ping), null as never),
+      () => decode(encode(ping), { registry: {} as never }),
+      () => new FrameDecoder(null as never),
+    ]) {
+      const error = (() => {
+        try {
+          action();
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(TalaError);
+      expect((error as TalaError).code).toBe('InvalidArgument');
+    }
+  });
+});
+
 describe('encode of hand-built malformed messages', () => {
   it('throws only TalaErrors, never a TypeError, whatever field is wrong', () => {
     fc.assert(
@@ -48,6 +75,7 @@ describe('encode of hand-built malformed messages', () => {
         const broken = (holder === all[0]![0] ? bad : copy) as never;
         onlyTypedErrors(() => encode(broken));
         onlyTypedErrors(() => encodeInto(broken, new Uint8Array(4096)));
+        onlyTypedErrors(() => encodedLength(broken));
       }),
       { seed: 0xbad_c0de, numRuns: 3000 },
     );

@@ -88,6 +88,29 @@ describe('MessageRegistry', () => {
     expect(registry.definitionOfTag(0xf1)).toBeUndefined();
   });
 
+  it('validates what it registers, before registering anything', () => {
+    const registry = new MessageRegistry();
+    for (const bad of [
+      null,
+      { ...greeting, tag: 257 },
+      { ...greeting, tag: 1.5 },
+      { ...greeting, type: '' },
+    ]) {
+      expectTalaError('InvalidArgument', () => registry.register(pingMessage, bad as never));
+    }
+    expect(registry.definitions()).toEqual([]);
+  });
+
+  it('is one default registry per process, shared by every copy of the codec', async () => {
+    // A second instance of the module, as the package's CJS build or a second install loads it.
+    const path: string = '../src/default-registry.js?copy';
+    const copy = (await import(
+      /* @vite-ignore */ path
+    )) as typeof import('../src/default-registry.js');
+    expect(copy.defaultRegistry).toBe(defaultRegistry);
+    expect(defaultRegistry.definitionOfTag(1)?.type).toBe('Ping');
+  });
+
   it('accepts the same definition again from the same owner (two copies of a package)', () => {
     const registry = new MessageRegistry().register(greeting);
     registry.register(defineMessage({ ...greeting }));

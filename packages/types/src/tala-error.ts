@@ -16,10 +16,6 @@ export const TalaErrorCode = {
   InvalidPartitionTable: 'InvalidPartitionTable',
   /** The object was closed or stopped and can no longer be used. */
   Closed: 'Closed',
-  /** A frame, or a message to encode, is larger than the configured `maxFrameBytes`. */
-  MessageTooLarge: 'MessageTooLarge',
-  /** A message definition's tag or type is already registered by another owner. */
-  DuplicateMessage: 'DuplicateMessage',
 } as const;
 
 /**
