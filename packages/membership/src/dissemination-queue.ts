@@ -3,19 +3,6 @@ import { BinaryHeap } from './binary-heap.js';
 import type { MemberUpdate } from './swim-messages.js';
 import { EMPTY_GOSSIP_FRAME_BYTES, memberUpdateLength } from './swim-wire.js';
 
-/** Encoded size of a `Gossip` frame with no updates, header included (from the wire layout). */
-export const GOSSIP_HEADER_SIZE = EMPTY_GOSSIP_FRAME_BYTES;
-
-/** Encoded size of one {@link MemberUpdate} inside a `Gossip` or `PushPull` frame. */
-export const memberUpdateSize: (update: MemberUpdate) => number = memberUpdateLength;
-
-/** Encoded size of a `Gossip` frame carrying `updates` (see docs/wire-format.md). */
-export function gossipFrameSize(updates: readonly MemberUpdate[]): number {
-  let size = GOSSIP_HEADER_SIZE;
-  for (const update of updates) size += memberUpdateSize(update);
-  return size;
-}
-
 /**
  * `retransmitMult × ⌈log10(n + 1)⌉`: how many times an update is piggybacked in a cluster of `n`
  * members before it leaves the queue.
@@ -85,7 +72,7 @@ export class DisseminationQueue {
       this.#bytes -= previous.size;
       if (this.#replaced > this.#byNode.size) this.#compact();
     }
-    const size = memberUpdateSize(update);
+    const size = memberUpdateLength(update);
     const entry: Entry = { update, order: ++this.#order, size, transmits: 0, replaced: false };
     this.#byNode.set(update.node, entry);
     this.#heap.push(entry);
@@ -119,7 +106,7 @@ export class DisseminationQueue {
   take(budget: number, limit: number, skip?: NodeId): MemberUpdate[] {
     const sent: Entry[] = [];
     const passed: Entry[] = [];
-    let room = budget - GOSSIP_HEADER_SIZE;
+    let room = budget - EMPTY_GOSSIP_FRAME_BYTES;
     let misfits = 0;
     while (room >= this.#smallest && misfits < MAX_MISFITS) {
       const entry = this.#pop();

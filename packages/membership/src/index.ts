@@ -1,18 +1,12 @@
-export { LocalHealth } from './local-health.js';
 export {
   MembershipEvent,
   type MembershipEventMap,
   MembershipEventTarget,
 } from './membership-event.js';
 export { MembershipList } from './membership-list.js';
-export { Suspicion, suspicionBounds, suspicionTimeout } from './suspicion.js';
 export { type SwimConfig, SwimPreset, swimConfig, swimPresets } from './swim-config.js';
-export {
-  MAX_INCARNATION,
-  SwimEngine,
-  type SwimEngineOptions,
-  type SwimEngineStats,
-} from './swim-engine.js';
+export { SwimEngine, type SwimEngineStats } from './swim-engine.js';
+export type { SwimEngineOptions } from './swim-engine-options.js';
 export {
   type Gossip,
   type IndirectAck,
@@ -37,11 +31,13 @@ export {
   type TimerRequest,
 } from './swim-types.js';
 export {
+  DEFAULT_PUSH_PULL_MEMBERS,
   EMPTY_GOSSIP_FRAME_BYTES,
   EMPTY_PUSH_PULL_FRAME_BYTES,
   gossipMessage,
   indirectAckMessage,
   MAX_ADDRESS_BYTES,
+  MAX_INCARNATION,
   memberUpdateLength,
   nackMessage,
   pingReqMessage,

@@ -5,11 +5,7 @@
  * @module
  */
 export { BinaryHeap } from './binary-heap.js';
-export {
-  DisseminationQueue,
-  GOSSIP_HEADER_SIZE,
-  gossipFrameSize,
-  memberUpdateSize,
-  retransmitLimit,
-} from './dissemination-queue.js';
+export { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
+export { LocalHealth } from './local-health.js';
 export { ProbeSchedule, shuffle } from './probe-schedule.js';
+export { Suspicion, suspicionBounds, suspicionTimeout } from './suspicion.js';

@@ -1,4 +1,11 @@
 import { TalaError } from '@tala-net/types';
+import {
+  BARE_UPDATE_BYTES,
+  EMPTY_PUSH_PULL_FRAME_BYTES,
+  largestUpdateLength,
+  MAX_ADDRESS_BYTES,
+  SMALLEST_GOSSIP_WITH_UPDATE_BYTES,
+} from './swim-wire.js';
 
 /**
  * Tuning of the SWIM engine. Every duration is in milliseconds. Build one with
@@ -199,21 +206,26 @@ export function swimConfig(
   }
   positive(config.retransmitMult, 'retransmitMult');
   nonNegative(config.pushPullInterval, 'pushPullInterval');
-  integer(config.gossipBudget, 'gossipBudget', 17 + 19);
+  integer(config.gossipBudget, 'gossipBudget', SMALLEST_GOSSIP_WITH_UPDATE_BYTES);
   nonNegative(config.reclaimTime, 'reclaimTime');
   nonNegative(config.healInterval, 'healInterval');
   integer(config.awarenessMaxMultiplier, 'awarenessMaxMultiplier', 1);
   integer(config.maxUpdatesPerMessage, 'maxUpdatesPerMessage', 1);
   integer(config.maxMembers, 'maxMembers', 1);
   integer(config.maxAddressBytes, 'maxAddressBytes', 0);
-  if (config.maxAddressBytes > 0xffff) {
+  if (config.maxAddressBytes > MAX_ADDRESS_BYTES) {
     throw new TalaError(
       'InvalidArgument',
-      `swimConfig: maxAddressBytes must be ≤ 65535, found ${config.maxAddressBytes}`,
+      `swimConfig: maxAddressBytes must be ≤ ${MAX_ADDRESS_BYTES}, found ${config.maxAddressBytes}`,
     );
   }
   // Room for the frame, this node's own update and one other member at the longest address.
-  integer(config.maxPushPullBytes, 'maxPushPullBytes', 64 + 2 * config.maxAddressBytes);
+  const smallestSync =
+    EMPTY_PUSH_PULL_FRAME_BYTES +
+    BARE_UPDATE_BYTES +
+    config.maxAddressBytes +
+    largestUpdateLength(config.maxAddressBytes);
+  integer(config.maxPushPullBytes, 'maxPushPullBytes', smallestSync);
   if (typeof config.lifeguard !== 'boolean') {
     throw new TalaError('InvalidArgument', 'swimConfig: lifeguard must be a boolean');
   }

@@ -1,12 +1,12 @@
 import type { Message, NodeId, Random } from '@tala-net/types';
-import { TalaError } from '@tala-net/types';
 import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
 import { LocalHealth } from './local-health.js';
 import { MembershipList } from './membership-list.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
-import { type SwimConfig, swimConfig } from './swim-config.js';
-import { isSwimMessage, type SwimMessage, wellFormedMessage } from './swim-message-checks.js';
+import type { SwimConfig } from './swim-config.js';
+import { checkEngineOptions, type SwimEngineOptions } from './swim-engine-options.js';
+import { readSwimMessage, type SwimMessage } from './swim-message-checks.js';
 import type {
   IndirectAck,
   MemberUpdate,
@@ -17,49 +17,16 @@ import type {
 import type { MembershipChange, MembershipEventType, SwimOutput, SwimTimer } from './swim-types.js';
 import {
   BARE_UPDATE_BYTES,
+  DEFAULT_PUSH_PULL_MEMBERS,
   EMPTY_GOSSIP_FRAME_BYTES,
   EMPTY_PUSH_PULL_FRAME_BYTES,
+  MAX_INCARNATION,
+  MAX_U64,
   memberUpdateLength,
   PROBE_FRAME_BYTES,
   RELAYED_PROBE_FRAME_BYTES,
   registerSwimMessages,
 } from './swim-wire.js';
-
-/** Options of a {@link SwimEngine}. */
-export interface SwimEngineOptions {
-  /** This node's id. */
-  readonly id: NodeId;
-  /** Source of every random choice (probe order, relays, push-pull partner). */
-  readonly random: Random;
-  /**
-   * Protocol tuning.
-   * @default swimConfig('lan')
-   */
-  readonly config?: SwimConfig;
-  /**
-   * This node's opaque transport address, gossiped to the others.
-   * @default an empty address
-   */
-  readonly address?: Uint8Array;
-  /**
-   * Members to contact on `start` (push-pull) and, whenever they are not known to be live,
-   * during healing (for good: a partition may outlast `reclaimTime`).
-   * @default []
-   */
-  readonly seeds?: readonly NodeId[];
-  /**
-   * Members known from the start (a static bootstrap); updates about this node are ignored.
-   * Like seeds, they stay healing candidates whenever they are not known to be live.
-   * @default []
-   */
-  readonly members?: readonly MemberUpdate[];
-  /**
-   * Incarnation to start with. A restarted node may start at 0: it learns its previous
-   * incarnation from the others and rises above it.
-   * @default 0n
-   */
-  readonly incarnation?: bigint;
-}
 
 /** Counters of a {@link SwimEngine}. */
 export interface SwimEngineStats {
@@ -90,13 +57,6 @@ export interface SwimEngineStats {
   /** `PushPull`s not answered: the sender is not a live member, or was answered this period. */
   unansweredPushPulls: number;
 }
-
-/**
- * The largest incarnation accepted from a peer (2^64 − 2): a node can always refute it with
- * 2^64 − 1, the largest u64. Updates above it are rejected as malformed.
- */
-export const MAX_INCARNATION = 0xffff_ffff_ffff_fffen;
-const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
 interface MemberRecord {
   readonly node: NodeId;
@@ -231,46 +191,38 @@ export class SwimEngine {
   /** When this node last sent its state to a member returning from the dead. */
   #reunitedAt = Number.NEGATIVE_INFINITY;
 
+  /**
+   * Throws a `TalaError` with code `InvalidArgument` for options that a received message could
+   * not carry either (ids and incarnations out of range, malformed member updates) or beyond the
+   * configured limits (`maxAddressBytes`, `maxMembers`), and for a config that `swimConfig`
+   * rejects.
+   */
   constructor(options: SwimEngineOptions) {
+    const checked = checkEngineOptions(options);
     registerSwimMessages();
-    this.id = options.id;
-    this.config = options.config ?? swimConfig('lan');
-    this.#random = options.random;
-    this.#address = options.address === undefined ? EMPTY_ADDRESS : options.address.slice();
-    this.#seeds = (options.seeds ?? []).filter((seed) => seed !== options.id);
+    this.id = checked.id;
+    this.config = checked.config;
+    this.#random = checked.random;
+    this.#address = checked.address;
+    this.#seeds = checked.seeds.filter((seed) => seed !== checked.id);
     this.#schedule = new ProbeSchedule(this.#random);
     this.#health = new LocalHealth(this.config.lifeguard ? this.config.awarenessMaxMultiplier : 1);
-    if (this.#address.length > this.config.maxAddressBytes) {
-      throw new TalaError(
-        'InvalidArgument',
-        `SwimEngine: address of ${this.#address.length} bytes exceeds maxAddressBytes (${this.config.maxAddressBytes})`,
-      );
-    }
-    const incarnation = options.incarnation ?? 0n;
-    if (typeof incarnation !== 'bigint' || incarnation < 0n || incarnation > MAX_INCARNATION) {
-      throw new TalaError('InvalidArgument', `SwimEngine: bad incarnation ${String(incarnation)}`);
-    }
     this.#self = {
       node: this.id,
       state: 'Alive',
-      incarnation,
+      incarnation: checked.incarnation,
       address: this.#address,
     };
     this.list.addMember(this.id);
-    for (const member of options.members ?? []) {
-      if (member.node === this.id || this.#records.has(member.node)) continue;
-      if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
-      const update: MemberUpdate = {
-        node: member.node,
-        state: 'Alive',
-        incarnation: member.incarnation,
-        address: member.address,
-      };
-      this.#addRecord(update, false);
-    }
     const bootstrap = new Set(this.#seeds);
-    for (const member of options.members ?? [])
-      if (member.node !== this.id) bootstrap.add(member.node);
+    for (const member of checked.members) {
+      if (member.node === this.id) continue;
+      bootstrap.add(member.node);
+      if (this.#records.has(member.node)) continue;
+      if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
+      const { node, incarnation, address } = member;
+      this.#addRecord({ node, state: 'Alive', incarnation, address }, false);
+    }
     this.#bootstrap = [...bootstrap];
     this.#out = newOutput();
   }
@@ -369,17 +321,18 @@ export class SwimEngine {
    */
   handleMessage(now: number, from: NodeId, message: Message): SwimOutput {
     return this.#run(() => {
-      if (!isSwimMessage(message)) {
+      const reading = readSwimMessage(message);
+      if (reading.kind === 'other') {
         this.stats.ignoredMessages++;
         return;
       }
-      if (from === this.id || !wellFormedMessage(message) || message.from !== from) {
+      if (reading.kind === 'malformed' || from === this.id || reading.message.from !== from) {
         this.stats.badMessages++;
         return;
       }
       this.#refuted = false;
       this.#answeredStale = false;
-      this.#dispatch(now, from, message);
+      this.#dispatch(now, from, reading.message);
     });
   }
 
@@ -1222,7 +1175,8 @@ export class SwimEngine {
     const members = [this.#self];
     const room =
       this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - memberUpdateLength(this.#self);
-    const most = this.config.maxUpdatesPerMessage - 1;
+    // Never more members than a default decoder accepts.
+    const most = Math.min(this.config.maxUpdatesPerMessage, DEFAULT_PUSH_PULL_MEMBERS) - 1;
     const records = [...this.#records.values()];
     let bytes = 0;
     for (const record of records) bytes += memberUpdateLength(record.update);

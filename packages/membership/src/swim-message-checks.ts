@@ -1,5 +1,6 @@
-import type { Message } from '@tala-net/types';
+import type { Message, NodeId } from '@tala-net/types';
 import type { MemberUpdate } from './swim-messages.js';
+import { isMemberState, isWireAddress, isWireU64 } from './swim-wire.js';
 
 /** The SWIM messages the engine handles. */
 export type SwimMessage = Extract<
@@ -7,8 +8,8 @@ export type SwimMessage = Extract<
   { type: 'Ping' | 'Pong' | 'PingReq' | 'IndirectAck' | 'Nack' | 'Gossip' | 'PushPull' }
 >;
 
-const MAX_U64 = 0xffff_ffff_ffff_ffffn;
-const STATES = new Set<unknown>(['Alive', 'Suspect', 'Dead', 'Left']);
+type SwimType = SwimMessage['type'];
+
 const SWIM_TYPES = new Set<unknown>([
   'Ping',
   'Pong',
@@ -19,78 +20,103 @@ const SWIM_TYPES = new Set<unknown>([
   'PushPull',
 ]);
 
-/** `true` when `message` is an object whose `type` names a SWIM message. */
-export function isSwimMessage(message: unknown): message is SwimMessage {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    SWIM_TYPES.has((message as { type?: unknown }).type)
-  );
-}
+/** What {@link readSwimMessage} made of a received value. */
+export type SwimMessageReading =
+  | { readonly kind: 'swim'; readonly message: SwimMessage }
+  | { readonly kind: 'malformed' }
+  | { readonly kind: 'other' };
+
+const MALFORMED: SwimMessageReading = { kind: 'malformed' };
+const OTHER: SwimMessageReading = { kind: 'other' };
 
 /**
- * `true` when `message` has the shape its type demands: every field present with its wire type
- * (u64 ids and seqs as bigints in range, a boolean `reply`, a dense array of well-formed
- * updates). Holes, `null`s, getters that throw and wrong types make it `false`, never a throw.
+ * Reads a received value as a SWIM message: `other` when it is not an object whose `type` names
+ * a SWIM message (another protocol's), `malformed` when a field is missing, `null`, of the wrong
+ * wire type (u64 ids and seqs as bigints in range, a boolean `reply`, a dense array of
+ * well-formed updates) or cannot be read (a throwing getter or proxy), and otherwise `swim` with
+ * a copy made of the values read, each field read exactly once: a getter cannot answer one thing
+ * to the check and another to the engine. Never throws.
  */
-export function wellFormedMessage(message: SwimMessage): boolean {
+export function readSwimMessage(value: unknown): SwimMessageReading {
+  if (typeof value !== 'object' || value === null) return OTHER;
+  let type: unknown;
   try {
-    return checkShape(message);
+    type = (value as { type?: unknown }).type;
+  } catch {
+    return MALFORMED;
+  }
+  if (!SWIM_TYPES.has(type)) return OTHER;
+  try {
+    const message = readFields(value as Record<string, unknown>, type as SwimType);
+    return message === undefined ? MALFORMED : { kind: 'swim', message };
   } catch {
     // A hand-built object may carry throwing getters or proxies: malformed, not a crash.
-    return false;
+    return MALFORMED;
   }
 }
 
-function checkShape(message: SwimMessage): boolean {
-  if (!isU64(message.from)) return false;
-  switch (message.type) {
+function readFields(fields: Record<string, unknown>, type: SwimType): SwimMessage | undefined {
+  const from = fields.from;
+  if (!isWireU64(from)) return undefined;
+  const sender = from as NodeId;
+  switch (type) {
     case 'Ping':
-    case 'Pong':
-      return isU64(message.seq);
+    case 'Pong': {
+      const seq = fields.seq;
+      return isWireU64(seq) ? { type, from: sender, seq } : undefined;
+    }
     case 'PingReq':
     case 'IndirectAck':
-    case 'Nack':
-      return isU64(message.seq) && isU64(message.target);
-    case 'Gossip':
-      return denseUpdates(message.updates);
-    case 'PushPull':
-      return typeof message.reply === 'boolean' && denseUpdates(message.members);
-    default:
-      return false;
+    case 'Nack': {
+      const seq = fields.seq;
+      const target = fields.target;
+      if (!isWireU64(seq) || !isWireU64(target)) return undefined;
+      return { type, from: sender, seq, target: target as NodeId };
+    }
+    case 'Gossip': {
+      const updates = readUpdates(fields.updates);
+      return updates === undefined ? undefined : { type, from: sender, updates };
+    }
+    case 'PushPull': {
+      const reply = fields.reply;
+      if (typeof reply !== 'boolean') return undefined;
+      const members = readUpdates(fields.members);
+      return members === undefined ? undefined : { type, from: sender, reply, members };
+    }
   }
 }
 
-function denseUpdates(updates: unknown): boolean {
-  if (!Array.isArray(updates)) return false;
+/** A dense array of well-formed updates, copied; `undefined` when it is not one. */
+function readUpdates(value: unknown): MemberUpdate[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const length = value.length;
+  const updates = new Array<MemberUpdate>(length);
   // An index loop, not `every`: `every` skips the holes of a sparse array.
-  for (let i = 0; i < updates.length; i++) {
-    if (!wellFormedUpdate(updates[i])) return false;
+  for (let i = 0; i < length; i++) {
+    const update = readUpdate(value[i]);
+    if (update === undefined) return undefined;
+    updates[i] = update;
   }
-  return true;
+  return updates;
 }
 
 /**
- * `true` when `update` is a member update with wire-typed fields (u64s, a state, bytes, and an
- * accuser only on a `Suspect`).
+ * A member update with wire-typed fields (u64s, a state, bytes, and an accuser only on a
+ * `Suspect`), copied field by field (the address is the same bytes); `undefined` when it is not
+ * one. Throws only what a getter of `value` throws.
  */
-export function wellFormedUpdate(update: unknown): update is MemberUpdate {
-  if (typeof update !== 'object' || update === null) return false;
-  const candidate = update as Record<string, unknown>;
-  const address = candidate.address;
-  const accuser = candidate.accuser;
-  return (
-    isU64(candidate.node) &&
-    STATES.has(candidate.state) &&
-    isU64(candidate.incarnation) &&
-    address instanceof Uint8Array &&
-    address.length <= 0xffff &&
-    // Only a Suspect names its accuser.
-    (accuser === undefined || (candidate.state === 'Suspect' && isU64(accuser)))
-  );
-}
-
-/** `true` for a bigint in 0 … 2^64 − 1. */
-export function isU64(value: unknown): value is bigint {
-  return typeof value === 'bigint' && value >= 0n && value <= MAX_U64;
+export function readUpdate(value: unknown): MemberUpdate | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  const node = fields.node;
+  const state = fields.state;
+  const incarnation = fields.incarnation;
+  const address = fields.address;
+  const accuser = fields.accuser;
+  if (!isWireU64(node) || !isMemberState(state) || !isWireU64(incarnation)) return undefined;
+  if (!isWireAddress(address)) return undefined;
+  if (accuser === undefined) return { node: node as NodeId, state, incarnation, address };
+  // Only a Suspect names its accuser.
+  if (state !== 'Suspect' || !isWireU64(accuser)) return undefined;
+  return { node: node as NodeId, state, incarnation, address, accuser: accuser as NodeId };
 }

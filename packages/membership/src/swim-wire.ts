@@ -10,6 +10,7 @@ import {
   defaultRegistry,
   defineMessage,
   HEADER_BYTES,
+  isU64,
   type MessageRegistry,
   pingMessage,
   readCount,
@@ -64,12 +65,40 @@ const PUSH_PULL_REPLY_FLAG = 0x01;
 const STATE_CODES = ['Alive', 'Suspect', 'Dead', 'Left'] as const;
 const STATE_CODE: ReadonlyMap<unknown, number> = new Map(STATE_CODES.map((s, code) => [s, code]));
 const DEFAULT_GOSSIP_UPDATES = 1024;
-const DEFAULT_PUSH_PULL_MEMBERS = 4096;
+/**
+ * Most members of one `PushPull` that a decoder accepts under default options (the codec count
+ * limit `pushPullMembers`): a node never sends more.
+ */
+export const DEFAULT_PUSH_PULL_MEMBERS = 4096;
 
 /** State code of a `Suspect` that names its accuser (8 more bytes after the address). */
 const SUSPECT_BY_CODE = 4;
 /** Bytes of the accuser of a `Suspect` update that names one. */
 const ACCUSER_BYTES = 8;
+
+/** The largest u64 (2^64 − 1): ids, seqs and incarnations are u64s on the wire. */
+export const MAX_U64 = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * The largest incarnation accepted from a peer (2^64 − 2): a node can always refute it with
+ * 2^64 − 1, the largest u64. Updates above it are rejected as malformed.
+ */
+export const MAX_INCARNATION = MAX_U64 - 1n;
+
+/** `true` for a bigint in 0 … 2^64 − 1 (a u64 field of the wire). */
+export function isWireU64(value: unknown): value is bigint {
+  return isU64(value);
+}
+
+/** `true` for a member state the wire can carry (`Alive`, `Suspect`, `Dead` or `Left`). */
+export function isMemberState(value: unknown): value is MemberUpdateState {
+  return STATE_CODE.has(value);
+}
+
+/** `true` for an address the wire can carry (a `Uint8Array` of at most 65,535 bytes). */
+export function isWireAddress(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array && value.length <= MAX_ADDRESS_BYTES;
+}
 
 /** Encoded bytes of one {@link MemberUpdate} inside a `Gossip` or `PushPull` payload. */
 export function memberUpdateLength(update: MemberUpdate): number {
@@ -96,6 +125,14 @@ export const RELAYED_PROBE_FRAME_BYTES = HEADER_BYTES + RELAYED_PROBE_BYTES;
 /** Encoded bytes of one member update with an empty address. */
 export const BARE_UPDATE_BYTES = MEMBER_UPDATE_MIN_BYTES;
 
+/** Encoded bytes of the longest member update with an `address` of `addressBytes` bytes. */
+export function largestUpdateLength(addressBytes: number): number {
+  return MEMBER_UPDATE_MIN_BYTES + addressBytes + ACCUSER_BYTES;
+}
+
+/** The smallest `Gossip` frame that carries an update: an empty frame and one bare update. */
+export const SMALLEST_GOSSIP_WITH_UPDATE_BYTES = EMPTY_GOSSIP_FRAME_BYTES + BARE_UPDATE_BYTES;
+
 function updatesLength(updates: readonly MemberUpdate[]): number {
   let length = 0;
   for (let i = 0; i < updates.length; i++) length += memberUpdateLength(updates[i]!);
@@ -110,7 +147,7 @@ function checkedUpdatesLength(updates: readonly MemberUpdate[], where: string): 
     checkObject(update, where, 'update');
     checkU64(update.node, where, 'node');
     checkU64(update.incarnation, where, 'incarnation');
-    if (!STATE_CODE.has(update.state)) {
+    if (!isMemberState(update.state)) {
       throw unencodable(`${where}.state`, 'Alive, Suspect, Dead or Left', String(update.state));
     }
     checkBytes(update.address, where, 'address', MAX_ADDRESS_BYTES);

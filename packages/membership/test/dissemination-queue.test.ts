@@ -1,14 +1,16 @@
 import { NodeId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  BinaryHeap,
-  DisseminationQueue,
-  GOSSIP_HEADER_SIZE,
-  gossipFrameSize,
-  memberUpdateSize,
-} from '../src/internal.js';
+import { BinaryHeap, DisseminationQueue } from '../src/internal.js';
 import type { MemberUpdate } from '../src/swim-messages.js';
+import { EMPTY_GOSSIP_FRAME_BYTES, memberUpdateLength } from '../src/swim-wire.js';
+
+const GOSSIP_HEADER_SIZE = EMPTY_GOSSIP_FRAME_BYTES;
+
+/** Encoded size of a `Gossip` frame carrying `updates`. */
+function gossipFrameSize(updates: readonly MemberUpdate[]): number {
+  return updates.reduce((size, update) => size + memberUpdateLength(update), GOSSIP_HEADER_SIZE);
+}
 
 function update(node: number, incarnation = 0n, addressBytes = 0): MemberUpdate {
   return {
@@ -37,12 +39,12 @@ class SortingModel {
   }
 
   get bytes(): number {
-    return this.#entries.reduce((sum, entry) => sum + memberUpdateSize(entry.update), 0);
+    return this.#entries.reduce((sum, entry) => sum + memberUpdateLength(entry.update), 0);
   }
 
   take(budget: number, limit: number, skip?: NodeId): MemberUpdate[] {
     this.#entries.sort((a, b) => a.transmits - b.transmits || b.order - a.order);
-    const smallest = Math.min(...this.#entries.map((entry) => memberUpdateSize(entry.update)));
+    const smallest = Math.min(...this.#entries.map((entry) => memberUpdateLength(entry.update)));
     const taken: MemberUpdate[] = [];
     let room = budget - GOSSIP_HEADER_SIZE;
     let misfits = 0;
@@ -50,7 +52,7 @@ class SortingModel {
     for (const entry of this.#entries) {
       if (room < smallest || misfits >= 32) break;
       if (entry.update.node === skip) continue;
-      const size = memberUpdateSize(entry.update);
+      const size = memberUpdateLength(entry.update);
       if (size > room) {
         misfits++;
         continue;

@@ -1,3 +1,4 @@
+import { encodedLength } from '@tala-net/codec';
 import { NodeId, seededRandom } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,9 +7,8 @@ import {
   type SwimEngine,
   type SwimOutput,
   type SwimTimer,
-  suspicionBounds,
 } from '../src/index.js';
-import { gossipFrameSize } from '../src/internal.js';
+import { suspicionBounds } from '../src/internal.js';
 import { alive, cluster, deliverAll, sent, testConfig, timers } from './support/engines.js';
 
 const PROBE = { kind: 'probe' } as const;
@@ -536,11 +536,11 @@ describe('SwimEngine: dissemination', () => {
     const seen = new Set<NodeId>();
     for (let seq = 1n; seq <= 20n; seq++) {
       for (const g of sent(a.handleMessage(1, n2, { type: 'Ping', from: n2, seq }), 'Gossip')) {
-        expect(gossipFrameSize(g.message.updates)).toBeLessThanOrEqual(200);
+        expect(encodedLength(g.message)).toBeLessThanOrEqual(200);
         for (const u of g.message.updates) seen.add(u.node);
       }
     }
-    expect(gossipFrameSize([])).toBe(17);
+    expect(encodedLength({ type: 'Gossip', from: n1, updates: [] })).toBe(17);
     expect(seen.size).toBe(30);
   });
 });

@@ -190,6 +190,77 @@ describe('bounded state', () => {
   });
 });
 
+describe('a PushPull never has more members than a default decoder accepts', () => {
+  it('with maxUpdatesPerMessage above 4,096, a state of 5,000 members is sent as 4,096', () => {
+    const config = testConfig({ maxUpdatesPerMessage: 10_000 });
+    const members = Array.from({ length: 5000 }, (_, i) => alive(i + 1));
+    const a = new SwimEngine({ id: n1, random: seededRandom(1), config, members });
+    const out = a.handleMessage(0, n2, { type: 'PushPull', from: n2, reply: false, members: [] });
+    const [reply] = sent(out, 'PushPull');
+    expect(reply!.message.members).toHaveLength(4096);
+    const decoded = decode(encode(reply!.message));
+    expect(decoded.type === 'PushPull' && decoded.members.length).toBe(4096);
+  });
+});
+
+describe('typed errors: the engine checks its options like messages', () => {
+  const random = seededRandom(1);
+  const throwing = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('getter');
+      },
+    },
+  );
+  const bad: Array<[string, Record<string, unknown>]> = [
+    ['a hole in members', { members: [undefined] }],
+    ['a member with a null address', { members: [{ ...alive(2), address: null }] }],
+    ['a member at incarnation 2^70', { members: [alive(2, 2n ** 70n)] }],
+    ['a member at 2^64 − 1', { members: [alive(2, MAX_INCARNATION + 1n)] }],
+    [
+      'a member with a 70,000-byte address',
+      { members: [{ ...alive(2), address: new Uint8Array(70_000) }] },
+    ],
+    ['a member with an accuser on Alive', { members: [{ ...alive(2), accuser: n3 }] }],
+    ['a member that throws', { members: [throwing] }],
+    ['members that are not an array', { members: 'x' }],
+    [
+      'more members than maxMembers',
+      { config: testConfig({ maxMembers: 2 }), members: [alive(2), alive(3), alive(4), alive(5)] },
+    ],
+    ['a config that swimConfig rejects', { config: { ...testConfig(), probeInterval: -1 } }],
+    ['a config that is not an object', { config: 'lan' }],
+    ['a string address', { address: 'here' }],
+    ['an address above maxAddressBytes', { address: new Uint8Array(513) }],
+    ['an incarnation of 2^64 − 1', { incarnation: MAX_INCARNATION + 1n }],
+    ['a number incarnation', { incarnation: 1 }],
+    ['a string id', { id: '1' }],
+    ['a negative id', { id: -1n }],
+    ['a seed that is not an id', { seeds: [n2, null] }],
+    ['no random', { random: undefined }],
+  ];
+  for (const [name, options] of bad) {
+    it(`rejects ${name} with InvalidArgument`, () => {
+      const make = () => new SwimEngine({ id: n1, random, ...options } as never);
+      expect(make).toThrow(expect.objectContaining({ name: 'TalaError', code: 'InvalidArgument' }));
+    });
+  }
+
+  it('rejects options that cannot be read, and accepts good ones (copied)', () => {
+    expect(() => new SwimEngine(throwing as never)).toThrow(
+      expect.objectContaining({ code: 'InvalidArgument' }),
+    );
+    const address = new Uint8Array([1, 2]);
+    const members = [{ ...alive(2), address }];
+    const a = new SwimEngine({ id: n1, random, members, address, incarnation: MAX_INCARNATION });
+    address[0] = 9;
+    expect(a.member(n2)?.address).toEqual(new Uint8Array([1, 2]));
+    expect(a.member(n1)?.address).toEqual(new Uint8Array([1, 2]));
+    expect(a.incarnation).toBe(MAX_INCARNATION);
+  });
+});
+
 describe('bounded replies', () => {
   it('an empty PushPull from a non-member, or a repeated one, is not answered with the state', () => {
     const engines = cluster(50);
@@ -222,6 +293,16 @@ describe('bounded replies', () => {
     expect(out.messages.map((m) => m.message.type)).toEqual(['Pong']);
   });
 });
+
+const SWIM_TYPES: unknown[] = [
+  'Ping',
+  'Pong',
+  'PingReq',
+  'IndirectAck',
+  'Nack',
+  'Gossip',
+  'PushPull',
+];
 
 describe('typed errors: malformed messages are counted, never thrown', () => {
   const junk = fc.oneof(
@@ -260,17 +341,64 @@ describe('typed errors: malformed messages are counted, never thrown', () => {
     { requiredKeys: ['type'] },
   );
 
+  /**
+   * How the engine must count `message` from node 2, decided by another judge: the codec, whose
+   * `encode` checks every field of a SWIM message against its wire type.
+   */
+  function expectedCount(message: unknown): 'ignoredMessages' | 'badMessages' | undefined {
+    const type = typeof message === 'object' && message !== null ? Reflect.get(message, 'type') : 0;
+    if (!SWIM_TYPES.includes(type)) return 'ignoredMessages';
+    try {
+      encode(message as Message);
+    } catch {
+      return 'badMessages';
+    }
+    return (message as { from?: unknown }).from === n2 ? undefined : 'badMessages';
+  }
+
   it('fuzz: hand-built malformed messages never throw and are counted', () => {
+    const seen = { ignoredMessages: 0, badMessages: 0, wellFormed: 0 };
     fc.assert(
       fc.property(fc.oneof(malformed, junk), (message) => {
         const a = cluster(3).get(n1)!;
-        const before = a.stats.badMessages + a.stats.ignoredMessages;
+        const expected = expectedCount(message);
+        const before = { ...a.stats };
         expect(() => a.handleMessage(0, n2, message as Message)).not.toThrow();
-        const counted = a.stats.badMessages + a.stats.ignoredMessages - before;
-        expect(counted).toBeLessThanOrEqual(1);
+        for (const counter of ['ignoredMessages', 'badMessages'] as const) {
+          expect(a.stats[counter] - before[counter]).toBe(counter === expected ? 1 : 0);
+        }
+        seen[expected ?? 'wellFormed']++;
       }),
       { seed: 0xbad, numRuns: 500 },
     );
+    // The generator reaches all three outcomes.
+    expect(Object.values(seen).every((count) => count > 0)).toBe(true);
+  });
+
+  it('a field is read once: a getter cannot pass the check and then answer something else', () => {
+    const a = cluster(3).get(n1)!;
+    let reads = 0;
+    const shifty = {
+      type: 'Gossip',
+      from: n2,
+      get updates() {
+        reads++;
+        return reads === 1 ? [alive(2, 1n)] : null;
+      },
+    };
+    expect(() => a.handleMessage(0, n2, shifty as unknown as Message)).not.toThrow();
+    expect(reads).toBe(1);
+    expect(a.member(n2)?.incarnation).toBe(1n);
+    const throwing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('type');
+        },
+      },
+    );
+    expect(() => a.handleMessage(0, n2, throwing as Message)).not.toThrow();
+    expect(a.stats.badMessages).toBe(1);
   });
 
   it('a sparse updates array is a bad message, not a TypeError', () => {

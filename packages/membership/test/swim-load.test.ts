@@ -1,7 +1,7 @@
-import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { NodeId, seededRandom, type Transport } from '@tala-net/types';
+import { NodeId, type Transport } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { type MemberUpdate, SwimNode, swimConfig } from '../src/index.js';
+import { type SwimConfig, SwimNode, swimConfig } from '../src/index.js';
+import { SwimCluster } from './support/swim-sim.js';
 
 // Flat load per node: the most messages addressed to any one node in any protocol period,
 // while one node crashes and another is slow (every message to it delayed by 3 periods),
@@ -40,27 +40,35 @@ interface Load {
   readonly slow: number;
 }
 
-function measure(n: number, seed: number, stablePeriods: number, faultyPeriods: number): Load {
-  const sim = new SimulatedNetwork({ seed });
+/**
+ * A simulated cluster of `n` members (ids 1…n, static bootstrap) whose sends are counted per
+ * destination into `counts` (only messages of type `only` when given); `seeds` are given to
+ * every node too.
+ */
+function countingCluster(
+  n: number,
+  seed: number,
+  options: { config?: SwimConfig; only?: string; seeds?: NodeId[] } = {},
+) {
   const counts = new Int32Array(n + 1);
-  const ids = Array.from({ length: n }, (_, i) => NodeId(i + 1));
-  const members: MemberUpdate[] = ids.map((node) => ({
-    node,
-    state: 'Alive',
-    incarnation: 0n,
-    address: new Uint8Array(),
-  }));
-  const nodes = ids.map((id) => {
-    sim.addNode(id);
-    return new SwimNode({
-      transport: counting(sim.transport(id), counts),
-      clock: sim.clockFor(id),
-      random: seededRandom(seed * 100_003 + Number(id)),
-      config,
-      members,
-    });
+  const cluster = new SwimCluster({
+    n,
+    seed,
+    log: false,
+    config: options.config ?? config,
+    createNode: (node) =>
+      new SwimNode({
+        ...node,
+        transport: counting(node.transport, counts, options.only),
+        ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
+      }),
   });
-  for (const node of nodes) node.start();
+  return { cluster, counts };
+}
+
+function measure(n: number, seed: number, stablePeriods: number, faultyPeriods: number): Load {
+  const { cluster, counts } = countingCluster(n, seed);
+  const { sim, ids } = cluster;
   sim.runFor(3 * PERIOD);
   const busiest = (periods: number, watch: readonly number[] = []) => {
     let most = 0;
@@ -78,8 +86,7 @@ function measure(n: number, seed: number, stablePeriods: number, faultyPeriods: 
   const stable = busiest(stablePeriods).most;
   const crashed = ids[n >> 1]!;
   const slow = ids[(n >> 1) + 1]!;
-  nodes[n >> 1]!.stop();
-  sim.crash(crashed);
+  cluster.crash(crashed);
   for (const id of ids) {
     if (id !== slow) sim.setLink(id, slow, { latency: { kind: 'fixed', ms: 3 * PERIOD } });
   }
@@ -111,35 +118,18 @@ describe('flat load per node (simulator, lan settings)', () => {
 describe('healing stays O(1) per period across the cluster', () => {
   function pushPullsTo(n: number, seed: number) {
     const local = swimConfig('local');
-    const sim = new SimulatedNetwork({ seed });
-    const counts = new Int32Array(n + 1);
-    const ids = Array.from({ length: n }, (_, i) => NodeId(i + 1));
-    const members: MemberUpdate[] = ids.map((node) => ({
-      node,
-      state: 'Alive',
-      incarnation: 0n,
-      address: new Uint8Array(),
-    }));
-    const nodes = ids.map((id) => {
-      sim.addNode(id);
-      return new SwimNode({
-        transport: counting(sim.transport(id), counts, 'PushPull'),
-        clock: sim.clockFor(id),
-        random: seededRandom(seed * 100_003 + Number(id)),
-        config: local,
-        members,
-        seeds: [ids[0]!],
-      });
+    const { cluster, counts } = countingCluster(n, seed, {
+      config: local,
+      only: 'PushPull',
+      seeds: [NodeId(1)],
     });
-    for (const node of nodes) node.start();
-    sim.runFor(20 * local.probeInterval);
+    cluster.sim.runFor(20 * local.probeInterval);
     // Node 1, everyone's seed, crashes for good: dead, then forgotten, then an unknown seed.
-    nodes[0]!.stop();
-    sim.crash(ids[0]!);
+    cluster.crash(NodeId(1));
     const perPeriod: number[] = [];
     for (let p = 0; p < 400; p++) {
       counts[1] = 0;
-      sim.runFor(local.probeInterval);
+      cluster.sim.runFor(local.probeInterval);
       perPeriod.push(counts[1]!);
     }
     return perPeriod;

@@ -1,13 +1,14 @@
 import { NodeId, seededRandom, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { swimConfig, swimPresets } from '../src/index.js';
 import {
+  DisseminationQueue,
   LocalHealth,
+  ProbeSchedule,
+  retransmitLimit,
   suspicionBounds,
   suspicionTimeout,
-  swimConfig,
-  swimPresets,
-} from '../src/index.js';
-import { DisseminationQueue, ProbeSchedule, retransmitLimit } from '../src/internal.js';
+} from '../src/internal.js';
 
 describe('swimConfig', () => {
   it('gives the presets, with overrides', () => {

@@ -1,6 +1,7 @@
 import { NodeId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { suspicionBounds, swimConfig } from '../src/index.js';
+import { swimConfig } from '../src/index.js';
+import { suspicionBounds } from '../src/internal.js';
 import { SwimCluster } from './support/swim-sim.js';
 
 const lan = swimConfig('lan');

@@ -58,6 +58,13 @@ export interface SimulatedNetworkOptions {
    */
   readonly wire?: WireCodec;
   /**
+   * Most decode failures kept in {@link SimulatedNetwork.wireErrors} (the most recent ones;
+   * {@link SimulatedNetwork.wireErrorCount} counts them all), so that a long run of bad frames
+   * holds bounded memory.
+   * @default 100
+   */
+  readonly maxWireErrors?: number;
+  /**
    * Record a {@link TraceEvent} for every send, delivery, drop, duplicate and node event.
    * @default false
    */
@@ -136,7 +143,9 @@ export class SimulatedNetwork {
   private defaults: ResolvedLink;
   private readonly cuts = new NetworkCuts();
   private readonly wire: WireCodec | undefined;
-  private readonly decodeErrors: WireError[] = [];
+  private decodeErrors: WireError[] = [];
+  private readonly maxWireErrors: number;
+  private decodeErrorCount = 0;
   private readonly traceEvents: TraceEvent[] | undefined;
   private readonly dispatcher = new DispatchScheduler();
   private readonly counters = new SimulatedCounters();
@@ -184,6 +193,7 @@ export class SimulatedNetwork {
     this.clock = options.clock ?? new VirtualClock();
     this.defaults = resolveLink(DEFAULT_LINK, options.link ?? {});
     this.wire = options.wire;
+    this.maxWireErrors = checkedMaxWireErrors(options.maxWireErrors);
     this.traceEvents = options.trace === true ? [] : undefined;
   }
 
@@ -318,11 +328,17 @@ export class SimulatedNetwork {
   }
 
   /**
-   * Decode failures of the `wire` codec so far, oldest first (each one also counted as a
-   * `corrupt` drop). Empty without the `wire` option.
+   * The most recent decode failures of the `wire` codec (at most `maxWireErrors`), oldest
+   * first; each one is also counted as a `corrupt` drop. Empty without the `wire` option.
    */
   get wireErrors(): readonly WireError[] {
+    this.trimWireErrors();
     return this.decodeErrors;
+  }
+
+  /** Every decode failure of the `wire` codec so far, including those no longer kept. */
+  get wireErrorCount(): number {
+    return this.decodeErrorCount;
   }
 
   /** `true` when a message from `from` to `to` would currently not be cut by a partition. */
@@ -509,7 +525,7 @@ export class SimulatedNetwork {
       try {
         message = this.wire!.decode(payload);
       } catch (error) {
-        this.decodeErrors.push({ time: this.clock.now(), from, to: receiver.id, error });
+        this.recordWireError({ time: this.clock.now(), from, to: receiver.id, error });
         this.drop('corrupt', from, receiver.id, type);
         return;
       }
@@ -518,6 +534,21 @@ export class SimulatedNetwork {
     // discards it.
     this.counters.queued++;
     receiver.transport.deliver(from, message);
+  }
+
+  /**
+   * Keeps the most recent `maxWireErrors` decode failures: the list is cut back to them whenever
+   * it holds twice as many (amortized O(1) per failure).
+   */
+  private recordWireError(error: WireError): void {
+    this.decodeErrorCount++;
+    this.decodeErrors.push(error);
+    if (this.decodeErrors.length >= 2 * this.maxWireErrors) this.trimWireErrors();
+  }
+
+  private trimWireErrors(): void {
+    const excess = this.decodeErrors.length - this.maxWireErrors;
+    if (excess > 0) this.decodeErrors = this.decodeErrors.slice(excess);
   }
 
   private drop(cause: DropCause, from: NodeId, to: NodeId, type: MessageType): void {
@@ -538,4 +569,17 @@ export class SimulatedNetwork {
     if (type !== undefined) event.type = type;
     this.traceEvents.push(event);
   }
+}
+
+const DEFAULT_MAX_WIRE_ERRORS = 100;
+
+function checkedMaxWireErrors(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_WIRE_ERRORS;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new TalaError(
+      'InvalidArgument',
+      `SimulatedNetwork: maxWireErrors must be an integer ≥ 0, found ${String(value)}`,
+    );
+  }
+  return value;
 }

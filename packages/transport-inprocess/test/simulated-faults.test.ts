@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type LinkOptions,
-  type SimulatedNetwork,
+  SimulatedNetwork,
   type SimulatedNetworkOptions,
   simulateCluster,
   withSeed,
@@ -605,6 +605,29 @@ describe('wire option', () => {
     expect(sim.traceText()).toContain('1 drop 1->2 Ping corrupt');
     expect(sim.transport(NodeId(2)).recv()?.[1]).toEqual(ping(1, 1));
     expect(sim.stats).toMatchObject({ delivered: 1, queued: 0 });
+  });
+
+  it('keeps the most recent maxWireErrors decode failures and counts them all', () => {
+    const broken = {
+      encode,
+      decode: (): Message => {
+        throw new TalaError('SegmentCorrupted', 'broken decoder');
+      },
+    };
+    const sim = new SimulatedNetwork({ seed: 3, wire: broken, maxWireErrors: 3 });
+    sim.addNode(NodeId(1));
+    sim.addNode(NodeId(2));
+    for (let i = 0; i < 50; i++) {
+      sim.transport(NodeId(1)).send(NodeId(2), ping(1, i));
+      sim.runFor(1);
+    }
+    expect(sim.wireErrorCount).toBe(50);
+    expect(sim.stats.dropped.corrupt).toBe(50);
+    expect(sim.wireErrors.map((e) => e.time)).toEqual([48, 49, 50]);
+    expect(() => new SimulatedNetwork({ maxWireErrors: -1 })).toThrow(
+      expect.objectContaining({ code: 'InvalidArgument' }),
+    );
+    expect(new SimulatedNetwork().wireErrorCount).toBe(0);
   });
 
   it('still throws an encode failure out of send, counting nothing', () => {
