@@ -182,21 +182,37 @@ function falsePositivesSlow(lifeguard: boolean, n: number, rounds: number, seed:
 
 // --- load -----------------------------------------------------------------------------------
 
-/** Messages per member per period, and the hottest node: steady, then around a crash. */
+/** Periods of each phase of the load measurement. */
+const LOAD_PERIODS = { stable: 30, crash: 40, slow: 40 } as const;
+/** The flat-load bound: the hottest node with a fault ≤ this × the stable cluster's. */
+const LOAD_BOUND = 4;
+
+/**
+ * Messages per member per period and the hottest node (the most messages one node received in
+ * one period) of a stable cluster, then while one member crashes, then while another one is
+ * slow (every message to it delayed by 3 periods) on top of the crash.
+ */
 function load(n: number) {
   const c = cluster({ n, seed: 7, log: false });
-  c.sim.runFor(20 * PERIOD);
+  c.sim.runFor(5 * PERIOD);
   const before = c.sim.stats.sent;
-  const rounds = 100;
-  const steady = c.runMeasuringLoad(rounds * PERIOD, PERIOD);
-  const perMember = (c.sim.stats.sent - before) / n / rounds;
+  const stable = c.runMeasuringLoad(LOAD_PERIODS.stable * PERIOD, PERIOD);
+  const perMember = (c.sim.stats.sent - before) / n / LOAD_PERIODS.stable;
   c.crash(NodeId(n));
-  const crash = c.runMeasuringLoad(60 * PERIOD, PERIOD);
+  const crash = c.runMeasuringLoad(LOAD_PERIODS.crash * PERIOD, PERIOD);
+  const slow = NodeId(n - 1);
+  for (const id of c.ids) {
+    if (id !== slow) c.sim.setLink(id, slow, { latency: { kind: 'fixed', ms: 3 * PERIOD } });
+  }
+  const slowNode = c.runMeasuringLoad(LOAD_PERIODS.slow * PERIOD, PERIOD);
   return {
     n,
     messagesPerMemberPerPeriod: perMember,
-    hottestSteady: steady.maxReceived,
-    hottestAfterCrash: crash.maxReceived,
+    hottestStable: stable.maxReceived,
+    hottestCrash: crash.maxReceived,
+    hottestSlow: slowNode.maxReceived,
+    withinBound:
+      Math.max(crash.maxReceived, slowNode.maxReceived) <= LOAD_BOUND * stable.maxReceived,
   };
 }
 
@@ -319,7 +335,7 @@ const suite: Suite = {
     const slowOn = [1, 2, 3].map((seed) => falsePositivesSlow(true, 100, fpRounds, seed));
     const slowOff = [1, 2, 3].map((seed) => falsePositivesSlow(false, 100, fpRounds, seed));
     console.log('slow', slowOn, slowOff);
-    const loads = (quick ? [10, 100] : [10, 30, 100, 300, 1000]).map(load);
+    const loads = (quick ? [100, 500] : [100, 500, 2000]).map(load);
     console.log('load', loads);
     const heals = (quick ? [1] : [1, 2, 3]).map((seed) => healing(seed));
     // Longer than the LAN reclaimTime (300 s): each side has forgotten the other.
@@ -403,15 +419,19 @@ over every observer (one suspicion seen by 99 members counts 99). Lifeguard off 
 | ${fpRounds} periods × 3 seeds, one node's input delayed 3 periods (healthy nodes only) | ${slowSum(slowOn, 'healthyDeaths')} / ${slowSum(slowOn, 'healthySuspicions')} | ${slowSum(slowOff, 'healthyDeaths')} / ${slowSum(slowOff, 'healthySuspicions')} | deaths ${factor(slowSum(slowOff, 'healthyDeaths'), slowSum(slowOn, 'healthyDeaths'))}, suspicions ${factor(slowSum(slowOff, 'healthySuspicions'), slowSum(slowOn, 'healthySuspicions'))} |
 | same, accusations raised by the slow node | ${slowSum(slowOn, 'accusationsBySlowNode')} | ${slowSum(slowOff, 'accusationsBySlowNode')} | ${factor(slowSum(slowOff, 'accusationsBySlowNode'), slowSum(slowOn, 'accusationsBySlowNode'))} |
 
-Load (seed 7): messages sent per member per period (every SWIM message counted), steady state over
-100 periods, and the hottest node: the most messages any one node received in one period, over
-the same 100 periods and over the 60 periods after one member crashes.
+Load (seed 7): messages sent per member per period (every SWIM message counted) over
+${LOAD_PERIODS.stable} stable periods, and the hottest node: the most messages any one node received
+in one period, stable, then over the ${LOAD_PERIODS.crash} periods after one member crashes, then over
+${LOAD_PERIODS.slow} periods with another member slow as well (every message to it delayed by 3
+periods). Bound: the hottest node with a fault ≤ ${LOAD_BOUND}× the stable cluster's.
 
-| members | ${loads.map((l) => l.n).join(' | ')} |
+| members | ${loads.map((l) => l.n.toLocaleString('en-US')).join(' | ')} |
 | --- | ${loads.map(() => '---').join(' | ')} |
 | messages / member / period | ${loads.map((l) => fmt(l.messagesPerMemberPerPeriod)).join(' | ')} |
-| hottest node, steady | ${loads.map((l) => l.hottestSteady).join(' | ')} |
-| hottest node, after a crash | ${loads.map((l) => l.hottestAfterCrash).join(' | ')} |
+| hottest node, stable | ${loads.map((l) => l.hottestStable).join(' | ')} |
+| hottest node, a crash | ${loads.map((l) => `${l.hottestCrash} (${fmt(l.hottestCrash / l.hottestStable, 1)}×)`).join(' | ')} |
+| hottest node, a crash and a slow node | ${loads.map((l) => `${l.hottestSlow} (${fmt(l.hottestSlow / l.hottestStable, 1)}×)`).join(' | ')} |
+| within ${LOAD_BOUND}× | ${loads.map((l) => (l.withinBound ? '✅' : '❌')).join(' | ')} |
 `;
     return {
       title: 'SWIM membership (simulated, LAN settings)',
