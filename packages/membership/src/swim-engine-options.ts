@@ -139,7 +139,10 @@ function checkMembers(
     ) {
       invalid(`members[${i}]`, 'a member update within the limits', members[i]);
     }
-    checked.push({ ...member, address: member.address.slice() });
+    // A fresh object already; its address is copied unless empty (nothing to change in it).
+    checked.push(
+      member.address.length === 0 ? member : { ...member, address: member.address.slice() },
+    );
   }
   return checked;
 }

@@ -4,16 +4,16 @@ import {
   type Random,
   realClock,
   seededRandom,
-  type TimerHandle,
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
 import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
+import { PendingTimers } from './pending-timers.js';
 import type { MembershipList } from './membership-list.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
 import { SwimEngine } from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
-import type { SwimOutput } from './swim-types.js';
+import type { SwimOutput, SwimTimer } from './swim-types.js';
 
 /** Options of a {@link SwimNode}. */
 export interface SwimNodeOptions {
@@ -102,7 +102,7 @@ export class SwimNode extends MembershipEventTarget {
   readonly engine: SwimEngine;
   readonly #transport: Transport;
   readonly #clock: Clock;
-  readonly #timers = new Set<TimerHandle>();
+  readonly #timers = new PendingTimers();
   readonly #signal: AbortSignal | undefined;
   #running = false;
   #stopped = false;
@@ -200,8 +200,7 @@ export class SwimNode extends MembershipEventTarget {
     this.#running = false;
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#transport.removeEventListener('message', this.#onMessage);
-    for (const handle of this.#timers) this.#clock.clearTimer(handle);
-    this.#timers.clear();
+    this.#timers.clearAll((handle) => this.#clock.clearTimer(handle));
   }
 
   /** Runs one engine step; an exception is a bug: counted and reported, the loop goes on. */
@@ -217,6 +216,19 @@ export class SwimNode extends MembershipEventTarget {
     this.#apply(out);
   }
 
+  #setTimer(at: number, timer: SwimTimer): void {
+    const slot = this.#timers.reserve();
+    let fired = false;
+    const handle = this.#clock.setTimer(at, () => {
+      fired = true;
+      this.#timers.release(slot);
+      if (!this.#running) return;
+      this.#guarded(() => this.engine.handleTimer(this.#clock.now(), timer));
+    });
+    // A clock may run an overdue timer at once, inside setTimer: its slot is already free.
+    if (!fired) this.#timers.fill(slot, handle);
+  }
+
   #apply(out: SwimOutput): void {
     for (const { to, message } of out.messages) {
       try {
@@ -228,14 +240,7 @@ export class SwimNode extends MembershipEventTarget {
         this.reportError(error, 'transport:send');
       }
     }
-    for (const { at, timer } of out.timers) {
-      const handle = this.#clock.setTimer(at, () => {
-        this.#timers.delete(handle);
-        if (!this.#running) return;
-        this.#guarded(() => this.engine.handleTimer(this.#clock.now(), timer));
-      });
-      this.#timers.add(handle);
-    }
+    for (const { at, timer } of out.timers) this.#setTimer(at, timer);
     for (const change of out.events) {
       // A listener may stop the node mid-batch: nothing is reported after that.
       if (!this.#running) return;

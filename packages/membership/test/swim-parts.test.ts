@@ -4,6 +4,7 @@ import { swimConfig, swimPresets } from '../src/index.js';
 import {
   DisseminationQueue,
   LocalHealth,
+  PendingTimers,
   ProbeSchedule,
   retransmitLimit,
   suspicionBounds,
@@ -124,5 +125,27 @@ describe('probe schedule', () => {
         () => true,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('PendingTimers', () => {
+  it('reuses freed slots and clears exactly the pending timers', () => {
+    const timers = new PendingTimers();
+    const handles = [0, 1, 2].map((i) => {
+      const slot = timers.reserve();
+      timers.fill(slot, { at: i });
+      return slot;
+    });
+    expect(handles).toEqual([0, 1, 2]);
+    timers.release(1);
+    expect(timers.size).toBe(2);
+    const reused = timers.reserve();
+    expect(reused).toBe(1);
+    timers.fill(reused, { at: 3 });
+    const cleared: unknown[] = [];
+    timers.clearAll((handle) => cleared.push(handle));
+    expect(cleared).toEqual([{ at: 0 }, { at: 3 }, { at: 2 }]);
+    expect(timers.size).toBe(0);
+    expect(timers.reserve()).toBe(0);
   });
 });
