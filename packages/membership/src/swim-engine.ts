@@ -188,6 +188,11 @@ export class SwimEngine {
   /** This node already answered a stale accusation of itself in the current message. */
   #answeredStale = false;
   #out: SwimOutput = newOutput();
+  /** The last record lookup (see `#recordOf`); cleared whenever a record is added or removed. */
+  #lookedUpNode: NodeId | undefined;
+  readonly #probeableNodes = (): NodeId[] => this.#probeable();
+  readonly #isTrusted = (node: NodeId): boolean => this.#trusted(node);
+  #lookedUpRecord: MemberRecord | undefined;
   /** When this node last sent its state to a member returning from the dead. */
   #reunitedAt = Number.NEGATIVE_INFINITY;
 
@@ -261,7 +266,7 @@ export class SwimEngine {
    * The latest update about `node` (a copy), or `undefined` when unknown (or forgotten).
    */
   member(node: NodeId): MemberUpdate | undefined {
-    const update = node === this.id ? this.#self : this.#records.get(node)?.update;
+    const update = node === this.id ? this.#self : this.#recordOf(node)?.update;
     return update === undefined ? undefined : copyUpdate(update);
   }
 
@@ -395,7 +400,7 @@ export class SwimEngine {
    * state by asking repeatedly or without joining.
    */
   #answerPushPull(now: number, from: NodeId): void {
-    const record = this.#records.get(from);
+    const record = this.#recordOf(from);
     if (
       record === undefined ||
       !isLive(record.update.state) ||
@@ -454,7 +459,7 @@ export class SwimEngine {
   }
 
   #onReclaim(now: number, timer: Extract<SwimTimer, { kind: 'reclaim' }>): void {
-    const record = this.#records.get(timer.node);
+    const record = this.#recordOf(timer.node);
     if (record === undefined || record.generation !== timer.generation) return;
     if (isLive(record.update.state)) return;
     const due = record.downSince + this.config.reclaimTime;
@@ -476,10 +481,7 @@ export class SwimEngine {
       // Not synced yet: keep asking a seed for its state (answered once we are its member).
       this.#sendPushPull(this.#seeds[this.#random.nextInt(this.#seeds.length)]!, false);
     }
-    const target = this.#schedule.next(
-      () => this.#probeable(),
-      (node) => this.#trusted(node),
-    );
+    const target = this.#schedule.next(this.#probeableNodes, this.#isTrusted);
     this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
@@ -534,7 +536,7 @@ export class SwimEngine {
     this.#pending = undefined;
     if (pending.acked) return;
     if (this.config.lifeguard) this.#chargeMissedNacks(now, pending);
-    const record = this.#records.get(pending.target);
+    const record = this.#recordOf(pending.target);
     if (record === undefined) return;
     const { state, incarnation } = record.update;
     if (state === 'Alive') {
@@ -657,6 +659,7 @@ export class SwimEngine {
 
   #forget(now: number, record: MemberRecord): void {
     this.#records.delete(record.node);
+    this.#lookedUpNode = undefined;
     this.list.removeMember(record.node);
     this.#pruneTombstones(now);
     this.#tombstones.delete(record.node);
@@ -735,7 +738,7 @@ export class SwimEngine {
   }
 
   #onSuspicionTimer(now: number, node: NodeId, incarnation: bigint): void {
-    const record = this.#records.get(node);
+    const record = this.#recordOf(node);
     if (record === undefined || record.update.state !== 'Suspect') return;
     const suspicion = record.suspicion;
     if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
@@ -844,7 +847,7 @@ export class SwimEngine {
     // A full-state sync may be stale: its deaths and departures only make us suspect.
     const state: MemberUpdateState =
       sync && (update.state === 'Dead' || update.state === 'Left') ? 'Suspect' : update.state;
-    const record = this.#records.get(update.node);
+    const record = this.#recordOf(update.node);
     if (record === undefined) {
       if (state === 'Alive') this.#learnMember(now, update, sender);
       return;
@@ -1023,7 +1026,7 @@ export class SwimEngine {
    * our verdict — after our own state, so that it can rise above both.
    */
   #remindIfDown(now: number, from: NodeId): void {
-    const record = this.#records.get(from);
+    const record = this.#recordOf(from);
     let last: MemberUpdate;
     if (record !== undefined) {
       if (isLive(record.update.state) || now - record.remindedAt < this.config.probeInterval)
@@ -1045,9 +1048,21 @@ export class SwimEngine {
     this.#send(from, { type: 'Gossip', from: this.id, updates });
   }
 
+  /**
+   * The record of `node`, if any. The last lookup is kept: handling one message looks up its
+   * sender several times (trust, piggyback, reminder), and a `bigint` key costs a hash each time.
+   */
+  #recordOf(node: NodeId): MemberRecord | undefined {
+    if (node === this.#lookedUpNode) return this.#lookedUpRecord;
+    const record = this.#records.get(node);
+    this.#lookedUpNode = node;
+    this.#lookedUpRecord = record;
+    return record;
+  }
+
   /** `true` when `node` is a live (Alive or Suspect) member. */
   #trusted(node: NodeId): boolean {
-    const record = this.#records.get(node);
+    const record = this.#recordOf(node);
     return record !== undefined && isLive(record.update.state);
   }
 
@@ -1081,6 +1096,7 @@ export class SwimEngine {
       quietUntil: Number.NEGATIVE_INFINITY,
     };
     this.#records.set(update.node, record);
+    this.#lookedUpNode = undefined;
     this.#healBackoff.delete(update.node);
     this.list.addMember(update.node);
     this.#liveCount++;
@@ -1200,7 +1216,7 @@ export class SwimEngine {
    * Non-members get no piggyback.
    */
   #piggyback(to: NodeId, sentBytes: number): void {
-    const record = this.#records.get(to);
+    const record = this.#recordOf(to);
     if (record === undefined || !isLive(record.update.state)) return;
     let budget = this.config.gossipBudget - sentBytes;
     let first: MemberUpdate | undefined;

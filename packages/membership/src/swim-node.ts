@@ -113,7 +113,14 @@ export class SwimNode extends MembershipEventTarget {
   readonly #onMessage = (event: TransportMessageEvent): void => {
     if (!this.#running) return;
     this.#received++;
-    this.#guarded(() => this.engine.handleMessage(this.#clock.now(), event.from, event.message));
+    let out: SwimOutput;
+    try {
+      out = this.engine.handleMessage(this.#clock.now(), event.from, event.message);
+    } catch (error) {
+      this.#engineFailed(error);
+      return;
+    }
+    this.#apply(out);
   };
   readonly #onAbort = (): void => this.stop();
 
@@ -203,17 +210,22 @@ export class SwimNode extends MembershipEventTarget {
     this.#timers.clearAll((handle) => this.#clock.clearTimer(handle));
   }
 
-  /** Runs one engine step; an exception is a bug: counted and reported, the loop goes on. */
-  #guarded(step: () => SwimOutput): void {
+  /** Runs the engine on a timer (no closure per call: this runs for every timer). */
+  #onTimer(timer: SwimTimer): void {
     let out: SwimOutput;
     try {
-      out = step();
+      out = this.engine.handleTimer(this.#clock.now(), timer);
     } catch (error) {
-      this.#engineErrors++;
-      this.reportError(error, 'engine');
+      this.#engineFailed(error);
       return;
     }
     this.#apply(out);
+  }
+
+  /** An exception out of the engine is a bug: counted and reported, the loop goes on. */
+  #engineFailed(error: unknown): void {
+    this.#engineErrors++;
+    this.reportError(error, 'engine');
   }
 
   #setTimer(at: number, timer: SwimTimer): void {
@@ -223,7 +235,7 @@ export class SwimNode extends MembershipEventTarget {
       fired = true;
       this.#timers.release(slot);
       if (!this.#running) return;
-      this.#guarded(() => this.engine.handleTimer(this.#clock.now(), timer));
+      this.#onTimer(timer);
     });
     // A clock may run an overdue timer at once, inside setTimer: its slot is already free.
     if (!fired) this.#timers.fill(slot, handle);
