@@ -325,20 +325,25 @@ export class SwimEngine {
    * claims another sender, is counted in `badMessages`. Both are otherwise ignored.
    */
   handleMessage(now: number, from: NodeId, message: Message): SwimOutput {
-    return this.#run(() => {
-      const reading = readSwimMessage(message);
-      if (reading.kind === 'other') {
-        this.stats.ignoredMessages++;
-        return;
-      }
-      if (reading.kind === 'malformed' || from === this.id || reading.message.from !== from) {
-        this.stats.badMessages++;
-        return;
-      }
-      this.#refuted = false;
-      this.#answeredStale = false;
-      this.#dispatch(now, from, reading.message);
-    });
+    // No closure per call (`#run`): this runs for every message.
+    const out = this.#begin();
+    this.#onMessage(now, from, message);
+    return out;
+  }
+
+  #onMessage(now: number, from: NodeId, message: Message): void {
+    const reading = readSwimMessage(message);
+    if (reading.kind === 'other') {
+      this.stats.ignoredMessages++;
+      return;
+    }
+    if (reading.kind === 'malformed' || from === this.id || reading.message.from !== from) {
+      this.stats.badMessages++;
+      return;
+    }
+    this.#refuted = false;
+    this.#answeredStale = false;
+    this.#dispatch(now, from, reading.message);
   }
 
   #dispatch(now: number, from: NodeId, message: SwimMessage): void {
@@ -418,31 +423,36 @@ export class SwimEngine {
    * early or late: deadlines are checked against `now` and re-armed when not yet due.
    */
   handleTimer(now: number, timer: SwimTimer): SwimOutput {
-    return this.#run(() => {
-      switch (timer.kind) {
-        case 'probe':
-          this.#onProbe(now);
-          return;
-        case 'probeTimeout':
-          this.#onProbeTimeout(now, timer.seq);
-          return;
-        case 'relayTimeout':
-          this.#onRelayTimeout(timer.seq);
-          return;
-        case 'suspicion':
-          this.#onSuspicionTimer(now, timer.node, timer.incarnation);
-          return;
-        case 'pushPull':
-          this.#onPushPullTimer(now);
-          return;
-        case 'heal':
-          this.#onHeal(now);
-          return;
-        case 'reclaim':
-          this.#onReclaim(now, timer);
-          return;
-      }
-    });
+    // No closure per call (`#run`): this runs for every timer.
+    const out = this.#begin();
+    this.#onTimer(now, timer);
+    return out;
+  }
+
+  #onTimer(now: number, timer: SwimTimer): void {
+    switch (timer.kind) {
+      case 'probe':
+        this.#onProbe(now);
+        return;
+      case 'probeTimeout':
+        this.#onProbeTimeout(now, timer.seq);
+        return;
+      case 'relayTimeout':
+        this.#onRelayTimeout(timer.seq);
+        return;
+      case 'suspicion':
+        this.#onSuspicionTimer(now, timer.node, timer.incarnation);
+        return;
+      case 'pushPull':
+        this.#onPushPullTimer(now);
+        return;
+      case 'heal':
+        this.#onHeal(now);
+        return;
+      case 'reclaim':
+        this.#onReclaim(now, timer);
+        return;
+    }
   }
 
   #onRelayTimeout(seq: bigint): void {
@@ -1258,9 +1268,15 @@ export class SwimEngine {
   }
 
   #run(body: () => void): SwimOutput {
+    const out = this.#begin();
+    body();
+    return out;
+  }
+
+  /** A fresh output for the call that begins: everything the engine does goes into it. */
+  #begin(): SwimOutput {
     const out = newOutput();
     this.#out = out;
-    body();
     return out;
   }
 }

@@ -8,8 +8,8 @@ import {
   type TransportMessageEvent,
 } from '@tala-net/types';
 import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
-import { PendingTimers } from './pending-timers.js';
 import type { MembershipList } from './membership-list.js';
+import { PendingTimers } from './pending-timers.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
 import { SwimEngine } from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
