@@ -19,9 +19,8 @@ function partitionBytesMessage<T extends PartitionBytes['type']>(
   tag: number,
   type: T,
   field: 'payload' | 'segmentData',
+  bytesOf: (message: PartitionBytes) => Uint8Array,
 ) {
-  const bytesOf = (message: PartitionBytes): Uint8Array =>
-    message.type === 'IntentForward' ? message.payload : message.segmentData;
   return defineMessage({
     tag,
     type,
@@ -56,7 +55,17 @@ function partitionBytesMessage<T extends PartitionBytes['type']>(
 }
 
 /** `IntentForward` (tag 0x03): partition u32, then the payload bytes to the end of the frame. */
-export const intentForwardMessage = partitionBytesMessage(0x03, 'IntentForward', 'payload');
+export const intentForwardMessage = partitionBytesMessage(
+  0x03,
+  'IntentForward',
+  'payload',
+  (message) => (message as IntentForward).payload,
+);
 
 /** `SegmentSync` (tag 0x04): partition u32, then the segment bytes to the end of the frame. */
-export const segmentSyncMessage = partitionBytesMessage(0x04, 'SegmentSync', 'segmentData');
+export const segmentSyncMessage = partitionBytesMessage(
+  0x04,
+  'SegmentSync',
+  'segmentData',
+  (message) => (message as SegmentSync).segmentData,
+);

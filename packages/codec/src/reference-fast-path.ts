@@ -34,6 +34,22 @@ export function referenceDefinition(
   }
 }
 
+/** The reference definitions by tag (0x01–0x06). */
+const REFERENCE_BY_TAG: readonly (AnyMessageDefinition | undefined)[] = [
+  undefined,
+  pingMessage,
+  pongMessage,
+  intentForwardMessage,
+  segmentSyncMessage,
+  membershipUpdateMessage,
+  partitionTableUpdateMessage,
+];
+
+/** The reference definition of wire tag `tag`, or `undefined` for any other tag. */
+export function referenceDefinitionOfTag(tag: number): AnyMessageDefinition | undefined {
+  return REFERENCE_BY_TAG[tag];
+}
+
 /** `definition.checkedPayloadLength(message)`. */
 export function checkedPayloadLength(definition: AnyMessageDefinition, message: Message): number {
   const m = message as never;
