@@ -189,7 +189,7 @@ export class FrameDecoder {
           pos += this.#skip(chunk, pos, frameStart);
           continue;
         }
-        const payloadLength = declaredLength(chunk, pos, max, definition.type);
+        const payloadLength = declaredLength(chunk, pos, max, definition);
         const end = pos + HEADER_BYTES + payloadLength;
         if (end > length) {
           this.#pendingStart = frameStart;
@@ -268,7 +268,7 @@ export class FrameDecoder {
         this.#skipRemaining = payloadLength - skip;
         return pos + skip;
       }
-      const payloadLength = declaredLength(this.#header, 0, this.maxFrameBytes, definition.type);
+      const payloadLength = declaredLength(this.#header, 0, this.maxFrameBytes, definition);
       this.#startFrame(definition, payloadLength, this.#header);
     }
     const take = Math.min(this.#frameLength - this.#frameFill, chunk.length - pos);

@@ -13,12 +13,12 @@ export function declaredLength(
   bytes: Uint8Array,
   start: number,
   maxFrameBytes: number,
-  name: string,
+  kind: AnyMessageDefinition | string,
 ): number {
   const length = readU32(bytes, start + 1);
   if (length > maxFrameBytes) {
     throw corrupted(
-      `${name} frame length`,
+      `${typeof kind === 'string' ? kind : kind.type} frame length`,
       1,
       `at most ${maxFrameBytes} payload bytes`,
       `${length}`,
