@@ -6,7 +6,6 @@ import {
   type EncodeOptions,
 } from './codec-options.js';
 import { defaultRegistry } from './default-registry.js';
-import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
 import {
