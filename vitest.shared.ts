@@ -20,6 +20,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: [resolve(root, 'testing/fast-check-seed.ts')],
     // Generous on purpose: no test needs a tight limit, and a busy machine must not fail one.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -2,6 +2,7 @@ import { type Message, TalaError } from '@tala-net/types';
 import {
   checkedMaxFrameBytes,
   DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_READ_OPTIONS,
   type DecodeOptions,
   readOptionsOf,
 } from './codec-options.js';
@@ -31,7 +32,7 @@ import { HEADER_BYTES } from './wire-layout.js';
  * ```
  */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
-  const readOptions = readOptionsOf(options);
+  const readOptions = options === undefined ? DEFAULT_READ_OPTIONS : readOptionsOf(options);
   const maxFrameBytes =
     options === undefined ? DEFAULT_MAX_FRAME_BYTES : checkedMaxFrameBytes(options.maxFrameBytes);
   if (!(bytes instanceof Uint8Array)) {
@@ -44,7 +45,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
     throw corrupted('frame header', 0, `${HEADER_BYTES} bytes`, `${bytes.length}`);
   }
   const definition = definitionOfFrame(bytes, 0, options?.registry ?? defaultRegistry);
-  const length = declaredLength(bytes, 0, maxFrameBytes, definition.type);
+  const length = declaredLength(bytes, 0, maxFrameBytes, definition);
   if (bytes.length !== HEADER_BYTES + length) {
     throw corrupted(
       `${definition.type} frame`,

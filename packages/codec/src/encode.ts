@@ -6,10 +6,14 @@ import {
   type EncodeOptions,
 } from './codec-options.js';
 import { defaultRegistry } from './default-registry.js';
-import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
-import { checkedPayloadLength, writePayload } from './reference-fast-path.js';
+import {
+  checkedPayloadLength,
+  encodeFrame,
+  tooLarge,
+  writePayload,
+} from './reference-fast-path.js';
 import { writeU32 } from './wire-bytes.js';
 import { describeInput, unencodable } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
@@ -38,12 +42,12 @@ import { HEADER_BYTES } from './wire-layout.js';
  * ```
  */
 export function encode(message: Message, options?: EncodeOptions): Uint8Array {
-  if (options !== undefined) checkOptions(options);
-  const definition = definitionOf(message, options?.registry ?? defaultRegistry);
-  const payload = checkedPayload(definition, message, options);
-  const bytes = allocateFrame(HEADER_BYTES + payload);
-  writeFrame(definition, message, bytes, 0, payload);
-  return bytes;
+  if (options === undefined) {
+    return encodeFrame(definitionOf(message, defaultRegistry), message, DEFAULT_MAX_FRAME_BYTES);
+  }
+  checkOptions(options);
+  const definition = definitionOf(message, options.registry ?? defaultRegistry);
+  return encodeFrame(definition, message, maxFrameBytesOf(options));
 }
 
 /**
@@ -89,6 +93,13 @@ export function encodeInto(
   return length;
 }
 
+/** `options.maxFrameBytes`, checked, or the default. */
+function maxFrameBytesOf(options: EncodeOptions | undefined): number {
+  return options?.maxFrameBytes === undefined
+    ? DEFAULT_MAX_FRAME_BYTES
+    : checkedMaxFrameBytes(options.maxFrameBytes);
+}
+
 /** The payload length of `message`, after checking its fields and the frame size limit. */
 function checkedPayload(
   definition: AnyMessageDefinition,
@@ -96,16 +107,8 @@ function checkedPayload(
   options: EncodeOptions | undefined,
 ): number {
   const payload = checkedPayloadLength(definition, message);
-  const max =
-    options?.maxFrameBytes === undefined
-      ? DEFAULT_MAX_FRAME_BYTES
-      : checkedMaxFrameBytes(options.maxFrameBytes);
-  if (payload > max) {
-    throw new TalaError(
-      'MessageTooLarge',
-      `cannot encode ${definition.type}: its payload of ${payload} bytes exceeds maxFrameBytes ${max}`,
-    );
-  }
+  const max = maxFrameBytesOf(options);
+  if (payload > max) throw tooLarge(definition, payload, max);
   return payload;
 }
 

@@ -6,7 +6,7 @@ import {
   readOptionsOf,
 } from './codec-options.js';
 import { defaultRegistry } from './default-registry.js';
-import { declaredLength, unknownTag } from './frame-header.js';
+import { declaredLength, definitionOfTag, unknownTag } from './frame-header.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import type { MessageRegistry } from './message-registry.js';
 import { readPayload } from './reference-fast-path.js';
@@ -184,12 +184,12 @@ export class FrameDecoder {
       }
       while (length - pos >= HEADER_BYTES) {
         frameStart = this.#streamOffset + pos;
-        const definition = this.#registry.definitionOfTag(chunk[pos]!);
+        const definition = definitionOfTag(this.#registry, chunk[pos]!);
         if (definition === undefined) {
           pos += this.#skip(chunk, pos, frameStart);
           continue;
         }
-        const payloadLength = declaredLength(chunk, pos, max, definition.type);
+        const payloadLength = declaredLength(chunk, pos, max, definition);
         const end = pos + HEADER_BYTES + payloadLength;
         if (end > length) {
           this.#pendingStart = frameStart;
@@ -261,14 +261,14 @@ export class FrameDecoder {
       pos = take;
       if (this.#headerFill < HEADER_BYTES) return pos;
       this.#headerFill = 0;
-      const definition = this.#registry.definitionOfTag(this.#header[0]!);
+      const definition = definitionOfTag(this.#registry, this.#header[0]!);
       if (definition === undefined) {
         const payloadLength = this.#unknownFrame(this.#header, 0, this.#pendingStart);
         const skip = Math.min(payloadLength, chunk.length - pos);
         this.#skipRemaining = payloadLength - skip;
         return pos + skip;
       }
-      const payloadLength = declaredLength(this.#header, 0, this.maxFrameBytes, definition.type);
+      const payloadLength = declaredLength(this.#header, 0, this.maxFrameBytes, definition);
       this.#startFrame(definition, payloadLength, this.#header);
     }
     const take = Math.min(this.#frameLength - this.#frameFill, chunk.length - pos);

@@ -1,5 +1,7 @@
+import { defaultRegistry } from './default-registry.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import type { MessageRegistry } from './message-registry.js';
+import { referenceDefinitionOfTag } from './reference-fast-path.js';
 import { readU32 } from './wire-bytes.js';
 import { corrupted } from './wire-error.js';
 
@@ -11,18 +13,29 @@ export function declaredLength(
   bytes: Uint8Array,
   start: number,
   maxFrameBytes: number,
-  name: string,
+  kind: AnyMessageDefinition | string,
 ): number {
   const length = readU32(bytes, start + 1);
   if (length > maxFrameBytes) {
     throw corrupted(
-      `${name} frame length`,
+      `${typeof kind === 'string' ? kind : kind.type} frame length`,
       1,
       `at most ${maxFrameBytes} payload bytes`,
       `${length}`,
     );
   }
   return length;
+}
+
+/** The definition `registry` holds for `tag`, the reference's six found without a lookup. */
+export function definitionOfTag(
+  registry: MessageRegistry,
+  tag: number,
+): AnyMessageDefinition | undefined {
+  return (
+    (registry === defaultRegistry ? referenceDefinitionOfTag(tag) : undefined) ??
+    registry.definitionOfTag(tag)
+  );
 }
 
 /** The definition of the frame at `start`, or a `SegmentCorrupted` error for an unknown tag. */
@@ -32,7 +45,7 @@ export function definitionOfFrame(
   registry: MessageRegistry,
 ): AnyMessageDefinition {
   const tag = bytes[start]!;
-  const definition = registry.definitionOfTag(tag);
+  const definition = definitionOfTag(registry, tag);
   if (definition === undefined) throw unknownTag(tag);
   return definition;
 }

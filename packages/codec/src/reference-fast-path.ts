@@ -5,12 +5,15 @@
  * a hand-written switch. The definitions remain the only implementation: these functions only
  * choose the call site, and any other definition takes the generic call with the same result.
  */
-import type { Message, MessageType } from '@tala-net/types';
+import { type Message, type MessageType, TalaError } from '@tala-net/types';
 import type { ReadOptions } from './codec-options.js';
+import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
 import { pingMessage, pongMessage } from './probe-messages.js';
 import { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
+import { writeU32 } from './wire-bytes.js';
+import { HEADER_BYTES } from './wire-layout.js';
 
 /** The reference definition of `type`, or `undefined` for any other type. */
 export function referenceDefinition(
@@ -32,6 +35,22 @@ export function referenceDefinition(
     default:
       return undefined;
   }
+}
+
+/** The reference definitions by tag (0x01–0x06). */
+const REFERENCE_BY_TAG: readonly (AnyMessageDefinition | undefined)[] = [
+  undefined,
+  pingMessage,
+  pongMessage,
+  intentForwardMessage,
+  segmentSyncMessage,
+  membershipUpdateMessage,
+  partitionTableUpdateMessage,
+];
+
+/** The reference definition of wire tag `tag`, or `undefined` for any other tag. */
+export function referenceDefinitionOfTag(tag: number): AnyMessageDefinition | undefined {
+  return REFERENCE_BY_TAG[tag];
 }
 
 /** `definition.checkedPayloadLength(message)`. */
@@ -112,4 +131,58 @@ export function readPayload(
     default:
       return definition.readPayload(bytes, frameStart, end, options);
   }
+}
+
+/**
+ * `encode` of a message whose `definition` is known: checks every field and the size limit,
+ * then writes the frame into memory of its own. Each of the six gets a call of its own.
+ */
+export function encodeFrame(
+  definition: AnyMessageDefinition,
+  message: Message,
+  maxFrameBytes: number,
+): Uint8Array {
+  switch (definition) {
+    case pingMessage:
+      return frameOf(pingMessage, message, maxFrameBytes);
+    case pongMessage:
+      return frameOf(pongMessage, message, maxFrameBytes);
+    case intentForwardMessage:
+      return frameOf(intentForwardMessage, message, maxFrameBytes);
+    case segmentSyncMessage:
+      return frameOf(segmentSyncMessage, message, maxFrameBytes);
+    case membershipUpdateMessage:
+      return frameOf(membershipUpdateMessage, message, maxFrameBytes);
+    case partitionTableUpdateMessage:
+      return frameOf(partitionTableUpdateMessage, message, maxFrameBytes);
+    default:
+      return frameOf(definition, message, maxFrameBytes);
+  }
+}
+
+function frameOf(
+  definition: AnyMessageDefinition,
+  message: Message,
+  maxFrameBytes: number,
+): Uint8Array {
+  const m = message as never;
+  const payload = definition.checkedPayloadLength(m);
+  if (payload > maxFrameBytes) throw tooLarge(definition, payload, maxFrameBytes);
+  const bytes = allocateFrame(HEADER_BYTES + payload);
+  definition.writePayload(m, bytes, HEADER_BYTES);
+  bytes[0] = definition.tag;
+  writeU32(bytes, 1, payload);
+  return bytes;
+}
+
+/** The error of a message whose payload exceeds `maxFrameBytes`. */
+export function tooLarge(
+  definition: AnyMessageDefinition,
+  payload: number,
+  maxFrameBytes: number,
+): TalaError {
+  return new TalaError(
+    'MessageTooLarge',
+    `cannot encode ${definition.type}: its payload of ${payload} bytes exceeds maxFrameBytes ${maxFrameBytes}`,
+  );
 }
