@@ -247,7 +247,9 @@ function reclaim(Engine: EngineClass, n: number, count: number): number {
     incarnation: 0n,
     address: new Uint8Array(),
   }));
-  const engine = new Engine({ id: NodeId(1), random: seededRandom(n), members });
+  // Room for every member (100,000 is above the default maxMembers); the same config for both.
+  const config = swimConfig('lan', { maxMembers: n });
+  const engine = new Engine({ id: NodeId(1), random: seededRandom(n), config, members });
   const timers: Array<{ at: number; timer: SwimTimer }> = [];
   const step = Math.floor((n - 1) / count);
   for (let i = 0; i < count; i++) {
@@ -362,7 +364,7 @@ const suite: Suite = {
         `${d.n} members: all others have it Dead, from the first suspicion`,
         d.allDeadAfterFirstSuspicion,
         periods,
-        `suspicion timeout + 3 = ${periods(LAN.suspicionMult * Math.max(1, Math.log10(d.n - 1)) * PERIOD + 3 * PERIOD)}, worst`,
+        `suspicion timeout + probe timeout (the accuser's hold) + 3 = ${periods(LAN.suspicionMult * Math.max(1, Math.log10(d.n - 1)) * PERIOD + LAN.probeTimeout + 3 * PERIOD)}, worst`,
       ),
       row(
         `${d.n} members: all others have it Dead, from the crash`,

@@ -190,9 +190,10 @@ export class SwimEngine {
   #out: SwimOutput = newOutput();
   /** The last record lookup (see `#recordOf`); cleared whenever a record is added or removed. */
   #lookedUpNode: NodeId | undefined;
+  #lookedUpRecord: MemberRecord | undefined;
+  /** The probe schedule's callbacks, built once. */
   readonly #probeableNodes = (): NodeId[] => this.#probeable();
   readonly #isTrusted = (node: NodeId): boolean => this.#trusted(node);
-  #lookedUpRecord: MemberRecord | undefined;
   /** When this node last sent its state to a member returning from the dead. */
   #reunitedAt = Number.NEGATIVE_INFINITY;
 
