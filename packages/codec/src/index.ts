@@ -7,7 +7,7 @@ export {
   type ReadOptions,
 } from './codec-options.js';
 export { decode } from './decode.js';
-export { defaultRegistry, referenceMessages } from './default-registry.js';
+export { defaultRegistry } from './default-registry.js';
 export { encode, encodeInto } from './encode.js';
 export { encodedLength } from './encoded-length.js';
 export { FrameDecoder, type FrameDecoderOptions, type UnknownFrame } from './frame-decoder.js';
@@ -20,6 +20,7 @@ export { MessageRegistry } from './message-registry.js';
 export { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
 export { bytesAt, readCount, tooShort, trailing, wrongLength } from './payload-reader.js';
 export { pingMessage, pongMessage } from './probe-messages.js';
+export { referenceMessages } from './reference-messages.js';
 export { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
 export { isU64, readU32, readU64, writeU32, writeU64 } from './wire-bytes.js';
 export {

@@ -11,6 +11,7 @@ import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
 import { pingMessage, pongMessage } from './probe-messages.js';
+import { referenceMessages } from './reference-messages.js';
 import { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
 import { writeU32 } from './wire-bytes.js';
 import { HEADER_BYTES } from './wire-layout.js';
@@ -40,12 +41,7 @@ export function referenceDefinition(
 /** The reference definitions by tag (0x01–0x06). */
 const REFERENCE_BY_TAG: readonly (AnyMessageDefinition | undefined)[] = [
   undefined,
-  pingMessage,
-  pongMessage,
-  intentForwardMessage,
-  segmentSyncMessage,
-  membershipUpdateMessage,
-  partitionTableUpdateMessage,
+  ...referenceMessages,
 ];
 
 /** The reference definition of wire tag `tag`, or `undefined` for any other tag. */

@@ -1,7 +1,7 @@
 import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { invalidArgument } from '../../../testing/expect-tala-error.js';
 import { decode, encode, encodeInto, FrameDecoder } from '../src/index.js';
-import { invalidArgument } from './expect-tala-error.js';
 
 /** Byte lengths of the `Uint8Array`s constructed with a length while `action` runs. */
 function byteArrayAllocations(action: () => void): number[] {

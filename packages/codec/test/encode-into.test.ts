@@ -1,9 +1,9 @@
 import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { invalidArgument } from '../../../testing/expect-tala-error.js';
 import { decode, encode, encodedLength, encodeInto, FrameDecoder } from '../src/index.js';
 import { message } from './arbitraries.js';
-import { invalidArgument } from './expect-tala-error.js';
 
 const SENTINEL = 0xa5;
 

@@ -1,7 +1,8 @@
 import { type Message, NodeId, PartitionId, TalaError } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromHex, loadVectors, messageFromJson } from '../../../testing/vectors.js';
+import { thrownTalaError } from '../../../testing/expect-tala-error.js';
+import { concat, fromHex, loadVectors, messageFromJson } from '../../../testing/vectors.js';
 import { DEFAULT_MAX_FRAME_BYTES, decode, encode, FrameDecoder } from '../src/index.js';
 import { message } from './arbitraries.js';
 
@@ -16,16 +17,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** Feeds `stream` cut at the given chunk sizes (cycled); returns every decoded message. */
 function feed(decoder: FrameDecoder, stream: Uint8Array, sizes: readonly number[]): Message[] {
   const out: Message[] = [];
@@ -38,16 +29,6 @@ function feed(decoder: FrameDecoder, stream: Uint8Array, sizes: readonly number[
     expect(decoder.bufferedBytes).toBeLessThanOrEqual(5 + decoder.maxFrameBytes);
   }
   return out;
-}
-
-function thrown(action: () => unknown): TalaError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TalaError);
-    return error as TalaError;
-  }
-  throw new Error('expected a TalaError');
 }
 
 describe('FrameDecoder on the golden vectors', () => {
@@ -83,7 +64,7 @@ describe('FrameDecoder on the golden vectors', () => {
     for (const vector of [...vectors.invalid, ...vectors.nonCanonical]) {
       if (vector.hex === '') continue;
       const decoder = new FrameDecoder({ unknownTags: 'reject' });
-      const error = thrown(() => {
+      const error = thrownTalaError(() => {
         decoder.push(fromHex(vector.hex));
         decoder.end();
       });
@@ -139,7 +120,7 @@ describe('FrameDecoder limits', () => {
   it('rejects an oversized declared length from the 5-byte header alone', () => {
     const decoder = new FrameDecoder({ maxFrameBytes: 1000 });
     // SegmentSync claiming 1001 payload bytes: only the header is ever supplied.
-    const error = thrown(() => decoder.push(new Uint8Array([0x04, 0xe9, 0x03, 0, 0])));
+    const error = thrownTalaError(() => decoder.push(new Uint8Array([0x04, 0xe9, 0x03, 0, 0])));
     expect(error.code).toBe('SegmentCorrupted');
     expect(error.message).toBe(
       'SegmentSync frame length at byte 1: expected at most 1000 payload bytes, found 1001 (frame at stream byte 0)',
@@ -153,7 +134,7 @@ describe('FrameDecoder limits', () => {
     const header = new Uint8Array([0x04, 0x01, 0x00, 0x00, 0x01]); // 16 MiB + 1
     expect(decoder.push(concat([ping, header.subarray(0, 2)]))).toHaveLength(1);
     expect(decoder.bufferedBytes).toBe(2);
-    const error = thrown(() => decoder.push(header.subarray(2)));
+    const error = thrownTalaError(() => decoder.push(header.subarray(2)));
     expect(error.message).toContain(
       `expected at most ${DEFAULT_MAX_FRAME_BYTES} payload bytes, found ${DEFAULT_MAX_FRAME_BYTES + 1}`,
     );
@@ -178,7 +159,7 @@ describe('FrameDecoder limits', () => {
   it('rejects an unknown tag from the header in reject mode', () => {
     const decoder = new FrameDecoder({ unknownTags: 'reject' });
     expect(decoder.push(new Uint8Array([0x07, 0xff]))).toEqual([]);
-    const error = thrown(() => decoder.push(new Uint8Array([0xff, 0xff, 0xff])));
+    const error = thrownTalaError(() => decoder.push(new Uint8Array([0xff, 0xff, 0xff])));
     expect(error.message).toBe(
       'frame tag at byte 0: expected a known message tag, found 0x07 (frame at stream byte 0)',
     );
@@ -199,7 +180,7 @@ describe('FrameDecoder failure and end of stream', () => {
 
   it('is failed after an invalid frame: every later call throws the same error', () => {
     const decoder = new FrameDecoder();
-    const error = thrown(() => decoder.push(concat([ping, bad, ping])));
+    const error = thrownTalaError(() => decoder.push(concat([ping, bad, ping])));
     expect(error.code).toBe('SegmentCorrupted');
     expect(error.message).toBe(
       'Ping.payload at byte 5: expected exactly 16 bytes, found 4 (frame at stream byte 21)',
@@ -207,14 +188,14 @@ describe('FrameDecoder failure and end of stream', () => {
     expect(error.cause).toBeInstanceOf(TalaError);
     expect(decoder.error).toBe(error);
     expect(decoder.bufferedBytes).toBe(0);
-    expect(thrown(() => decoder.push(ping))).toBe(error);
-    expect(thrown(() => decoder.end())).toBe(error);
+    expect(thrownTalaError(() => decoder.push(ping))).toBe(error);
+    expect(thrownTalaError(() => decoder.end())).toBe(error);
   });
 
   it('fails on an invalid frame that was assembled across chunks', () => {
     const decoder = new FrameDecoder();
     expect(decoder.push(bad.subarray(0, 6))).toEqual([]);
-    const error = thrown(() => decoder.push(bad.subarray(6)));
+    const error = thrownTalaError(() => decoder.push(bad.subarray(6)));
     expect(error.message).toContain('Ping.payload at byte 5');
     expect(decoder.bufferedBytes).toBe(0);
   });
@@ -222,12 +203,12 @@ describe('FrameDecoder failure and end of stream', () => {
   it('end() reports a stream that stopped inside a header or a frame', () => {
     const inHeader = new FrameDecoder();
     inHeader.push(ping.subarray(0, 3));
-    expect(thrown(() => inHeader.end()).message).toBe(
+    expect(thrownTalaError(() => inHeader.end()).message).toBe(
       'frame at end of stream at byte 3: expected 5 header bytes, found the stream ended after 3 bytes (frame at stream byte 0)',
     );
     const inBody = new FrameDecoder();
     inBody.push(concat([ping, ping.subarray(0, 10)]));
-    expect(thrown(() => inBody.end()).message).toBe(
+    expect(thrownTalaError(() => inBody.end()).message).toBe(
       'frame at end of stream at byte 10: expected 21 bytes, found the stream ended after 10 bytes (frame at stream byte 21)',
     );
   });
@@ -237,7 +218,7 @@ describe('FrameDecoder failure and end of stream', () => {
     expect(decoder.push(ping)).toHaveLength(1);
     decoder.end();
     decoder.end();
-    expect(thrown(() => decoder.push(ping)).code).toBe('Closed');
+    expect(thrownTalaError(() => decoder.push(ping)).code).toBe('Closed');
   });
 });
 

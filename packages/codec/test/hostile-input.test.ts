@@ -1,8 +1,8 @@
 import { type Message, NodeId, PartitionId, type TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { corruption } from '../../../testing/expect-tala-error.js';
 import { fromHex } from '../../../testing/vectors.js';
 import { decode, encode, FrameDecoder } from '../src/index.js';
-import { corruption } from './expect-tala-error.js';
 
 /**
  * Runs `action` with the global `Array` constructor replaced by a recording proxy and returns

@@ -1,7 +1,7 @@
 import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { corruption, expectTalaError } from '../../../testing/expect-tala-error.js';
 import { DEFAULT_MAX_FRAME_BYTES, decode, encode, encodeInto, FrameDecoder } from '../src/index.js';
-import { corruption, expectTalaError } from './expect-tala-error.js';
 
 /** A full collection: the package's vitest config runs tests with `--expose-gc`. */
 const gc =

@@ -1,5 +1,6 @@
 import { type NodeId, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { expectTalaError } from '../../../testing/expect-tala-error.js';
 import {
   checkU64,
   decode,
@@ -15,7 +16,6 @@ import {
   writeU64,
   wrongLength,
 } from '../src/index.js';
-import { expectTalaError } from './expect-tala-error.js';
 
 /** A message kind of an application, in the private-use range. */
 interface Greeting {

@@ -1,5 +1,7 @@
 import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { expectTalaError } from '../../../testing/expect-tala-error.js';
+import { concat } from '../../../testing/vectors.js';
 import {
   decode,
   encode,
@@ -9,7 +11,6 @@ import {
   pongMessage,
   type UnknownFrame,
 } from '../src/index.js';
-import { expectTalaError } from './expect-tala-error.js';
 
 /** A frame of a kind this decoder does not know: tag, length, then `length` payload bytes. */
 function unknownFrame(tag: number, length: number): Uint8Array {
@@ -18,16 +19,6 @@ function unknownFrame(tag: number, length: number): Uint8Array {
   new DataView(frame.buffer).setUint32(1, length, true);
   for (let i = 0; i < length; i++) frame[5 + i] = (i * 7 + tag) & 0xff;
   return frame;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 const known: Message[] = [

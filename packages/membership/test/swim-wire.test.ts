@@ -9,9 +9,10 @@ import {
   MessageRegistry,
   referenceMessages,
 } from '@tala-net/codec';
-import { type Message, NodeId, TalaError } from '@tala-net/types';
+import { type Message, NodeId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownTalaError } from '../../../testing/expect-tala-error.js';
 import { fromHex, toHex } from '../../../testing/vectors.js';
 import {
   gossipMessage,
@@ -78,16 +79,6 @@ function messageFromJson(json: JsonSwim): Message {
   }
 }
 
-function thrown(action: () => unknown): TalaError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TalaError);
-    return error as TalaError;
-  }
-  throw new Error('expected a TalaError');
-}
-
 describe('SWIM known-answer vectors', () => {
   it('has both sections', () => {
     expect(vectors.valid.length).toBeGreaterThanOrEqual(7);
@@ -102,7 +93,7 @@ describe('SWIM known-answer vectors', () => {
   });
 
   it.each(vectors.invalid.map((v) => [v.name, v] as const))('%s is rejected', (_n, v) => {
-    const error = thrown(() => decode(fromHex(v.hex)));
+    const error = thrownTalaError(() => decode(fromHex(v.hex)));
     expect(error.code).toBe('SegmentCorrupted');
     expect(error.message.startsWith(v.error)).toBe(true);
   });
@@ -198,7 +189,7 @@ describe('SWIM messages through the codec', () => {
     registerSwimMessages(registry);
     expect(registry.definitions()).toEqual([...swimMessages]);
     const rival = defineMessage({ ...gossipMessage, owner: 'some-plugin' });
-    const error = thrown(() => registry.register(rival));
+    const error = thrownTalaError(() => registry.register(rival));
     expect(error.code).toBe('DuplicateMessage');
     expect(error.message).toContain('some-plugin');
     expect(error.message).toContain('@tala-net/membership');
@@ -228,7 +219,7 @@ describe('SWIM limits', () => {
 
   it('hold Gossip to 1,024 updates and PushPull to 4,096 members by default, from the count', () => {
     const gossip = encode({ type: 'Gossip', from: NodeId(1), updates: many(1025) });
-    expect(thrown(() => decode(gossip)).message).toMatch(
+    expect(thrownTalaError(() => decode(gossip)).message).toMatch(
       /Gossip\.updates count at byte 13: expected at most 1024 entries/,
     );
     expect(decode(encode({ type: 'Gossip', from: NodeId(1), updates: many(1024) }))).toBeDefined();
@@ -238,7 +229,7 @@ describe('SWIM limits', () => {
       reply: false,
       members: many(4097),
     });
-    expect(thrown(() => decode(pushPull)).message).toMatch(/at most 4096 entries/);
+    expect(thrownTalaError(() => decode(pushPull)).message).toMatch(/at most 4096 entries/);
   });
 
   it('follow the decoder options', () => {
@@ -253,7 +244,7 @@ describe('SWIM limits', () => {
 describe('SWIM encode validation', () => {
   it('rejects member states named like Object.prototype properties', () => {
     for (const state of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
-      const error = thrown(() =>
+      const error = thrownTalaError(() =>
         encode({
           type: 'Gossip',
           from: NodeId(1),
@@ -311,7 +302,7 @@ describe('SWIM encode validation', () => {
     ];
     for (const [message, pattern] of bad) {
       const target = new Uint8Array(70_000).fill(0xa5);
-      const error = thrown(() => encodeInto(message, target, 3));
+      const error = thrownTalaError(() => encodeInto(message, target, 3));
       expect(error.code).toBe('InvalidArgument');
       expect(error.message).toMatch(pattern);
       expect(target.every((b) => b === 0xa5)).toBe(true);

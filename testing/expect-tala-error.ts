@@ -1,6 +1,17 @@
 import { TalaError, type TalaErrorCode } from '@tala-net/types';
 import { expect } from 'vitest';
 
+/** Runs `action`, asserts it throws a `TalaError` (of any code), and returns that error. */
+export function thrownTalaError(action: () => unknown): TalaError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TalaError);
+    return error as TalaError;
+  }
+  throw new Error('expected a TalaError');
+}
+
 /** Runs `action`, asserts it throws a `TalaError` with `code`, and returns that error. */
 export function expectTalaError(code: TalaErrorCode, action: () => unknown): TalaError {
   try {
