@@ -220,16 +220,19 @@ export class SwimEngine {
       address: this.#address,
     };
     this.list.addMember(this.id);
-    const bootstrap = new Set(this.#seeds);
+    // A list, not a set: a thousand bootstrap members cost a thousand pushes, not set inserts.
+    const bootstrap: NodeId[] = [...this.#seeds];
     for (const member of checked.members) {
-      if (member.node === this.id) continue;
-      bootstrap.add(member.node);
-      if (this.#records.has(member.node)) continue;
+      const node = member.node;
+      if (node === this.id || this.#records.has(node)) continue;
+      if (!this.#seeds.includes(node)) bootstrap.push(node);
       if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
-      const { node, incarnation, address } = member;
-      this.#addRecord({ node, state: 'Alive', incarnation, address }, false);
+      this.#addRecord(
+        { node, state: 'Alive', incarnation: member.incarnation, address: member.address },
+        false,
+      );
     }
-    this.#bootstrap = [...bootstrap];
+    this.#bootstrap = bootstrap;
     this.#out = newOutput();
   }
 

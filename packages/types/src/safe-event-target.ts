@@ -29,12 +29,14 @@ export class SafeEventTarget<
 > extends (EventTarget as new () => TypedEventTarget<never>) {
   /** Exceptions thrown by listeners so far. */
   listenerErrors = 0;
-  readonly #wrappers = new Map<string, Map<Listener, Listener>>();
+  /** Listener → wrapper, per event type, for the bubble and the capture phase. */
+  readonly #bubble = new Map<string, Map<Listener, Listener>>();
+  readonly #capture = new Map<string, Map<Listener, Listener>>();
 
   /** Number of listeners attached for `type` (capture and bubble phase together). */
   listenerCount(type: EventTypeOf<EventMap>): number {
     return (
-      (this.#wrappers.get(`b:${type}`)?.size ?? 0) + (this.#wrappers.get(`c:${type}`)?.size ?? 0)
+      (this.#bubble.get(type)?.size ?? 0) + (this.#capture.get(type)?.size ?? 0)
     );
   }
 
@@ -59,11 +61,11 @@ export class SafeEventTarget<
     const once = typeof options === 'object' && options.once === true;
     const signal = typeof options === 'object' ? options.signal : undefined;
     if (signal?.aborted) return;
-    const key = `${capture ? 'c' : 'b'}:${type}`;
-    let wrappers = this.#wrappers.get(key);
+    const phase = capture ? this.#capture : this.#bubble;
+    let wrappers = phase.get(type);
     if (wrappers === undefined) {
       wrappers = new Map();
-      this.#wrappers.set(key, wrappers);
+      phase.set(type, wrappers);
     }
     if (wrappers.has(listener)) return;
     const wrapper = (event: Event): void => {
@@ -116,7 +118,7 @@ export class SafeEventTarget<
     const listener = anyListener as Listener | null;
     if (listener === null) return;
     const capture = typeof options === 'boolean' ? options : options?.capture === true;
-    const wrappers = this.#wrappers.get(`${capture ? 'c' : 'b'}:${type}`);
+    const wrappers = (capture ? this.#capture : this.#bubble).get(type);
     const wrapper = wrappers?.get(listener);
     if (wrappers === undefined || wrapper === undefined) return;
     wrappers.delete(listener);
