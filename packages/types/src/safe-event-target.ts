@@ -35,9 +35,7 @@ export class SafeEventTarget<
 
   /** Number of listeners attached for `type` (capture and bubble phase together). */
   listenerCount(type: EventTypeOf<EventMap>): number {
-    return (
-      (this.#bubble.get(type)?.size ?? 0) + (this.#capture.get(type)?.size ?? 0)
-    );
+    return (this.#bubble.get(type)?.size ?? 0) + (this.#capture.get(type)?.size ?? 0);
   }
 
   override addEventListener<K extends EventTypeOf<EventMap>>(
