@@ -10,6 +10,7 @@ import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
 import {
   checkedPayloadLength,
+  encodeDefault,
   encodeFrame,
   tooLarge,
   writePayload,
@@ -42,9 +43,7 @@ import { HEADER_BYTES } from './wire-layout.js';
  * ```
  */
 export function encode(message: Message, options?: EncodeOptions): Uint8Array {
-  if (options === undefined) {
-    return encodeFrame(definitionOf(message, defaultRegistry), message, DEFAULT_MAX_FRAME_BYTES);
-  }
+  if (options === undefined) return encodeDefault(message);
   checkOptions(options);
   const definition = definitionOf(message, options.registry ?? defaultRegistry);
   return encodeFrame(definition, message, maxFrameBytesOf(options));

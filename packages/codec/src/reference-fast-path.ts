@@ -7,8 +7,11 @@
  */
 import { type Message, type MessageType, TalaError } from '@tala-net/types';
 import type { ReadOptions } from './codec-options.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './codec-options.js';
+import { defaultRegistry } from './default-registry.js';
 import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
+import { definitionOf } from './message-definition-of.js';
 import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
 import { pingMessage, pongMessage } from './probe-messages.js';
 import { referenceMessages } from './reference-messages.js';
@@ -126,6 +129,30 @@ export function readPayload(
       return partitionTableUpdateMessage.readPayload(bytes, frameStart, end, options);
     default:
       return definition.readPayload(bytes, frameStart, end, options);
+  }
+}
+
+/**
+ * `encode` with the default registry and options: the message's type picks one of the six
+ * through a call site of its own, any other type goes through the registry.
+ */
+export function encodeDefault(message: Message): Uint8Array {
+  const type = typeof message === 'object' && message !== null ? message.type : undefined;
+  switch (type) {
+    case 'Ping':
+      return frameOf(pingMessage, message, DEFAULT_MAX_FRAME_BYTES);
+    case 'Pong':
+      return frameOf(pongMessage, message, DEFAULT_MAX_FRAME_BYTES);
+    case 'IntentForward':
+      return frameOf(intentForwardMessage, message, DEFAULT_MAX_FRAME_BYTES);
+    case 'SegmentSync':
+      return frameOf(segmentSyncMessage, message, DEFAULT_MAX_FRAME_BYTES);
+    case 'MembershipUpdate':
+      return frameOf(membershipUpdateMessage, message, DEFAULT_MAX_FRAME_BYTES);
+    case 'PartitionTableUpdate':
+      return frameOf(partitionTableUpdateMessage, message, DEFAULT_MAX_FRAME_BYTES);
+    default:
+      return frameOf(definitionOf(message, defaultRegistry), message, DEFAULT_MAX_FRAME_BYTES);
   }
 }
 
