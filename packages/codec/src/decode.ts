@@ -4,11 +4,13 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_READ_OPTIONS,
   type DecodeOptions,
+  type ReadOptions,
   readOptionsOf,
 } from './codec-options.js';
 import { defaultRegistry } from './default-registry.js';
 import { declaredLength, definitionOfFrame } from './frame-header.js';
-import { readPayload } from './reference-fast-path.js';
+import type { AnyMessageDefinition } from './message-definition.js';
+import { decodeReference } from './reference-fast-path.js';
 import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
@@ -44,7 +46,21 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
   if (bytes.length < HEADER_BYTES) {
     throw corrupted('frame header', 0, `${HEADER_BYTES} bytes`, `${bytes.length}`);
   }
-  const definition = definitionOfFrame(bytes, 0, options?.registry ?? defaultRegistry);
+  const registry = options?.registry ?? defaultRegistry;
+  if (registry === defaultRegistry) return decodeReference(bytes, maxFrameBytes, readOptions);
+  return decodeWith(definitionOfFrame(bytes, 0, registry), bytes, maxFrameBytes, readOptions);
+}
+
+/**
+ * Decodes the whole frame `bytes` with `definition`, after checking its declared length against
+ * `maxFrameBytes` and the bytes present.
+ */
+export function decodeWith(
+  definition: AnyMessageDefinition,
+  bytes: Uint8Array,
+  maxFrameBytes: number,
+  readOptions: ReadOptions,
+): Message {
   const length = declaredLength(bytes, 0, maxFrameBytes, definition);
   if (bytes.length !== HEADER_BYTES + length) {
     throw corrupted(
@@ -54,5 +70,5 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): Message {
       `${bytes.length - HEADER_BYTES}`,
     );
   }
-  return readPayload(definition, bytes, 0, bytes.length, readOptions);
+  return definition.readPayload(bytes, 0, bytes.length, readOptions);
 }

@@ -8,7 +8,9 @@
 import { type Message, type MessageType, TalaError } from '@tala-net/types';
 import type { ReadOptions } from './codec-options.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './codec-options.js';
+import { decodeWith } from './decode.js';
 import { defaultRegistry } from './default-registry.js';
+import { definitionOfFrame } from './frame-header.js';
 import { allocateFrame } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
@@ -103,6 +105,38 @@ export function writePayload(
     default:
       definition.writePayload(m, bytes, at);
       return;
+  }
+}
+
+/**
+ * `decode` of a whole frame with the default registry: the tag picks one of the six through a
+ * call site of its own, any other tag goes through the registry.
+ */
+export function decodeReference(
+  bytes: Uint8Array,
+  maxFrameBytes: number,
+  options: ReadOptions,
+): Message {
+  switch (bytes[0]) {
+    case 0x01:
+      return decodeWith(pingMessage, bytes, maxFrameBytes, options);
+    case 0x02:
+      return decodeWith(pongMessage, bytes, maxFrameBytes, options);
+    case 0x03:
+      return decodeWith(intentForwardMessage, bytes, maxFrameBytes, options);
+    case 0x04:
+      return decodeWith(segmentSyncMessage, bytes, maxFrameBytes, options);
+    case 0x05:
+      return decodeWith(membershipUpdateMessage, bytes, maxFrameBytes, options);
+    case 0x06:
+      return decodeWith(partitionTableUpdateMessage, bytes, maxFrameBytes, options);
+    default:
+      return decodeWith(
+        definitionOfFrame(bytes, 0, defaultRegistry),
+        bytes,
+        maxFrameBytes,
+        options,
+      );
   }
 }
 
