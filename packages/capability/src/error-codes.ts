@@ -18,10 +18,15 @@ export const CapabilityErrorCode = {
 
 declare module '@tala-net/types' {
   interface TalaErrorCodeMap {
+    /** An advertisement ends before a field it declares (see {@link CapabilityErrorCode}). */
     Truncated: true;
+    /** An advertisement does not start with `CAP` and format version `1`. */
     BadMagic: true;
+    /** A capability name has a byte outside ASCII. */
     NonAsciiName: true;
+    /** An advertisement exceeds its entry count, name or value limits. */
     TooManyEntries: true;
+    /** Bytes follow the last entry of an advertisement. */
     TrailingBytes: true;
   }
 }

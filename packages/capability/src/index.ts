@@ -1,3 +1,9 @@
+/**
+ * Capability advertisements (`CAP`) and per-peer negotiation of capability values, for rolling
+ * upgrades. Browser-safe.
+ *
+ * @module @tala-net/capability
+ */
 export type { Capability, ValueOf } from './capability.js';
 export { CapabilityAd } from './capability-ad.js';
 export { CapabilityChangeEvent } from './capability-change-event.js';

@@ -1,3 +1,12 @@
+/**
+ * The tala-net wire format: TLV frames `[tag:1][length:4 LE][payload]`, byte-identical to the
+ * Rust reference for tags 0x01–0x06, the message registry through which other packages add their
+ * kinds, and the streaming `FrameDecoder`. Strict and bounded on hostile input; browser-safe.
+ * Re-exports the ids, message types and `TalaError` of `@tala-net/types` that its callers pass
+ * and receive.
+ *
+ * @module @tala-net/codec
+ */
 export {
   type CountLimits,
   countLimit,

@@ -1,3 +1,10 @@
+/**
+ * Cluster membership: the versioned `MembershipList` and SWIM with the Lifeguard extensions as a
+ * sans-IO engine (`SwimEngine`), with a driver over any transport (`SwimNode`). Owns SWIM's
+ * messages (tags 0x10–0x1f).
+ *
+ * @module @tala-net/membership
+ */
 export {
   MembershipEvent,
   type MembershipEventMap,

@@ -28,11 +28,17 @@ export class MembershipEvent extends Event {
  * listener) come as the `error` events (`ErrorReportEvent`) of every safe event target.
  */
 export interface MembershipEventMap {
+  /** A member was learned for the first time (or after it was forgotten). */
   joined: MembershipEvent;
+  /** A member is suspected of having failed. */
   suspected: MembershipEvent;
+  /** A suspected, dead or departed member is alive again. */
   alive: MembershipEvent;
+  /** A member was declared dead. */
   dead: MembershipEvent;
+  /** A member left gracefully. */
   left: MembershipEvent;
+  /** A member's incarnation or address changed without a change of state. */
   updated: MembershipEvent;
 }
 

@@ -29,10 +29,15 @@ export interface ClusterNetwork {
 
 /** One membership event seen by one node, with the virtual time it happened. */
 export interface LoggedEvent {
+  /** Virtual time of the event, in milliseconds. */
   readonly time: number;
+  /** The node whose engine reported the event. */
   readonly observer: NodeId;
+  /** The kind of change (a `MembershipEventType`). */
   readonly type: string;
+  /** The member the event is about. */
   readonly node: NodeId;
+  /** The member's incarnation after the change. */
   readonly incarnation: bigint;
 }
 

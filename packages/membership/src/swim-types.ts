@@ -7,20 +7,46 @@ import type { MemberUpdate, MemberUpdateState } from './swim-messages.js';
  * ignored when it fires.
  */
 export type SwimTimer =
-  /** Start of the next protocol period. */
-  | { readonly kind: 'probe' }
-  /** The direct probe `seq` went unanswered for the probe timeout: probe indirectly. */
-  | { readonly kind: 'probeTimeout'; readonly seq: bigint }
-  /** An indirect probe relayed for another member (`seq` is the relay's own) timed out. */
-  | { readonly kind: 'relayTimeout'; readonly seq: bigint }
-  /** The suspicion of `node` at `incarnation` may have expired. */
-  | { readonly kind: 'suspicion'; readonly node: NodeId; readonly incarnation: bigint }
-  /** Time for a push-pull with a random member. */
-  | { readonly kind: 'pushPull' }
-  /** Time for a healing push-pull with a recently-dead member or an unreachable seed. */
-  | { readonly kind: 'heal' }
-  /** `node` has been dead or gone for the reclaim time (`generation` guards against revivals). */
-  | { readonly kind: 'reclaim'; readonly node: NodeId; readonly generation: number };
+  | {
+      /** Start of the next protocol period. */
+      readonly kind: 'probe';
+    }
+  | {
+      /** The direct probe `seq` went unanswered for the probe timeout: probe indirectly. */
+      readonly kind: 'probeTimeout';
+      /** The sequence number of the unanswered probe. */
+      readonly seq: bigint;
+    }
+  | {
+      /** An indirect probe relayed for another member timed out. */
+      readonly kind: 'relayTimeout';
+      /** The relay's own sequence number of the probe. */
+      readonly seq: bigint;
+    }
+  | {
+      /** The suspicion of `node` at `incarnation` may have expired. */
+      readonly kind: 'suspicion';
+      /** The suspected member. */
+      readonly node: NodeId;
+      /** The incarnation at which it is suspected. */
+      readonly incarnation: bigint;
+    }
+  | {
+      /** Time for a push-pull with a random member. */
+      readonly kind: 'pushPull';
+    }
+  | {
+      /** Time for a healing push-pull with a recently-dead member or an unreachable seed. */
+      readonly kind: 'heal';
+    }
+  | {
+      /** `node` has been dead or gone for the reclaim time. */
+      readonly kind: 'reclaim';
+      /** The member to forget. */
+      readonly node: NodeId;
+      /** Guards against revivals: the timer counts only if the member is still in this generation. */
+      readonly generation: number;
+    };
 
 /** The kinds of membership change. */
 export const MembershipEventType = {
@@ -43,6 +69,7 @@ export type MembershipEventType = (typeof MembershipEventType)[keyof typeof Memb
 
 /** A membership change reported by the engine. */
 export interface MembershipChange {
+  /** What changed. */
   readonly type: MembershipEventType;
   /** The member's new state. */
   readonly member: MemberUpdate;
@@ -52,19 +79,26 @@ export interface MembershipChange {
 
 /** A message the engine asks its driver to send. */
 export interface OutgoingMessage {
+  /** The recipient. */
   readonly to: NodeId;
+  /** The message to send. */
   readonly message: Message;
 }
 
 /** A timer the engine asks its driver to set: call `handleTimer(at, timer)` at time `at`. */
 export interface TimerRequest {
+  /** When the timer fires, in the engine's milliseconds. */
   readonly at: number;
+  /** What to hand back to `handleTimer` then. */
   readonly timer: SwimTimer;
 }
 
 /** What one call into the engine produced, in order. */
 export interface SwimOutput {
+  /** Messages to send. */
   readonly messages: OutgoingMessage[];
+  /** Timers to set. */
   readonly timers: TimerRequest[];
+  /** Membership changes, in the order they happened. */
   readonly events: MembershipChange[];
 }

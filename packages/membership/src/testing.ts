@@ -2,7 +2,7 @@
  * Test and benchmark helpers of `@tala-net/membership`: a simulated SWIM cluster that runs on any
  * simulated network with the `SimulatedNetwork` shape (e.g. `@tala-net/transport-inprocess`'s).
  *
- * @module
+ * @module @tala-net/membership/testing
  */
 export {
   type ClusterLoad,

@@ -34,6 +34,7 @@ export interface RebalanceOptions {
 
 /** A partition whose owner changes. */
 export interface OwnerChange {
+  /** The partition whose owner changes. */
   readonly partitionId: PartitionId;
   /** The owner in the current table (`undefined` when the partition was unassigned). */
   readonly from: NodeId | undefined;
@@ -45,6 +46,7 @@ export interface OwnerChange {
 
 /** The replica set of a partition changes. */
 export interface ReplicaChange {
+  /** The partition whose replica set changes. */
   readonly partitionId: PartitionId;
   /** Nodes that become replicas of the partition. */
   readonly added: readonly NodeId[];
@@ -59,15 +61,21 @@ export interface ReplicaChange {
  * `from` is `undefined` when no holder survives (the data is lost) or the partition is new.
  */
 export interface ReplicaSync {
+  /** The partition whose segments are copied. */
   readonly partitionId: PartitionId;
+  /** The node that receives the segments. */
   readonly to: NodeId;
+  /** The node that sends them, or `undefined` when none of the new node set held the partition. */
   readonly from: NodeId | undefined;
 }
 
 /** What changes between the current and the new table, by partition id. */
 export interface RebalancePlan {
+  /** Partitions whose owner changes, by partition id. */
   readonly ownerChanges: readonly OwnerChange[];
+  /** Partitions whose replica set changes, by partition id. */
   readonly replicaChanges: readonly ReplicaChange[];
+  /** Data copies to run before the new table is used, by partition id. */
   readonly syncs: readonly ReplicaSync[];
   /** Number of owner slots that moved (`ownerChanges.length`). */
   readonly ownerMoves: number;

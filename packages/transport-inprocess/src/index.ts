@@ -1,3 +1,10 @@
+/**
+ * The in-process network for tests (`InProcessNetwork`) and a deterministic network simulator
+ * (`SimulatedNetwork`, `VirtualClock`): virtual time, seeded latency, loss, duplication,
+ * reordering, partitions and crashes.
+ *
+ * @module @tala-net/transport-inprocess
+ */
 export {
   type InProcessDropStats,
   InProcessNetwork,

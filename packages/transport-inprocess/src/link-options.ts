@@ -8,9 +8,28 @@ import { type Random, TalaError } from '@tala-net/types';
  * - `normal`: normally distributed around `mean` with standard deviation `stddev`, never below 0.
  */
 export type Latency =
-  | { readonly kind: 'fixed'; readonly ms: number }
-  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
-  | { readonly kind: 'normal'; readonly mean: number; readonly stddev: number };
+  | {
+      /** Every message takes the same time. */
+      readonly kind: 'fixed';
+      /** The latency, in ms. */
+      readonly ms: number;
+    }
+  | {
+      /** Uniformly distributed latency. */
+      readonly kind: 'uniform';
+      /** Shortest latency, in ms. */
+      readonly min: number;
+      /** Longest latency, in ms. */
+      readonly max: number;
+    }
+  | {
+      /** Normally distributed latency, never below 0. */
+      readonly kind: 'normal';
+      /** Mean latency, in ms. */
+      readonly mean: number;
+      /** Standard deviation, in ms. */
+      readonly stddev: number;
+    };
 
 /** Behaviour of a simulated link (one direction, sender → receiver). Every field is optional. */
 export interface LinkOptions {

@@ -2,9 +2,13 @@ import type { DropCause } from './trace.js';
 
 /** Drop counters of a `SimulatedNetwork`, by {@link DropCause}. */
 export interface SimulatedDropStats {
+  /** Random loss on the link. */
   readonly loss: number;
+  /** The link was cut by a partition. */
   readonly partition: number;
+  /** The receiver was crashed or closed, or the sender crashed while the message was in flight. */
   readonly crashed: number;
+  /** The receiver was never added to the network. */
   readonly unknown: number;
   /** The `wire` codec failed to decode the message (see `SimulatedNetwork.wireErrors`). */
   readonly corrupt: number;

@@ -27,7 +27,9 @@ import { NodeClock, type RunUntilIdleOptions, VirtualClock } from './virtual-clo
  * `{ encode, decode }` from `@tala-net/codec`.
  */
 export interface WireCodec {
+  /** Encodes a message as the sender would put it on the wire. */
   encode(message: Message): Uint8Array;
+  /** Decodes the bytes at delivery; what it throws is recorded as a `corrupt` drop. */
   decode(bytes: Uint8Array): Message;
 }
 
@@ -75,7 +77,9 @@ export interface SimulatedNetworkOptions {
 export interface WireError {
   /** Virtual time of the failed delivery, in ms. */
   readonly time: number;
+  /** The sender. */
   readonly from: NodeId;
+  /** The receiver. */
   readonly to: NodeId;
   /** What `decode` threw. */
   readonly error: unknown;

@@ -27,15 +27,23 @@ export type DropCause = (typeof DropCause)[keyof typeof DropCause];
 
 /** What a {@link TraceEvent} records. */
 export const TraceKind = {
+  /** A message was sent. */
   Send: 'send',
   /** The application received the message (a listener was dispatched it, or `recv()` took it). */
   Deliver: 'deliver',
+  /** A message was dropped (see `cause`). */
   Drop: 'drop',
+  /** A message was duplicated on its link. */
   Duplicate: 'duplicate',
+  /** A node crashed. */
   Crash: 'crash',
+  /** A node's transport was closed. */
   Close: 'close',
+  /** A crashed node restarted. */
   Restart: 'restart',
+  /** A partition cut links. */
   Partition: 'partition',
+  /** A partition was healed. */
   Heal: 'heal',
 } as const;
 
@@ -50,10 +58,15 @@ export type TraceKind = (typeof TraceKind)[keyof typeof TraceKind];
 export interface TraceEvent {
   /** Virtual time in ms. */
   readonly time: number;
+  /** What happened. */
   readonly kind: TraceKind;
+  /** The sender of a message, or the node of a node event. */
   readonly from?: NodeId;
+  /** The receiver of a message. */
   readonly to?: NodeId;
+  /** The `type` of the message. */
   readonly type?: MessageType;
+  /** Why a message was dropped. */
   readonly cause?: DropCause;
 }
 

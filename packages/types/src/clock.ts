@@ -1,5 +1,6 @@
 /** A timer set through a {@link Clock}; pass it back to `clearTimer` to cancel it. */
 export interface TimerHandle {
+  /** When the timer fires, in the clock's milliseconds. */
   readonly at: number;
 }
 

@@ -1,3 +1,10 @@
+/**
+ * Ids (`NodeId`, `PartitionId`), the open `Message` type, `MemberState`, `PartitionAssignment`,
+ * `TalaError`, the `Transport` interface, `Clock`, seeded `Random` and `SafeEventTarget`: what
+ * every tala-net package shares. No runtime dependencies.
+ *
+ * @module @tala-net/types
+ */
 export { type Clock, realClock, type TimerHandle } from './clock.js';
 export { cloneMessage } from './clone-message.js';
 export { ErrorReportEvent } from './error-report-event.js';

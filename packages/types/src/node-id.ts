@@ -3,7 +3,10 @@ import { TalaError } from './tala-error.js';
 declare const nodeIdBrand: unique symbol;
 
 /** Identifier of a cluster node: an unsigned 64-bit integer, exact as a `bigint`. */
-export type NodeId = bigint & { readonly [nodeIdBrand]: true };
+export type NodeId = bigint & {
+  /** Marks a `bigint` that {@link NodeId} validated; it exists only in the type. */
+  readonly [nodeIdBrand]: true;
+};
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 

@@ -3,7 +3,10 @@ import { TalaError } from './tala-error.js';
 declare const partitionIdBrand: unique symbol;
 
 /** Identifier of a partition: an unsigned 32-bit integer. */
-export type PartitionId = number & { readonly [partitionIdBrand]: true };
+export type PartitionId = number & {
+  /** Marks a `number` that {@link PartitionId} validated; it exists only in the type. */
+  readonly [partitionIdBrand]: true;
+};
 
 /**
  * Validates and brands a partition id: an integer in `0 … 2^32−1` given as a `number` or a

@@ -3,7 +3,12 @@ import type { TypedEventTarget } from './typed-event-target.js';
 
 type Listener = EventListenerOrEventListenerObject;
 /** A listener of events of class `E`: a function or an object with `handleEvent`. */
-export type TypedListener<E extends Event> = ((event: E) => void) | { handleEvent(event: E): void };
+export type TypedListener<E extends Event> =
+  | ((event: E) => void)
+  | {
+      /** Called with each event, with the listener object as `this`. */
+      handleEvent(event: E): void;
+    };
 
 /**
  * A typed `EventTarget` for event streams that run inside a protocol or transport loop:

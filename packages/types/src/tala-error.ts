@@ -31,8 +31,18 @@ export const TalaErrorCode = {
  * }
  * ```
  */
-export interface TalaErrorCodeMap
-  extends Record<(typeof TalaErrorCode)[keyof typeof TalaErrorCode], true> {}
+export interface TalaErrorCodeMap {
+  /** Bytes on the wire are invalid, truncated, non-canonical or exceed a limit. */
+  SegmentCorrupted: true;
+  /** An id or count is not an integer in its allowed range. */
+  InvalidId: true;
+  /** An argument is outside what the API accepts (wrong type, length, range, …). */
+  InvalidArgument: true;
+  /** A partition table violates an invariant (duplicate partition, owner among replicas, …). */
+  InvalidPartitionTable: true;
+  /** The object was closed or stopped and can no longer be used. */
+  Closed: true;
+}
 
 /** One of the keys of {@link TalaErrorCodeMap}. */
 export type TalaErrorCode = keyof TalaErrorCodeMap & string;
@@ -63,10 +73,12 @@ export class TalaError extends Error {
     this.name = 'TalaError';
   }
 
+  /** Marks a `TalaError` of any installed copy of this package (a `Symbol.for` key). */
   get [TALA_ERROR_MARKER](): true {
     return true;
   }
 
+  /** `true` for a `TalaError` of any installed copy of this package, not only of this one. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return (
       typeof value === 'object' &&

@@ -18,6 +18,7 @@ export class TransportMessageEvent extends Event {
 
 /** Events of a {@link Transport}. */
 export interface TransportEventMap {
+  /** A message was received (see {@link TransportMessageEvent}). */
   message: TransportMessageEvent;
 }
 

@@ -66,7 +66,9 @@ export class TalaNode {
   readonly handlerFailures: unknown[] = [];
 
   constructor(
+    /** What gives this node its transport and clock. */
     readonly host: TalaHost,
+    /** This node's id. */
     readonly id: NodeId,
     table: PartitionTable,
   ) {
