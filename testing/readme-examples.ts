@@ -9,6 +9,41 @@ export function readmeExamples(packageDir: string): string[] {
   return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
 }
 
+/** The packages named by the `npm install` lines of the ```sh blocks of `<packageDir>/README.md`. */
+export function readmeInstalledPackages(packageDir: string): Set<string> {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const names = new Set<string>();
+  for (const block of readme.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    for (const line of block[1]!.split('\n')) {
+      const words = line.trim().split(/\s+/);
+      if (words[0] !== 'npm' || (words[1] !== 'install' && words[1] !== 'i')) continue;
+      for (const word of words.slice(2)) if (!word.startsWith('-')) names.add(word);
+    }
+  }
+  return names;
+}
+
+/**
+ * The packages a piece of code imports or augments (`from '…'`, `import '…'`,
+ * `declare module '…'`), by package name (`@scope/name` or `name`), without `node:` modules.
+ */
+export function importedPackages(code: string): Set<string> {
+  const names = new Set<string>();
+  const statements = [
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /^\s*declare module\s*['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const match of statements.flatMap((pattern) => [...code.matchAll(pattern)])) {
+    const specifier = match[1]!;
+    if (specifier.startsWith('node:') || specifier.startsWith('.')) continue;
+    const parts = specifier.split('/');
+    names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+  }
+  return names;
+}
+
 /**
  * Runs one README example as a module inside the package (so its `@tala-net/*` imports resolve
  * like the package's tests). The example asserts its own results with `node:assert`.
@@ -34,6 +69,11 @@ export function describeReadmeExamples(testFileUrl: string): void {
   describe('README examples', () => {
     it('has at least one example', () => {
       expect(examples.length).toBeGreaterThan(0);
+    });
+    it('names in its install lines every package its examples import', () => {
+      const installed = readmeInstalledPackages(packageDir);
+      const imported = new Set(examples.flatMap((code) => [...importedPackages(code)]));
+      expect([...imported].filter((name) => !installed.has(name))).toEqual([]);
     });
     it.each(examples.map((code, index) => [index, code] as const))(
       'example %i runs',

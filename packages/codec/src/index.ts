@@ -15,6 +15,24 @@ export {
   type EncodeOptions,
   type ReadOptions,
 } from './codec-options.js';
+export {
+  type IntentForward,
+  type MembershipUpdate,
+  type Message,
+  type MessageMap,
+  type MessageType,
+  NodeId,
+  type PartitionAssignment,
+  PartitionId,
+  type PartitionTableUpdate,
+  PeerId,
+  type Ping,
+  type Pong,
+  type SegmentSync,
+  TalaError,
+  TalaErrorCode,
+  type TalaErrorCodeMap,
+} from '@tala-net/types';
 export { decode } from './decode.js';
 export { defaultRegistry } from './default-registry.js';
 export { encode, encodeInto } from './encode.js';
