@@ -32,7 +32,8 @@ for (const { dir, path, name, manifest: pkg } of publicPackages()) {
   if (repository.type !== 'git' || repository.url !== rootPkg.repository.url) {
     fail(`repository must be { type: 'git', url: '${rootPkg.repository.url}', … }`);
   }
-  if (repository.directory !== `packages/${dir}`) fail(`repository.directory must be packages/${dir}`);
+  if (repository.directory !== `packages/${dir}`)
+    fail(`repository.directory must be packages/${dir}`);
   if (!nonEmpty(pkg.homepage)) fail('homepage is missing');
   if (pkg.bugs?.url !== rootPkg.bugs.url) fail(`bugs.url must be ${rootPkg.bugs.url}`);
   if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes('tala-net')) {
