@@ -1,17 +1,22 @@
 /*
- * Creates a complete workspace package: package.json (exports, files, scripts, engines),
- * tsconfig, vitest config, LICENSE, src/index.ts with one documented export, a README whose
- * example runs as a test, a unit test and a changeset.
+ * Creates a complete workspace package: package.json (exports, files, scripts, engines and the
+ * npm metadata that `scripts/check-package-metadata.mjs` asks for), tsconfig, vitest config,
+ * LICENSE, src/index.ts that names its module for the API docs and has one documented export, a
+ * README whose install line names what its example imports and whose example runs as a test
+ * (and in `scripts/check-tarballs.mjs`), a unit test and a first-release changeset (version
+ * 0.0.0 + minor = 0.1.0, see docs/releasing.md).
  *
- *   node scripts/new-package.mjs <name> "<description>" [dep1,dep2]
+ *   node scripts/new-package.mjs <name> "<description>" [dep1,dep2] [keyword1,keyword2]
  *
  * e.g. `node scripts/new-package.mjs capability "per-peer capability negotiation" types`.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const [name, description, deps = ''] = process.argv.slice(2);
+const [name, description, deps = '', keywords = ''] = process.argv.slice(2);
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !description) {
-  console.error('usage: node scripts/new-package.mjs <name> "<description>" [dep1,dep2]');
+  console.error(
+    'usage: node scripts/new-package.mjs <name> "<description>" [dep1,dep2] [keyword1,keyword2]',
+  );
   process.exit(2);
 }
 const dir = `packages/${name}`;
@@ -28,14 +33,21 @@ const dependencies = Object.fromEntries(
     .filter(Boolean)
     .map((d) => [`@tala-net/${d}`, 'workspace:*']),
 );
+const root = JSON.parse(readFileSync('package.json', 'utf8'));
+const repositoryUrl = root.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 const pkg = {
   name: fullName,
-  version: '0.1.0',
+  version: '0.0.0',
   description,
-  license: 'MIT',
+  license: root.license,
+  author: root.author,
+  repository: { type: 'git', url: root.repository.url, directory: dir },
+  homepage: `${repositoryUrl}/tree/main/${dir}#readme`,
+  bugs: { url: root.bugs.url },
+  keywords: ['tala-net', ...keywords.split(',').filter(Boolean)],
   type: 'module',
   sideEffects: false,
-  engines: { node: '>=20.19' },
+  engines: { node: root.engines.node },
   exports: {
     '.': {
       import: { types: './dist/index.d.ts', default: './dist/index.js' },
@@ -64,7 +76,16 @@ write(
 );
 write('vitest.config.ts', "export { default } from '../../vitest.shared.js';\n");
 copyFileSync('LICENSE', `${dir}/LICENSE`);
-write('src/index.ts', `export { packageName } from './package-name.js';\n`);
+write(
+  'src/index.ts',
+  `/**
+ * ${description.charAt(0).toUpperCase()}${description.slice(1)}.
+ *
+ * @module ${fullName}
+ */
+export { packageName } from './package-name.js';
+`,
+);
 write(
   'src/package-name.ts',
   `/**
