@@ -42,7 +42,7 @@ for (const { dir, path, name, manifest: pkg } of publicPackages()) {
   if (pkg.engines?.node !== node) fail(`engines.node must be ${node}, as in the root`);
   if (pkg.type !== 'module') fail("type must be 'module'");
   if (pkg.sideEffects !== false) fail('sideEffects must be false');
-  for (const file of ['LICENSE', 'dist', 'README.md']) {
+  for (const file of ['CHANGELOG.md', 'LICENSE', 'dist', 'README.md']) {
     if (!pkg.files?.includes(file)) fail(`files must include ${file}`);
   }
   if (pkg.publishConfig?.access !== 'public') fail("publishConfig.access must be 'public'");

@@ -14,8 +14,13 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { root } from './public-packages.mjs';
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.FORCE_COLOR };
-if (env.FORCE_COLOR === undefined) delete env.FORCE_COLOR;
+// The workspace's tools first on PATH, as under `pnpm check`, so that `node scripts/check.mjs`
+// works too.
+const env = {
+  ...process.env,
+  PATH: [join(root, 'node_modules', '.bin'), process.env.PATH].join(delimiter),
+  TURBO_TELEMETRY_DISABLED: '1',
+};
 const failed = [];
 const started = performance.now();
 
@@ -74,11 +79,16 @@ function step(name, command, args, explain) {
     };
     child.stdout.on('data', pass(process.stdout));
     child.stderr.on('data', pass(process.stderr));
+    let spawnError;
     child.on('error', (error) => {
-      failed.push(`${name} (${error.message})`);
-      resolve({ ok: false, builds: false });
+      spawnError = error;
     });
     child.on('close', (status) => {
+      if (spawnError) {
+        failed.push(`${name} (${spawnError.message})`);
+        resolve({ ok: false, builds: false });
+        return;
+      }
       const ok = status === 0;
       const details = explain ? explain(output) : { failures: [], builds: ok };
       if (!ok) failed.push(details.failures.length > 0 ? details.failures.join(', ') : name);

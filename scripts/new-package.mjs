@@ -58,7 +58,7 @@ const pkg = {
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.cts',
-  files: ['LICENSE', 'dist', 'README.md'],
+  files: ['CHANGELOG.md', 'LICENSE', 'dist', 'README.md'],
   scripts: {
     build: 'tsup src/index.ts --format esm,cjs --dts --clean --sourcemap --target es2022',
     test: 'vitest run',

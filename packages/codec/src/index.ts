@@ -7,14 +7,7 @@
  *
  * @module @tala-net/codec
  */
-export {
-  type CountLimits,
-  countLimit,
-  DEFAULT_MAX_FRAME_BYTES,
-  type DecodeOptions,
-  type EncodeOptions,
-  type ReadOptions,
-} from './codec-options.js';
+
 export {
   type IntentForward,
   type MembershipUpdate,
@@ -33,6 +26,14 @@ export {
   TalaErrorCode,
   type TalaErrorCodeMap,
 } from '@tala-net/types';
+export {
+  type CountLimits,
+  countLimit,
+  DEFAULT_MAX_FRAME_BYTES,
+  type DecodeOptions,
+  type EncodeOptions,
+  type ReadOptions,
+} from './codec-options.js';
 export { decode } from './decode.js';
 export { defaultRegistry } from './default-registry.js';
 export { encode, encodeInto } from './encode.js';
