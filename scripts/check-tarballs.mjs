@@ -52,6 +52,7 @@ try {
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 if (failures.length > 0) {
+  failures.sort((a, b) => (a.what < b.what ? -1 : a.what > b.what ? 1 : 0));
   for (const failure of failures) console.error(`\n✗ ${failure.what}\n${failure.output.trim()}`);
   console.error(
     `\ntarball check failed (${seconds} s): ${failures.map((failure) => failure.what).join('; ')}`,
