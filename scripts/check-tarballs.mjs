@@ -35,6 +35,8 @@ mkdirSync(tarballDir);
 
 /** At most this many child processes at once: mostly process start-up and I/O, little CPU. */
 const CONCURRENCY = 3;
+/** No step may take longer than this, however busy the machine: a hung step fails instead. */
+const STEP_TIMEOUT_MS = 5 * 60_000;
 const failures = [];
 try {
   const tarballs = new Map(await inParallel(packages, pack));
@@ -77,10 +79,17 @@ async function inParallel(items, task) {
   return results;
 }
 
-/** Runs a command; resolves to its exit status and its stdout and stderr together. */
+/**
+ * Runs a command; resolves to its exit status (`null` if it was killed after
+ * `STEP_TIMEOUT_MS`) and its stdout and stderr together.
+ */
 function run(command, args, cwd) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: STEP_TIMEOUT_MS,
+    });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -89,7 +98,10 @@ function run(command, args, cwd) {
       output += chunk;
     });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output }));
+    child.on('close', (status, signal) => {
+      const killed = signal ? `\n(killed by ${signal} after ${STEP_TIMEOUT_MS / 1000} s)` : '';
+      resolve({ status, output: output + killed });
+    });
   });
 }
 
