@@ -6,8 +6,9 @@
  * fresh npm project in a temporary directory outside the workspace gets the tarballs of the
  * package, of its tala-net dependencies and of the tala-net packages its README's install lines
  * name, installed together with `npm install --offline` (no registry is needed unless a package
- * has a dependency outside tala-net). There, the README's first ```ts example runs as ESM
- * (`.mjs`) and as CommonJS (`.cjs`), and is type-checked as `.mts` and `.cts` under `node16`
+ * has a dependency outside tala-net, or its example imports one, e.g. vitest for a suite). There,
+ * the README's first ```ts example runs as ESM (`.mjs`) and as CommonJS (`.cjs`), or with
+ * vitest if it is a test suite, and is type-checked as `.mts` and `.cts` under `node16`
  * resolution and as `.ts` under `bundler` resolution, each project against its own
  * `node_modules`. Needs the packages built (`pnpm build`).
  *
@@ -18,7 +19,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publicPackages, root } from './public-packages.mjs';
+import { publicPackages, root, rootManifest } from './public-packages.mjs';
 
 const keep = process.argv.includes('--keep');
 const require = createRequire(join(root, 'package.json'));
@@ -62,7 +63,7 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(
-  `tarball check: ${packages.length} packages installed from their tarballs; README examples ran as ESM and CJS and type-checked under node16 and bundler (${seconds} s)`,
+  `tarball check: ${packages.length} packages installed from their tarballs; README examples ran (as ESM and CJS, or as a vitest suite) and type-checked under node16 and bundler (${seconds} s)`,
 );
 
 /** Runs `task` on every item, `CONCURRENCY` at a time; resolves to the results in order. */
@@ -149,31 +150,73 @@ async function installProject(pkg, tarballs) {
     `${JSON.stringify({ name: `try-${pkg.dir}`, version: '0.0.0', private: true }, null, 2)}\n`,
   );
   const names = tarballClosure(pkg);
-  const external = names.some((name) =>
-    Object.keys(byName.get(name).manifest.dependencies ?? {}).some((dep) => !byName.has(dep)),
-  );
+  const example = firstExample(pkg);
+  const external = externalPackages(names, example);
+  const needsRegistry =
+    external.length > 0 ||
+    names.some((name) =>
+      Object.keys(byName.get(name).manifest.dependencies ?? {}).some((dep) => !byName.has(dep)),
+    );
+  // Without a dependency outside tala-net, nothing comes from a registry: --offline, and a cache
+  // of its own. Otherwise the user's npm cache, so that those packages are downloaded once.
   const args = [
     'install',
-    external ? '--prefer-offline' : '--offline',
+    ...(needsRegistry ? ['--prefer-offline'] : ['--offline', `--cache=${npmCache}`]),
     '--no-audit',
     '--no-fund',
     '--ignore-scripts',
     '--no-package-lock',
     '--loglevel=error',
-    `--cache=${npmCache}`,
     ...names.map((name) => tarballs.get(name)),
+    ...external,
   ];
   const { status, output } = await run('npm', args, dir);
   if (status !== 0) {
     failures.push({ what: `${pkg.name}: npm install of ${names.join(', ')}`, output });
     return undefined;
   }
-  const example = firstExample(pkg);
-  writeFileSync(join(dir, 'example.mjs'), transpile(example, ts.ModuleKind.ESNext));
-  writeFileSync(join(dir, 'example.cjs'), transpile(example, ts.ModuleKind.CommonJS));
+  // A vitest suite: the example imports vitest, or calls a package that does (as a peer).
+  const suite = external.some((spec) => spec.startsWith('vitest@'));
+  writeFileSync(
+    join(dir, suite ? 'example.test.mjs' : 'example.mjs'),
+    transpile(example, ts.ModuleKind.ESNext),
+  );
+  if (!suite) writeFileSync(join(dir, 'example.cjs'), transpile(example, ts.ModuleKind.CommonJS));
   for (const extension of ['.mts', '.cts', '.ts'])
     writeFileSync(join(dir, `example${extension}`), example);
-  return { pkg, dir };
+  return { pkg, dir, suite };
+}
+
+/** The module specifiers that `code` imports. */
+function importedSpecifiers(code) {
+  const patterns = [
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]));
+}
+
+/**
+ * `name@version` of each package outside tala-net that the example imports or that one of the
+ * installed tala-net packages wants as a peer, at the version the workspace uses.
+ */
+function externalPackages(names, example) {
+  const workspaceVersions = rootManifest().devDependencies ?? {};
+  const wanted = new Map();
+  for (const name of names) {
+    const manifest = byName.get(name).manifest;
+    for (const [dep, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (!byName.has(dep)) wanted.set(dep, manifest.devDependencies?.[dep] ?? range);
+    }
+  }
+  for (const specifier of importedSpecifiers(example)) {
+    if (specifier.startsWith('node:') || specifier.startsWith('.')) continue;
+    const parts = specifier.split('/');
+    const dep = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    if (!byName.has(dep) && !wanted.has(dep)) wanted.set(dep, 'latest');
+  }
+  return [...wanted].map(([dep, range]) => `${dep}@${workspaceVersions[dep] ?? range}`);
 }
 
 function firstExample(pkg) {
@@ -189,8 +232,17 @@ function transpile(code, module) {
   }).outputText;
 }
 
-/** Runs the example of `project` as ESM and as CommonJS. */
-async function runExample({ pkg, dir }) {
+/**
+ * Runs the example of `project` as ESM and as CommonJS, or, when it is a vitest suite, with the
+ * project's vitest (which loads test files its own way).
+ */
+async function runExample({ pkg, dir, suite }) {
+  if (suite) {
+    const vitest = join(dir, 'node_modules', 'vitest', 'vitest.mjs');
+    const { status, output } = await run(process.execPath, [vitest, 'run', '--root', dir], dir);
+    if (status !== 0) failures.push({ what: `${pkg.name}: README example with vitest`, output });
+    return;
+  }
   for (const file of ['example.mjs', 'example.cjs']) {
     const { status, output } = await run(process.execPath, [file], dir);
     if (status !== 0) {
@@ -231,7 +283,9 @@ async function typecheck(projects, resolution, extensions) {
     work,
   );
   if (status !== 0) {
-    const failing = projects.filter(({ dir }) => output.includes(dir)).map(({ pkg }) => pkg.name);
+    const failing = projects
+      .filter(({ pkg }) => output.includes(`${pkg.dir}/example`))
+      .map(({ pkg }) => pkg.name);
     failures.push({
       what: `type check under ${resolution} resolution (${failing.join(', ') || 'see output'})`,
       output: output.replaceAll(`${work}/`, ''),
