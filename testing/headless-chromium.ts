@@ -20,21 +20,29 @@ export function findChromium(): string | undefined {
 }
 
 /**
- * Loads a page made of `script` in headless Chromium and returns the text that the page left in
- * its `#result` element: `PASS` when the script ran to its end, else `FAIL: <error>`.
+ * Loads one page that runs `scripts` one after the other, each as a classic `<script>`, in
+ * headless Chromium, and returns what each left in its own result element: `PASS` when it ran to
+ * its end, else `FAIL: <error>`. A script that throws does not stop the next ones.
  */
-export function runInChromium(chromium: string, script: string): string {
+export function runInChromium(chromium: string, scripts: readonly string[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'tala-net-browser-'));
   try {
     const page = join(dir, 'index.html');
-    // The script is inlined: a classic <script> runs before the load event, so --dump-dom sees
-    // its result. `</script` cannot occur in a bundle of our code, but is escaped anyway.
+    // Scripts are inlined: classic scripts run before the load event, so --dump-dom sees their
+    // results. `</script` cannot occur in a bundle of our code, but is escaped anyway.
+    const body = scripts
+      .map(
+        (script, index) => `<pre id="result-${index}"></pre>
+<script>current = ${index};</script>
+<script>${script.replaceAll('</script', '<\\/script')}</script>
+<script>{ const r = document.getElementById('result-${index}'); if (r.textContent === '') r.textContent = 'PASS'; }</script>`,
+      )
+      .join('\n');
     writeFileSync(
       page,
-      `<!doctype html><meta charset="utf-8"><title>tala-net</title><pre id="result"></pre>
-<script>addEventListener('error', (e) => { document.getElementById('result').textContent = 'FAIL: ' + (e.error && e.error.stack || e.message); });</script>
-<script>${script.replaceAll('</script', '<\\/script')}</script>
-<script>{ const r = document.getElementById('result'); if (r.textContent === '') r.textContent = 'PASS'; }</script>
+      `<!doctype html><meta charset="utf-8"><title>tala-net</title>
+<script>var current = -1; addEventListener('error', (e) => { document.getElementById('result-' + current).textContent = 'FAIL: ' + ((e.error && e.error.stack) || e.message); });</script>
+${body}
 `,
     );
     const result = spawnSync(
@@ -51,13 +59,16 @@ export function runInChromium(chromium: string, script: string): string {
       ],
       { encoding: 'utf8', timeout: 120_000 },
     );
-    const match = /<pre id="result">([\s\S]*?)<\/pre>/.exec(result.stdout ?? '');
-    if (!match) {
-      throw new Error(
-        `Chromium printed no page (status ${result.status}, ${result.error ?? ''}):\n${result.stderr}`,
-      );
-    }
-    return match[1]!.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+    const output = result.stdout ?? '';
+    return scripts.map((_, index) => {
+      const match = new RegExp(`<pre id="result-${index}">([\\s\\S]*?)</pre>`).exec(output);
+      if (!match) {
+        throw new Error(
+          `Chromium printed no result ${index} (status ${result.status}, ${result.error ?? ''}):\n${result.stderr}`,
+        );
+      }
+      return match[1]!.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
