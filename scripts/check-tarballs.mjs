@@ -106,13 +106,21 @@ function run(command, args, cwd) {
   });
 }
 
+/**
+ * The command and arguments that run pnpm: the pnpm running this script when there is one
+ * (`npm_execpath`, e.g. under `npx pnpm@… check`), else `pnpm` on `PATH`.
+ */
+function pnpm(...args) {
+  const execPath = process.env.npm_execpath ?? '';
+  return /pnpm\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath, ...args]] : ['pnpm', args];
+}
+
 /** Packs `pkg` into a directory of its own; resolves to `[name, tarball path]`. */
 async function pack(pkg) {
   const destination = join(tarballDir, pkg.dir);
   mkdirSync(destination);
   const { status, output } = await run(
-    'pnpm',
-    ['pack', '--pack-destination', destination],
+    ...pnpm('pack', '--pack-destination', destination),
     pkg.path,
   );
   const created = readdirSync(destination);
