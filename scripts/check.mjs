@@ -26,14 +26,12 @@ const started = performance.now();
 
 const browsers = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 const paths = (process.env.PATH ?? '').split(delimiter);
-if (
+const noBrowser =
   !process.env.CHROMIUM &&
-  !paths.some((dir) => browsers.some((name) => existsSync(join(dir, name))))
-) {
-  console.warn(
-    "⚠ no Chromium found (set CHROMIUM or install the chromium package): the codec's browser test will be SKIPPED",
-  );
-}
+  !paths.some((dir) => browsers.some((name) => existsSync(join(dir, name))));
+const browserNote =
+  "⚠ no Chromium found (set CHROMIUM or install the chromium package): the codec's browser test is SKIPPED";
+if (noBrowser) console.warn(browserNote);
 
 await step('lint', 'biome', ['ci', '.']);
 const turbo = await step(
@@ -58,6 +56,7 @@ if (turbo.builds) await step('tarballs', 'node', ['scripts/check-tarballs.mjs'])
 else failed.push('tarballs (not run: the build failed)');
 
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+if (noBrowser) console.warn(`\n${browserNote}`);
 if (failed.length > 0) {
   console.error(`\n✗ check failed after ${minutes} min: ${failed.join('; ')}`);
   process.exit(1);
