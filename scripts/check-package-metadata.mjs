@@ -2,7 +2,8 @@
  * Checks what npm shows of every public package before it is published: name, version,
  * description, license, author, repository (with the package's directory), homepage, bugs,
  * keywords, engines equal to the root's, the published files, public access, a LICENSE and a
- * README that states the same Node version as `engines`.
+ * README, a place among the packages that changesets versions; and a root README that states the
+ * Node version of `engines`.
  *
  *   node scripts/check-package-metadata.mjs
  */
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { publicPackages, root, rootManifest } from './public-packages.mjs';
 
 const rootPkg = rootManifest();
+const changesetIgnore =
+  JSON.parse(readFileSync(join(root, '.changeset', 'config.json'), 'utf8')).ignore ?? [];
 const node = rootPkg.engines.node;
 const problems = [];
 
@@ -46,6 +49,8 @@ for (const { dir, path, name, manifest: pkg } of publicPackages()) {
     if (!pkg.files?.includes(file)) fail(`files must include ${file}`);
   }
   if (pkg.publishConfig?.access !== 'public') fail("publishConfig.access must be 'public'");
+  if (changesetIgnore.includes(name))
+    fail('is public but in the `ignore` list of .changeset/config.json');
   for (const file of ['LICENSE', 'README.md']) {
     if (!existsSync(join(path, file))) fail(`${file} is missing from the package directory`);
   }
