@@ -1,7 +1,8 @@
 import { TalaError, type TalaErrorCode } from '@tala-net/types';
-import './error-codes.js';
 import { nameFromBytes } from './ascii-name.js';
 import type { CapabilityEntry } from './capability-entry.js';
+// The error codes this reader throws (a type-only augmentation of TalaErrorCodeMap).
+import type {} from './error-codes.js';
 import {
   FORMAT_VERSION,
   HEADER_BYTES,
