@@ -1,0 +1,250 @@
+import type { Socket } from 'node:net';
+import { encode, FrameDecoder } from '@tala-net/codec';
+import type { DisconnectReason, Message, NodeId, TimerHandle } from '@tala-net/types';
+import type { Counters } from './tcp-stats.js';
+import type { ResolvedTcpOptions } from './tcp-transport-options.js';
+
+/** Who opened a connection: this node (`outbound`) or the peer (`inbound`). */
+export type ConnectionDirection = 'inbound' | 'outbound';
+
+/** Frames smaller than this are copied into one buffer per flush; larger ones are written as they are. */
+const COALESCE_BELOW_BYTES = 16 * 1024;
+
+/** What a {@link Connection} reports to its transport. */
+export interface ConnectionHost {
+  /** A handshake frame (hello, welcome or refusal) arrived while the handshake runs. */
+  onHandshake(connection: Connection, message: Message): void;
+  /** A message arrived on an open connection (`bytes`: its frame's size). */
+  onMessage(connection: Connection, message: Message): void;
+  /** Everything written so far reached the kernel, or the socket drained: more may be written. */
+  onWritable(connection: Connection): void;
+  /** The connection closed (once). */
+  onClosed(connection: Connection, reason: DisconnectReason, detail: string): void;
+  /** A frame of an unknown kind was skipped. */
+  onSkipped(connection: Connection): void;
+}
+
+/**
+ * One TCP (or TLS) connection: frames in through a `FrameDecoder`, frames out in coalesced
+ * writes that respect socket backpressure, the handshake deadline, heartbeats and the idle
+ * timeout. The transport decides what the handshake means; the connection only enforces that
+ * nothing but handshake frames arrive before it completes.
+ */
+export class Connection {
+  /** `handshake` until the transport calls {@link Connection.open}. */
+  state: 'handshake' | 'open' | 'closed' = 'handshake';
+  /** The peer's id, once its handshake named it. */
+  peerId: NodeId | undefined;
+  /** The peer's boot id, once its handshake named it. */
+  peerBootId: bigint | undefined;
+  /** Frames handed to the socket whose write has not completed. */
+  writingFrames = 0;
+  /** Their bytes. */
+  writingBytes = 0;
+  /** The peer's counters, once the connection is open. */
+  peerCounters: Counters | undefined;
+  /** The transport's counters. */
+  totals: Counters | undefined;
+  readonly #decoder: FrameDecoder;
+  #timer: TimerHandle | undefined;
+  #heardAt: number;
+  #wroteAt: number;
+
+  constructor(
+    readonly socket: Socket,
+    readonly direction: ConnectionDirection,
+    /** The address dialled, for an outbound connection. */
+    readonly dialAddress: string | undefined,
+    private readonly options: ResolvedTcpOptions,
+    private readonly host: ConnectionHost,
+  ) {
+    this.#decoder = new FrameDecoder({
+      registry: options.registry,
+      maxFrameBytes: options.maxFrameBytes,
+      onUnknownFrame: () => host.onSkipped(this),
+    });
+    this.#heardAt = this.#wroteAt = options.clock.now();
+    socket.setNoDelay(true);
+    if (options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (error) => this.close('error', error.message));
+    socket.on('close', () => this.close('remote-closed', 'the connection was closed'));
+    socket.on('drain', () => host.onWritable(this));
+    this.#armTimer(options.clock.now() + options.handshakeTimeoutMs);
+  }
+
+  /** `true` once the connection closed. */
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** `true` while the socket can take more bytes without exceeding its high-water mark. */
+  get writable(): boolean {
+    return this.state !== 'closed' && !this.socket.writableNeedDrain;
+  }
+
+  /** Marks the handshake complete: from now on, messages are handed to the transport. */
+  open(peerId: NodeId, bootId: bigint): void {
+    this.peerId = peerId;
+    this.peerBootId = bootId;
+    this.state = 'open';
+    this.#armTimer(this.options.clock.now() + this.#heartbeatEvery());
+  }
+
+  /** Writes one control frame (handshake or heartbeat) now. */
+  writeControl(message: Message): void {
+    this.writeFrames([encode(message, { registry: this.options.registry })]);
+  }
+
+  /**
+   * Writes `frames` in as few socket writes as possible: small frames are copied into one
+   * buffer, large ones are written without a copy, all inside one cork so they leave in one
+   * `writev`. Returns `false` when the socket asks the writer to wait for `drain`.
+   */
+  writeFrames(frames: readonly Uint8Array[]): boolean {
+    if (this.state === 'closed' || frames.length === 0) return this.writable;
+    this.#wroteAt = this.options.clock.now();
+    const socket = this.socket;
+    socket.cork();
+    let start = 0;
+    while (start < frames.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < frames.length && frames[end]!.length < COALESCE_BELOW_BYTES) {
+        bytes += frames[end]!.length;
+        end++;
+      }
+      if (end === start) {
+        this.#write(frames[start]!, 1);
+        start++;
+      } else {
+        this.#write(
+          end - start === 1 ? frames[start]! : concat(frames, start, end, bytes),
+          end - start,
+        );
+        start = end;
+      }
+    }
+    socket.uncork();
+    return this.writable;
+  }
+
+  /** Closes the socket at once and reports `reason` (only the first close counts). */
+  close(reason: DisconnectReason, detail: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.#clearTimer();
+    this.socket.destroy();
+    this.host.onClosed(this, reason, detail);
+  }
+
+  /** Ends the socket after what was written (a refusal) is sent, then reports `reason`. */
+  closeAfterWrites(reason: DisconnectReason, detail: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.#clearTimer();
+    this.socket.end();
+    // A peer that never closes its side cannot hold the socket: destroy it after the deadline.
+    this.#timer = this.options.clock.setTimer(
+      this.options.clock.now() + this.options.handshakeTimeoutMs,
+      () => this.socket.destroy(),
+    );
+    this.host.onClosed(this, reason, detail);
+  }
+
+  #write(buffer: Uint8Array, frames: number): void {
+    this.writingFrames += frames;
+    this.writingBytes += buffer.length;
+    if (this.peerCounters !== undefined) {
+      this.peerCounters.framesOut += frames;
+      this.peerCounters.bytesOut += buffer.length;
+    }
+    if (this.totals !== undefined) {
+      this.totals.framesOut += frames;
+      this.totals.bytesOut += buffer.length;
+    }
+    this.socket.write(buffer, () => {
+      this.writingFrames -= frames;
+      this.writingBytes -= buffer.length;
+      if (this.writingFrames === 0) this.host.onWritable(this);
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.#heardAt = this.options.clock.now();
+    if (this.peerCounters !== undefined) this.peerCounters.bytesIn += chunk.length;
+    if (this.totals !== undefined) this.totals.bytesIn += chunk.length;
+    let messages: Message[];
+    try {
+      messages = this.#decoder.push(chunk);
+    } catch (error) {
+      this.close('protocol', (error as Error).message);
+      return;
+    }
+    for (const message of messages) {
+      if (this.isClosed) return;
+      if (this.peerCounters !== undefined) this.peerCounters.framesIn++;
+      if (this.totals !== undefined) this.totals.framesIn++;
+      if (this.state === 'handshake') this.host.onHandshake(this, message);
+      else if (message.type !== 'Heartbeat') this.#onOpenMessage(message);
+    }
+  }
+
+  #onOpenMessage(message: Message): void {
+    if (
+      message.type === 'HandshakeHello' ||
+      message.type === 'HandshakeWelcome' ||
+      message.type === 'HandshakeRefusal'
+    ) {
+      this.close('protocol', `a ${message.type} after the handshake`);
+      return;
+    }
+    this.host.onMessage(this, message);
+  }
+
+  #heartbeatEvery(): number {
+    return Math.floor(this.options.idleTimeoutMs / 3);
+  }
+
+  #armTimer(at: number): void {
+    this.#clearTimer();
+    this.#timer = this.options.clock.setTimer(at, () => this.#onTimer());
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.options.clock.clearTimer(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    if (this.state === 'closed') return;
+    const now = this.options.clock.now();
+    if (this.state === 'handshake') {
+      this.close('timeout', `no handshake within ${this.options.handshakeTimeoutMs} ms`);
+      return;
+    }
+    if (now - this.#heardAt >= this.options.idleTimeoutMs) {
+      this.close('timeout', `nothing heard for ${this.options.idleTimeoutMs} ms`);
+      return;
+    }
+    if (now - this.#wroteAt >= this.#heartbeatEvery()) this.writeControl({ type: 'Heartbeat' });
+    this.#armTimer(now + this.#heartbeatEvery());
+  }
+}
+
+function concat(
+  frames: readonly Uint8Array[],
+  start: number,
+  end: number,
+  bytes: number,
+): Uint8Array {
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (let i = start; i < end; i++) {
+    out.set(frames[i]!, at);
+    at += frames[i]!.length;
+  }
+  return out;
+}
