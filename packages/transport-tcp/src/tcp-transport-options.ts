@@ -65,7 +65,7 @@ export interface TcpTransportOptions {
    * @default 16 MiB
    */
   readonly maxFrameBytes?: number;
-  /** Frames a peer's queue holds before new ones are dropped (cause `queueFull`). @default 8_192 */
+  /** Frames a peer's queue holds before new ones are dropped (cause `queueFull`). @default 65_536 */
   readonly maxQueuedFrames?: number;
   /** Bytes a peer's queue holds before new frames are dropped. @default 32 MiB */
   readonly maxQueuedBytes?: number;
@@ -189,7 +189,7 @@ export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOpti
     addressBook: options.addressBook ?? new AddressBook(),
     registry: options.registry ?? defaultRegistry,
     maxFrameBytes: positiveInt(options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 'maxFrameBytes'),
-    maxQueuedFrames: positiveInt(options.maxQueuedFrames, 8_192, 'maxQueuedFrames'),
+    maxQueuedFrames: positiveInt(options.maxQueuedFrames, 65_536, 'maxQueuedFrames'),
     maxQueuedBytes: positiveInt(options.maxQueuedBytes, 32 * 1024 * 1024, 'maxQueuedBytes'),
     maxInboxMessages: positiveInt(options.maxInboxMessages, 65_536, 'maxInboxMessages'),
     maxConnections: positiveInt(options.maxConnections, 1_024, 'maxConnections'),

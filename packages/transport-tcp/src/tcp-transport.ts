@@ -423,6 +423,12 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   #refuse(connection: Connection, problem: HandshakeProblem): void {
+    if (problem.code !== RefusalCode.Duplicate) {
+      this.reportError(
+        new TalaError('HandshakeRefused', `TcpTransport: refused a handshake: ${problem.detail}`),
+        'handshake',
+      );
+    }
     connection.writeControl(refusalFor(this.#options, problem));
     connection.closeAfterWrites('refused', problem.detail);
   }
@@ -512,7 +518,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       }
       return connection.close('replaced', detail);
     }
-    connection.close('refused', `node ${refusal.from} refused the handshake: ${detail}`);
+    const message = `node ${refusal.from} refused the handshake: ${detail}`;
+    this.reportError(new TalaError('HandshakeRefused', `TcpTransport: ${message}`), 'handshake');
+    connection.close('refused', message);
   }
 
   /**
