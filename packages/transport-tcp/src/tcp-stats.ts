@@ -24,6 +24,8 @@ export interface TcpPeerStats {
   readonly reconnects: number;
   /** Handshakes with this peer that failed (refused, timed out, malformed). */
   readonly handshakeFailures: number;
+  /** Dials to this peer that failed (refused by the network, timed out, or refused by the peer). */
+  readonly dialFailures: number;
   /** Frames and bytes in the peer's queue now. */
   readonly queuedFrames: number;
   readonly queuedBytes: number;
@@ -51,6 +53,7 @@ export class Counters {
   framesOut = 0;
   reconnects = 0;
   handshakeFailures = 0;
+  dialFailures = 0;
   unknown = 0;
   queueFull = 0;
   unreachable = 0;

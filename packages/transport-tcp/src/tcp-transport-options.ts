@@ -73,7 +73,7 @@ export interface TcpTransportOptions {
   readonly maxInboxMessages?: number;
   /** Open connections at most (more are closed as they arrive). @default 1_024 */
   readonly maxConnections?: number;
-  /** Connections whose handshake has not completed, at most. @default 128 */
+  /** Inbound connections whose handshake has not completed, at most. @default 256 */
   readonly maxPendingHandshakes?: number;
   /** A handshake that takes longer fails (and the connection closes). @default 5_000 */
   readonly handshakeTimeoutMs?: number;
@@ -193,7 +193,7 @@ export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOpti
     maxQueuedBytes: positiveInt(options.maxQueuedBytes, 32 * 1024 * 1024, 'maxQueuedBytes'),
     maxInboxMessages: positiveInt(options.maxInboxMessages, 65_536, 'maxInboxMessages'),
     maxConnections: positiveInt(options.maxConnections, 1_024, 'maxConnections'),
-    maxPendingHandshakes: positiveInt(options.maxPendingHandshakes, 128, 'maxPendingHandshakes'),
+    maxPendingHandshakes: positiveInt(options.maxPendingHandshakes, 256, 'maxPendingHandshakes'),
     handshakeTimeoutMs: positiveInt(options.handshakeTimeoutMs, 5_000, 'handshakeTimeoutMs'),
     dialTimeoutMs: positiveInt(options.dialTimeoutMs, 5_000, 'dialTimeoutMs'),
     idleTimeoutMs,

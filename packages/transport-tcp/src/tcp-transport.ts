@@ -57,8 +57,11 @@ declare module '@tala-net/types' {
 /** An outbound connection and the `dial()` waiting for it, if any. */
 interface DialAttempt {
   readonly address: string;
-  /** The peer the address book names for this address, when the dial serves a send. */
-  readonly expected: NodeId | undefined;
+  /**
+   * The peer expected to answer: the one the dial serves a send for, or the one that turned out
+   * to be dialling us back at the same time.
+   */
+  expected: NodeId | undefined;
   readonly waiter: OpenWaiter | undefined;
   /** Closes the connection if TCP (and TLS) did not connect in time. */
   timer: TimerHandle | undefined;
@@ -448,6 +451,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       });
     }
     const peer = this.#peerFor(hello.from);
+    this.#adoptDialTo(peer, textOf(hello.listenAddress));
     const loser = this.#losingConnection(peer, connection, hello.from, hello.bootId);
     if (loser === connection) {
       return this.#refuse(connection, {
@@ -497,7 +501,10 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     const peer = this.#peerFor(welcome.from);
     if (this.#losingConnection(peer, connection, this.localId, welcome.bootId) === connection) {
       // Another connection with the same peer wins: this dial resolves when it is open.
-      if (attempt?.waiter !== undefined) peer.openWaiters.push(attempt.waiter);
+      if (attempt?.waiter !== undefined) {
+        if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
+        else peer.openWaiters.push(attempt.waiter);
+      }
       this.#dials.delete(connection);
       return connection.close('replaced', 'another connection with the peer won');
     }
@@ -521,6 +528,25 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     const message = `node ${refusal.from} refused the handshake: ${detail}`;
     this.reportError(new TalaError('HandshakeRefused', `TcpTransport: ${message}`), 'handshake');
     connection.close('refused', message);
+  }
+
+  /**
+   * Attaches a running `dial(address)` of an address the peer says it listens on to that peer,
+   * so that a hello arriving from the node being dialled is seen as a simultaneous dial.
+   */
+  #adoptDialTo(peer: Peer, listenAddress: string | undefined): void {
+    if (peer.dialing !== undefined || peer.connection !== undefined || !listenAddress) return;
+    for (const [connection, attempt] of this.#dials) {
+      if (
+        attempt.expected === undefined &&
+        attempt.address === listenAddress &&
+        connection.state === 'handshake'
+      ) {
+        attempt.expected = peer.id;
+        peer.dialing = connection;
+        return;
+      }
+    }
   }
 
   /**
@@ -640,8 +666,10 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     if (reason === 'refused' || reason === 'protocol' || connection.peerId !== undefined)
       this.#totals.handshakeFailures++;
     attempt?.waiter?.reject(errorOf(reason, detail));
+    this.#totals.dialFailures++;
     if (peer === undefined || this.closed) return;
     peer.counters.handshakeFailures += reason === 'refused' ? 1 : 0;
+    peer.counters.dialFailures++;
     peer.failedDials++;
     if (reason === 'refused' || peer.failedDials >= this.#options.maxDialAttempts) {
       this.#dropQueue(peer, 'unreachable');
@@ -810,6 +838,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       framesOut: counters.framesOut,
       reconnects: counters.reconnects,
       handshakeFailures: counters.handshakeFailures,
+      dialFailures: counters.dialFailures,
       queuedFrames,
       queuedBytes,
       dropped: counters.dropped(),
