@@ -1,6 +1,11 @@
 import { CapabilityAd } from '@tala-net/capability';
 import type { NodeId } from '@tala-net/types';
-import type { HandshakeHello, HandshakeRefusal, RefusalCode } from './handshake-messages.js';
+import type {
+  HandshakeHello,
+  HandshakeRefusal,
+  HandshakeWelcome,
+  RefusalCode,
+} from './handshake-messages.js';
 import { nodeIdsInSubjectAltName } from './node-id-uri.js';
 import type { ResolvedTcpOptions } from './tcp-transport-options.js';
 
@@ -29,9 +34,17 @@ export function localCapabilities(options: ResolvedTcpOptions): Uint8Array {
   return options.capabilities?.localAdvertisement().encode() ?? new Uint8Array(0);
 }
 
-/** Decodes a peer's advertisement (an empty one for empty bytes); throws a `TalaError`. */
-export function decodeCapabilities(bytes: Uint8Array): CapabilityAd {
-  return bytes.length === 0 ? CapabilityAd.fromEntries([]) : CapabilityAd.decode(bytes);
+/** A peer's decoded advertisement (an empty one for empty bytes), or why it is malformed. */
+export function parseCapabilities(
+  bytes: Uint8Array,
+): { readonly capabilities: CapabilityAd } | { readonly problem: HandshakeProblem } {
+  try {
+    const capabilities =
+      bytes.length === 0 ? CapabilityAd.fromEntries([]) : CapabilityAd.decode(bytes);
+    return { capabilities };
+  } catch (error) {
+    return { problem: { code: 6, detail: (error as Error).message } };
+  }
 }
 
 /** Text of UTF-8 bytes, or `undefined` when they are not valid UTF-8. */
@@ -104,4 +117,27 @@ export function refusalFor(
     code: problem.code,
     detail: detail.length <= 1024 ? detail : detail.subarray(0, 1024),
   };
+}
+
+/**
+ * Why a dialler cannot accept `welcome`, or `undefined`: a version outside its range, another
+ * node than the one it dialled, its own id, or an identity the certificate does not bind.
+ */
+export function welcomeProblem(
+  options: ResolvedTcpOptions,
+  welcome: HandshakeWelcome,
+  expected: NodeId | undefined,
+  subjectAltName: string | undefined,
+): { readonly reason: 'protocol' | 'refused'; readonly detail: string } | undefined {
+  if (welcome.version < options.versionMin || welcome.version > options.versionMax) {
+    return { reason: 'protocol', detail: `the peer chose version ${welcome.version}` };
+  }
+  if (expected !== undefined && expected !== welcome.from) {
+    return { reason: 'refused', detail: `dialled node ${expected}, node ${welcome.from} answered` };
+  }
+  if (welcome.from === options.localId) {
+    return { reason: 'refused', detail: "the peer has this node's own id" };
+  }
+  const identity = identityProblem(options, welcome.from, subjectAltName);
+  return identity && { reason: 'refused', detail: identity.detail };
 }

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { TcpTlsOptions } from './tcp-transport-options.js';
 import type { HostPort } from './address.js';
+import type { TcpTlsOptions } from './tcp-transport-options.js';
 
 /** A listening server and the event that hands it a new connection. */
 export interface ServerHandle {

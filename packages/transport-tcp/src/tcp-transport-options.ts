@@ -149,7 +149,6 @@ function cryptoSeededRandom(): Random {
 }
 
 function checkedLabel(label: string): Uint8Array {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the printable ASCII range
   if (typeof label !== 'string' || !/^[\x20-\x7e]*$/.test(label)) {
     invalid('clusterLabel must be printable ASCII');
   }

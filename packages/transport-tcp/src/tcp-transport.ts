@@ -1,4 +1,5 @@
 import type { Server, Socket } from 'node:net';
+import type { CapabilityAd } from '@tala-net/capability';
 import { encode } from '@tala-net/codec';
 import {
   type BufferedAmount,
@@ -23,13 +24,13 @@ import { backoffDelay } from './backoff.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import {
   bytesOf,
-  decodeCapabilities,
   type HandshakeProblem,
   helloProblem,
-  identityProblem,
   localCapabilities,
+  parseCapabilities,
   refusalFor,
   textOf,
+  welcomeProblem,
 } from './handshake.js';
 import {
   type HandshakeHello,
@@ -437,27 +438,23 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   #onHello(connection: Connection, hello: HandshakeHello): void {
-    if (this.closed)
-      return this.#refuse(connection, { code: RefusalCode.Closing, detail: 'closing' });
-    const problem = helloProblem(this.#options, hello, peerSubjectAltName(connection.socket));
-    if (problem !== undefined) return this.#refuse(connection, problem);
-    let capabilities;
-    try {
-      capabilities = decodeCapabilities(hello.capabilities);
-    } catch (error) {
-      return this.#refuse(connection, {
-        code: RefusalCode.Malformed,
-        detail: (error as Error).message,
-      });
+    const problem = this.closed
+      ? { code: RefusalCode.Closing, detail: 'closing' }
+      : helloProblem(this.#options, hello, peerSubjectAltName(connection.socket));
+    const parsed = problem === undefined ? parseCapabilities(hello.capabilities) : { problem };
+    if ('problem' in parsed) {
+      this.#refuse(connection, parsed.problem);
+      return;
     }
     const peer = this.#peerFor(hello.from);
-    this.#adoptDialTo(peer, textOf(hello.listenAddress));
-    const loser = this.#losingConnection(peer, connection, hello.from, hello.bootId);
-    if (loser === connection) {
-      return this.#refuse(connection, {
+    const listenAddress = textOf(hello.listenAddress) || undefined;
+    this.#adoptDialTo(peer, listenAddress);
+    if (this.#losingConnection(peer, connection, hello.from, hello.bootId) === connection) {
+      this.#refuse(connection, {
         code: RefusalCode.Duplicate,
         detail: `node ${this.localId} and node ${hello.from} already have a connection`,
       });
+      return;
     }
     connection.writeControl({
       type: 'HandshakeWelcome',
@@ -466,37 +463,22 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       bootId: this.#bootId,
       capabilities: localCapabilities(this.#options),
     });
-    const listenAddress = textOf(hello.listenAddress);
-    if (listenAddress !== undefined && listenAddress !== '')
-      this.#learnAddress(hello.from, listenAddress);
-    this.#open(peer, connection, hello.bootId, listenAddress || undefined, capabilities);
+    if (listenAddress !== undefined) this.#learnAddress(hello.from, listenAddress);
+    this.#open(peer, connection, hello.bootId, listenAddress, parsed.capabilities);
   }
 
   #onWelcome(connection: Connection, welcome: HandshakeWelcome): void {
     const attempt = this.#dials.get(connection);
-    const { versionMin, versionMax } = this.#options;
-    if (welcome.version < versionMin || welcome.version > versionMax) {
-      return connection.close('protocol', `the peer chose version ${welcome.version}`);
-    }
-    if (attempt?.expected !== undefined && attempt.expected !== welcome.from) {
-      return connection.close(
-        'refused',
-        `dialled node ${attempt.expected} at ${attempt.address}, node ${welcome.from} answered`,
-      );
-    }
-    if (welcome.from === this.localId)
-      return connection.close('refused', "the peer has this node's own id");
-    const identity = identityProblem(
-      this.#options,
-      welcome.from,
-      peerSubjectAltName(connection.socket),
-    );
-    if (identity !== undefined) return connection.close('refused', identity.detail);
-    let capabilities;
-    try {
-      capabilities = decodeCapabilities(welcome.capabilities);
-    } catch (error) {
-      return connection.close('protocol', (error as Error).message);
+    const san = peerSubjectAltName(connection.socket);
+    const problem = welcomeProblem(this.#options, welcome, attempt?.expected, san);
+    const parsed = parseCapabilities(welcome.capabilities);
+    if (problem !== undefined || 'problem' in parsed) {
+      const { reason, detail } = problem ?? {
+        reason: 'protocol' as const,
+        detail: 'problem' in parsed ? parsed.problem.detail : '',
+      };
+      connection.close(reason, detail);
+      return;
     }
     const peer = this.#peerFor(welcome.from);
     if (this.#losingConnection(peer, connection, this.localId, welcome.bootId) === connection) {
@@ -506,10 +488,11 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
         else peer.openWaiters.push(attempt.waiter);
       }
       this.#dials.delete(connection);
-      return connection.close('replaced', 'another connection with the peer won');
+      connection.close('replaced', 'another connection with the peer won');
+      return;
     }
     if (attempt !== undefined) this.#learnAddress(welcome.from, attempt.address);
-    this.#open(peer, connection, welcome.bootId, attempt?.address, capabilities);
+    this.#open(peer, connection, welcome.bootId, attempt?.address, parsed.capabilities);
   }
 
   #onRefusal(connection: Connection, refusal: HandshakeRefusal): void {
@@ -523,7 +506,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
         if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
         else peer.openWaiters.push(attempt.waiter);
       }
-      return connection.close('replaced', detail);
+      connection.close('replaced', detail);
+      return;
     }
     const message = `node ${refusal.from} refused the handshake: ${detail}`;
     this.reportError(new TalaError('HandshakeRefused', `TcpTransport: ${message}`), 'handshake');
@@ -586,7 +570,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     connection: Connection,
     bootId: bigint,
     address: string | undefined,
-    capabilities: ReturnType<typeof decodeCapabilities>,
+    capabilities: CapabilityAd,
   ): void {
     if (connection.direction === 'inbound') this.#pendingInbound--;
     connection.open(peer.id, bootId);
