@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { encode, FrameDecoder } from '@tala-net/codec';
+import { decode, encode, FrameDecoder, HEADER_BYTES, readU32 } from '@tala-net/codec';
 import type { DisconnectReason, Message, NodeId, TimerHandle } from '@tala-net/types';
+import { MAX_HANDSHAKE_PAYLOAD_BYTES } from './handshake-messages.js';
 import type { Counters } from './tcp-stats.js';
 import type { ResolvedTcpOptions } from './tcp-transport-options.js';
 
@@ -46,6 +47,8 @@ export class Connection {
   /** The transport's counters. */
   totals: Counters | undefined;
   readonly #decoder: FrameDecoder;
+  /** Bytes of the handshake frame received so far (the stream before the main decoder). */
+  #handshakeBytes: Uint8Array = new Uint8Array(0);
   #timer: TimerHandle | undefined;
   #heardAt: number;
   #wroteAt: number;
@@ -170,11 +173,13 @@ export class Connection {
     });
   }
 
-  #onData(chunk: Buffer): void {
+  #onData(received: Buffer): void {
     if (this.state === 'closed') return;
     this.#heardAt = this.options.clock.now();
-    if (this.peerCounters !== undefined) this.peerCounters.bytesIn += chunk.length;
-    if (this.totals !== undefined) this.totals.bytesIn += chunk.length;
+    if (this.peerCounters !== undefined) this.peerCounters.bytesIn += received.length;
+    if (this.totals !== undefined) this.totals.bytesIn += received.length;
+    const chunk = this.state === 'handshake' ? this.#takeHandshake(received) : received;
+    if (chunk === undefined || chunk.length === 0) return;
     let messages: Message[];
     try {
       messages = this.#decoder.push(chunk);
@@ -186,9 +191,43 @@ export class Connection {
       if (this.isClosed) return;
       if (this.peerCounters !== undefined) this.peerCounters.framesIn++;
       if (this.totals !== undefined) this.totals.framesIn++;
-      if (this.state === 'handshake') this.host.onHandshake(this, message);
-      else if (message.type !== 'Heartbeat') this.#onOpenMessage(message);
+      if (message.type !== 'Heartbeat') this.#onOpenMessage(message);
     }
+  }
+
+  /**
+   * Collects the handshake frame, bounded by the largest handshake (a header that declares more,
+   * or a frame of any other kind, closes the connection), hands it to the transport, and returns
+   * the bytes that follow it once the connection is open.
+   */
+  #takeHandshake(chunk: Uint8Array): Uint8Array | undefined {
+    const bytes = concatBytes(this.#handshakeBytes, chunk);
+    if (bytes.length < HEADER_BYTES) {
+      this.#handshakeBytes = bytes;
+      return undefined;
+    }
+    const length = readU32(bytes, 1);
+    if (length > MAX_HANDSHAKE_PAYLOAD_BYTES) {
+      this.close('protocol', `a frame of ${length} bytes before the handshake completed`);
+      return undefined;
+    }
+    if (bytes.length < HEADER_BYTES + length) {
+      this.#handshakeBytes = bytes;
+      return undefined;
+    }
+    this.#handshakeBytes = new Uint8Array(0);
+    let message: Message;
+    try {
+      message = decode(bytes.subarray(0, HEADER_BYTES + length), {
+        registry: this.options.registry,
+        copy: true,
+      });
+    } catch (error) {
+      this.close('protocol', `before the handshake completed: ${(error as Error).message}`);
+      return undefined;
+    }
+    this.host.onHandshake(this, message);
+    return this.state === 'open' ? bytes.subarray(HEADER_BYTES + length) : undefined;
   }
 
   #onOpenMessage(message: Message): void {
@@ -246,5 +285,13 @@ function concat(
     out.set(frames[i]!, at);
     at += frames[i]!.length;
   }
+  return out;
+}
+
+function concatBytes(first: Uint8Array, second: Uint8Array): Uint8Array {
+  if (first.length === 0) return second;
+  const out = new Uint8Array(first.length + second.length);
+  out.set(first);
+  out.set(second, first.length);
   return out;
 }

@@ -110,6 +110,13 @@ export const MAX_CAPABILITY_BYTES = 64 * 1024;
 /** Longest refusal detail, in bytes. */
 export const MAX_REFUSAL_DETAIL_BYTES = 1024;
 
+/**
+ * Largest payload of a handshake frame (a hello with the longest label, address and
+ * advertisement): a connection reads at most this much before its handshake completes.
+ */
+export const MAX_HANDSHAKE_PAYLOAD_BYTES =
+  27 + MAX_CLUSTER_LABEL_BYTES + MAX_LISTEN_ADDRESS_BYTES + MAX_CAPABILITY_BYTES;
+
 /** Fixed payload bytes of a hello: versions (2 + 2), from (8), bootId (8), three lengths (1 + 2 + 4). */
 const HELLO_FIXED_BYTES = 27;
 /** Fixed payload bytes of a welcome: version (2), from (8), bootId (8), capabilities length (4). */

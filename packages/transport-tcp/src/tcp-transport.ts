@@ -145,7 +145,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       onMessage: (connection, message) => this.#onMessage(connection, message),
       onWritable: (connection) => this.#onWritable(connection),
       onClosed: (connection, reason, detail) => this.#onClosed(connection, reason, detail),
-      onSkipped: (connection) => this.#onSkipped(connection),
+      onSkipped: () => this.#onSkipped(),
     };
   }
 
@@ -664,10 +664,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     if (peer.queue.frames > 0) this.#scheduleRedial(peer);
   }
 
-  #onSkipped(connection: Connection): void {
+  #onSkipped(): void {
     this.#skippedFrames++;
-    if (connection.state === 'handshake')
-      connection.close('protocol', 'an unknown frame before the handshake completed');
   }
 
   // ——— sending ———

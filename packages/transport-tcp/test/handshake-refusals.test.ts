@@ -1,4 +1,5 @@
 import { CapabilityRegistry, uint32Capability } from '@tala-net/capability';
+import { encode } from '@tala-net/codec';
 import { type ErrorReportEvent, NodeId, type PeerConnectEvent, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { listening, nextEvent, RawPeer, transport } from './support.js';
@@ -101,6 +102,38 @@ describe('TcpTransport: the handshake comes first', () => {
     const peer = await RawPeer.connect(b.address!);
     peer.socket.write(new Uint8Array([0xee, 0, 0, 0, 0]));
     await peer.until(() => peer.closed);
-    expect(b.stats.skippedFrames).toBe(1);
+    expect(b.stats.malformedFrames).toBe(1);
+  });
+
+  it('reads at most one handshake-sized frame before the handshake: a larger header closes at once', async () => {
+    const b = await listening({ localId: NodeId(2) });
+    const peer = await RawPeer.connect(b.address!);
+    // A hello header declaring 16 MiB: refused from its 5 bytes, before any body is buffered.
+    peer.socket.write(new Uint8Array([0x20, 0x00, 0x00, 0x00, 0x01]));
+    await peer.until(() => peer.closed);
+    expect(b.stats.malformedFrames).toBe(1);
+    expect(b.stats.bytesIn).toBe(5);
+  });
+
+  it('assembles a hello that arrives one byte at a time', async () => {
+    const b = await listening({ localId: NodeId(2) });
+    const peer = await RawPeer.connect(b.address!);
+    const hello = encode({
+      type: 'HandshakeHello',
+      versionMin: 1,
+      versionMax: 1,
+      from: NodeId(1),
+      bootId: 1n,
+      clusterLabel: new TextEncoder().encode('tala-net'),
+      listenAddress: new TextEncoder().encode('127.0.0.1:9'),
+      capabilities: new Uint8Array(0),
+    });
+    for (const byte of hello) {
+      peer.socket.write(new Uint8Array([byte]));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await peer.until(() => peer.received.some((m) => m.type === 'HandshakeWelcome'));
+    expect(b.connectedPeers()).toEqual([1n]);
+    expect(b.addressBook.get(NodeId(1))).toBe('127.0.0.1:9');
   });
 });
