@@ -23,6 +23,11 @@ export interface ConnectionHost {
   onClosed(connection: Connection, reason: DisconnectReason, detail: string): void;
   /** A frame of an unknown kind was skipped. */
   onSkipped(connection: Connection): void;
+  /**
+   * The bytes this connection holds of incomplete frames changed by `delta`; `false` when the
+   * transport's budget for them is exhausted (the connection then closes).
+   */
+  onPartialBytes(delta: number): boolean;
 }
 
 /**
@@ -49,6 +54,8 @@ export class Connection {
   readonly #decoder: FrameDecoder;
   /** Bytes of the handshake frame received so far (the stream before the main decoder). */
   #handshakeBytes: Uint8Array = new Uint8Array(0);
+  /** Bytes of incomplete frames the decoder held after the last chunk. */
+  #partialBytes = 0;
   #timer: TimerHandle | undefined;
   #heardAt: number;
   #wroteAt: number;
@@ -136,6 +143,7 @@ export class Connection {
   close(reason: DisconnectReason, detail: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.#updatePartialBytes(0);
     this.#clearTimer();
     this.socket.destroy();
     this.host.onClosed(this, reason, detail);
@@ -153,6 +161,13 @@ export class Connection {
       () => this.socket.destroy(),
     );
     this.host.onClosed(this, reason, detail);
+  }
+
+  /** Reports the change of the bytes held in incomplete frames; `false` when over budget. */
+  #updatePartialBytes(now: number): boolean {
+    const delta = now - this.#partialBytes;
+    this.#partialBytes = now;
+    return delta === 0 || this.host.onPartialBytes(delta);
   }
 
   #write(buffer: Uint8Array, frames: number): void {
@@ -185,6 +200,10 @@ export class Connection {
       messages = this.#decoder.push(chunk);
     } catch (error) {
       this.close('protocol', (error as Error).message);
+      return;
+    }
+    if (!this.#updatePartialBytes(this.#decoder.bufferedBytes)) {
+      this.close('protocol', 'the budget for incomplete frames of all connections is exhausted');
       return;
     }
     for (const message of messages) {

@@ -69,6 +69,13 @@ export interface TcpTransportOptions {
   readonly maxQueuedFrames?: number;
   /** Bytes a peer's queue holds before new frames are dropped. @default 32 MiB */
   readonly maxQueuedBytes?: number;
+  /**
+   * Bytes of incomplete frames that all connections together may hold (each connection holds at
+   * most one frame of at most `maxFrameBytes`): a connection whose bytes would exceed it is
+   * closed, so that peers trickling large frames cannot pin memory without bound.
+   * @default 128 MiB
+   */
+  readonly maxPartialFrameBytes?: number;
   /** Messages held for `recv()` while nobody listens; more are dropped. @default 65_536 */
   readonly maxInboxMessages?: number;
   /** Open connections at most (more are closed as they arrive). @default 1_024 */
@@ -119,6 +126,7 @@ export interface ResolvedTcpOptions {
   readonly maxQueuedFrames: number;
   readonly maxQueuedBytes: number;
   readonly maxInboxMessages: number;
+  readonly maxPartialFrameBytes: number;
   readonly maxConnections: number;
   readonly maxPendingHandshakes: number;
   readonly handshakeTimeoutMs: number;
@@ -191,6 +199,11 @@ export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOpti
     maxQueuedFrames: positiveInt(options.maxQueuedFrames, 65_536, 'maxQueuedFrames'),
     maxQueuedBytes: positiveInt(options.maxQueuedBytes, 32 * 1024 * 1024, 'maxQueuedBytes'),
     maxInboxMessages: positiveInt(options.maxInboxMessages, 65_536, 'maxInboxMessages'),
+    maxPartialFrameBytes: positiveInt(
+      options.maxPartialFrameBytes,
+      128 * 1024 * 1024,
+      'maxPartialFrameBytes',
+    ),
     maxConnections: positiveInt(options.maxConnections, 1_024, 'maxConnections'),
     maxPendingHandshakes: positiveInt(options.maxPendingHandshakes, 256, 'maxPendingHandshakes'),
     handshakeTimeoutMs: positiveInt(options.handshakeTimeoutMs, 5_000, 'handshakeTimeoutMs'),

@@ -120,6 +120,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #inboxHead = 0;
   #inboxScheduled = false;
   #pendingInbound = 0;
+  /** Bytes of incomplete frames held by all connections' decoders. */
+  #partialBytes = 0;
   #malformedFrames = 0;
   #skippedFrames = 0;
   #rejectedConnections = 0;
@@ -146,6 +148,10 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       onWritable: (connection) => this.#onWritable(connection),
       onClosed: (connection, reason, detail) => this.#onClosed(connection, reason, detail),
       onSkipped: () => this.#onSkipped(),
+      onPartialBytes: (delta) => {
+        this.#partialBytes += delta;
+        return delta < 0 || this.#partialBytes <= this.#options.maxPartialFrameBytes;
+      },
     };
   }
 

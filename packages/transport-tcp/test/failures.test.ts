@@ -60,6 +60,24 @@ describe('TcpTransport: one bad peer does not hurt the others', () => {
     expect(b.stats.bytesIn).toBeLessThan(200);
   });
 
+  it('connections trickling large frames cannot hold more than maxPartialFrameBytes together', async () => {
+    const b = await listening({ localId: NodeId(2), maxPartialFrameBytes: 1024 * 1024 });
+    const first = await RawPeer.handshake(b.address!, NodeId(8));
+    const second = await RawPeer.handshake(b.address!, NodeId(9));
+    const header = new Uint8Array([0x04, 0x00, 0x00, 0x10, 0x00]); // SegmentSync of 1 MiB
+    first.socket.write(Buffer.concat([header, new Uint8Array(600 * 1024)]));
+    await eventually(() => b.stats.bytesIn >= 600 * 1024);
+    const gone = nextEvent<PeerDisconnectEvent>(b, 'peer:disconnect');
+    second.socket.write(Buffer.concat([header, new Uint8Array(600 * 1024)]));
+    const disconnect = await gone;
+    expect([disconnect.peer, disconnect.reason]).toEqual([9n, 'protocol']);
+    expect(b.connectedPeers()).toEqual([8n]);
+    // The first peer completes its frame and keeps its connection.
+    const got = collect(b, 1);
+    first.socket.write(new Uint8Array(1024 * 1024 - 600 * 1024));
+    expect((await got)[0]![1].type).toBe('SegmentSync');
+  });
+
   it('a peer killed mid-frame delivers nothing of that frame and leaves cleanly', async () => {
     const b = await listening({ localId: NodeId(2) });
     const peer = await RawPeer.handshake(b.address!, NodeId(9));
