@@ -657,6 +657,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#totals.handshakeFailures++;
     attempt?.waiter?.reject(errorOf(reason, detail));
     this.#totals.dialFailures++;
+    if (peer !== undefined && this.closed) peer.settleDrained(true);
     if (peer === undefined || this.closed) return;
     peer.counters.handshakeFailures += reason === 'refused' ? 1 : 0;
     peer.counters.dialFailures++;
@@ -775,7 +776,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     for (const peer of this.#peers.values()) {
       if (peer.redial !== undefined) this.#options.clock.clearTimer(peer.redial);
       peer.redial = undefined;
-      if (peer.connection === undefined) this.#dropQueue(peer, 'closed');
+      // A peer being dialled gets its queue when its connection opens (within the deadline).
+      if (peer.connection === undefined && peer.dialing === undefined)
+        this.#dropQueue(peer, 'closed');
       else this.#flush(peer);
     }
     await this.#allDrained(timeoutMs, options.signal);
@@ -797,7 +800,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
 
   #allDrained(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     const connected = [...this.#peers.values()].filter(
-      (p) => p.connection !== undefined && p.bufferedFrames > 0,
+      (p) => (p.connection !== undefined || p.dialing !== undefined) && p.bufferedFrames > 0,
     );
     if (connected.length === 0 || signal?.aborted === true) return Promise.resolve();
     return new Promise<void>((resolve) => {

@@ -188,6 +188,17 @@ describe('TcpTransport: lifecycle', () => {
     await expect(a.listen()).resolves.toBe(a.address);
   });
 
+  it('close waits for a dial in progress and flushes what was queued for that peer', async () => {
+    const a = await listening({ localId: NodeId(1) });
+    const b = await listening({ localId: NodeId(2) });
+    a.addressBook.set(NodeId(2), b.address!);
+    const got = collect(b, 3);
+    for (let i = 0; i < 3; i++) a.send(NodeId(2), ping(NodeId(1), i));
+    await a.close();
+    expect((await got).map(([, m]) => seqOf(m))).toEqual([0, 1, 2]);
+    expect(a.stats.dropped.total).toBe(0);
+  });
+
   it('an aborted close drops what is queued at once and counts it', async () => {
     const a = await listening({ localId: NodeId(1) });
     a.addressBook.set(NodeId(2), '127.0.0.1:1');
