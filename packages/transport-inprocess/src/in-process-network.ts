@@ -63,6 +63,8 @@ const NOTHING_BUFFERED: BufferedAmount = Object.freeze({ frames: 0, bytes: 0 });
 export class InProcessNetwork {
   private readonly nodes = new Map<NodeId, InProcessTransport>();
   private readonly addresses = new Map<string, InProcessTransport>();
+  /** Transports added so far: the next one's index. */
+  private added = 0;
   private readonly dispatcher = new DispatchScheduler();
   private readonly counters = { sent: 0, delivered: 0, unknown: 0, closed: 0, queued: 0 };
 
@@ -83,9 +85,7 @@ export class InProcessNetwork {
         this.addresses.delete(transport.address);
       }
       // The peers hear of it now; the closer announces its own side after this.
-      for (const remote of transport.peers.values()) {
-        remote.disconnect(transport.localId, transport, 'remote-closed');
-      }
+      for (const remote of transport.connections) remote?.disconnect(transport, 'remote-closed');
     },
     dial: (from: InProcessTransport, address: string): NodeId => {
       const receiver = this.addresses.get(address);
@@ -114,7 +114,7 @@ export class InProcessNetwork {
     if (this.nodes.has(id)) {
       throw new TalaError('InvalidArgument', `InProcessNetwork: node ${id} is already registered`);
     }
-    const transport = InProcessTransport.create(id, `inproc:${id}`, this.link);
+    const transport = InProcessTransport.create(id, this.added++, `inproc:${id}`, this.link);
     this.nodes.set(id, transport);
     this.addresses.set(transport.address, transport);
     return transport;
@@ -146,7 +146,7 @@ export class InProcessNetwork {
       this.counters.closed++;
       return;
     }
-    if (from.peers.get(to) !== receiver) this.connect(from, receiver);
+    if (from.connections[receiver.index] !== receiver) this.connect(from, receiver);
     // Queued until the receiver reports it handed over or discarded.
     this.counters.queued++;
     receiver.deliver(from.localId, cloneMessage(message));

@@ -112,10 +112,12 @@ export class InProcessTransport
   /** Where peers can be reached (informational here: every node is reachable by its id). */
   readonly addressBook = new AddressBook();
   /**
-   * @internal Open connections: peer id → the peer's transport (one incarnation of the peer).
-   * Maintained by the network.
+   * @internal Open connections, by the network's index of the peer: the peer's transport (one
+   * incarnation of the peer). An array, not a map: a lookup on every send must cost no hashing.
    */
-  readonly peers = new Map<NodeId, InProcessTransport>();
+  readonly connections: (InProcessTransport | undefined)[] = [];
+  /** @internal This transport's index in its network (stable across a simulated restart). */
+  readonly index: number;
   readonly #address: string;
   private readonly inbox = new RingQueue<[PeerId, Message]>();
   private readonly peerEvents = new RingQueue<Event>();
@@ -125,17 +127,24 @@ export class InProcessTransport
 
   private constructor(
     localId: NodeId,
+    index: number,
     address: string,
     private readonly link: InProcessLink,
   ) {
     super();
     this.localId = localId;
+    this.index = index;
     this.#address = address;
   }
 
   /** @internal Used by `InProcessNetwork.addNode` and `SimulatedNetwork.addNode`. */
-  static create(localId: NodeId, address: string, link: InProcessLink): InProcessTransport {
-    return new InProcessTransport(localId, address, link);
+  static create(
+    localId: NodeId,
+    index: number,
+    address: string,
+    link: InProcessLink,
+  ): InProcessTransport {
+    return new InProcessTransport(localId, index, address, link);
   }
 
   get closed(): boolean {
@@ -245,8 +254,9 @@ export class InProcessTransport
       this.link.discarded(this, entry[0], entry[1]);
     }
     this.peerEvents.clear();
-    const peers = [...this.peers.keys()];
-    this.peers.clear();
+    const peers: NodeId[] = [];
+    for (const remote of this.connections) if (remote !== undefined) peers.push(remote.localId);
+    this.connections.length = 0;
     this.resolveAllDrains();
     const announce = this.listenerCount('peer:disconnect') > 0;
     for (const peer of peers) {
@@ -285,26 +295,25 @@ export class InProcessTransport
    */
   connect(remote: InProcessTransport): void {
     if (this.isClosed) return;
-    const peer = remote.localId;
-    const previous = this.peers.get(peer);
+    const previous = this.connections[remote.index];
     if (previous === remote) return;
-    if (previous !== undefined) this.disconnect(peer, previous, 'remote-closed');
-    this.peers.set(peer, remote);
+    if (previous !== undefined) this.disconnect(previous, 'remote-closed');
+    this.connections[remote.index] = remote;
     if (this.listenerCount('peer:connect') > 0) {
-      this.queuePeerEvent(new PeerConnectEvent(peer, remote.address));
+      this.queuePeerEvent(new PeerConnectEvent(remote.localId, remote.address));
     }
   }
 
   /**
-   * @internal The connection to `remote` (this incarnation of `peer`) ended: announces
+   * @internal The connection to `remote` (one incarnation of a peer) ended: announces
    * `peer:disconnect`. Does nothing when that connection is no longer on record.
    */
-  disconnect(peer: NodeId, remote: InProcessTransport, reason: DisconnectReason): void {
-    if (this.isClosed || this.peers.get(peer) !== remote) return;
-    this.peers.delete(peer);
-    this.notifyDrained(peer);
+  disconnect(remote: InProcessTransport, reason: DisconnectReason): void {
+    if (this.isClosed || this.connections[remote.index] !== remote) return;
+    this.connections[remote.index] = undefined;
+    this.notifyDrained(remote.localId);
     if (this.listenerCount('peer:disconnect') > 0) {
-      this.queuePeerEvent(new PeerDisconnectEvent(peer, reason));
+      this.queuePeerEvent(new PeerDisconnectEvent(remote.localId, reason));
     }
   }
 

@@ -235,7 +235,7 @@ export class SimulatedNetwork {
     const node: SimNode = {
       id,
       index: this.nodeList.length,
-      transport: InProcessTransport.create(id, `sim:${id}`, this.link),
+      transport: InProcessTransport.create(id, this.nodeList.length, `sim:${id}`, this.link),
       clock: new NodeClock(this.clock),
       up: true,
       epoch: 0,
@@ -307,7 +307,7 @@ export class SimulatedNetwork {
       if (other.fifoAt[node.index] !== undefined)
         other.fifoAt[node.index] = Number.NEGATIVE_INFINITY;
     }
-    node.transport = InProcessTransport.create(id, `sim:${id}`, this.link);
+    node.transport = InProcessTransport.create(id, node.index, `sim:${id}`, this.link);
     node.clock = new NodeClock(this.clock);
     node.up = true;
     this.record('restart', id);
@@ -490,13 +490,13 @@ export class SimulatedNetwork {
   private disconnectPeers(node: SimNode, kind: 'crash' | 'close'): void {
     const closing = node.transport;
     const now = this.clock.now();
-    for (const remote of closing.peers.values()) {
-      const peer = this.nodes.get(remote.localId);
-      const lastAt = peer === undefined ? undefined : node.fifoAt[peer.index];
+    for (const remote of closing.connections) {
+      if (remote === undefined) continue;
+      const lastAt = node.fifoAt[remote.index];
       if (kind === 'crash' || lastAt === undefined || lastAt <= now) {
-        remote.disconnect(node.id, closing, 'remote-closed');
+        remote.disconnect(closing, 'remote-closed');
       } else {
-        this.clock.setTimer(lastAt, () => remote.disconnect(node.id, closing, 'remote-closed'));
+        this.clock.setTimer(lastAt, () => remote.disconnect(closing, 'remote-closed'));
       }
     }
   }
@@ -535,7 +535,9 @@ export class SimulatedNetwork {
     if (this.cuts.any && this.cuts.blocks(sender.id, to)) {
       return this.drop('partition', sender.id, to, message.type);
     }
-    if (sender.transport.peers.get(to) !== receiver.transport) this.connect(sender, receiver);
+    if (sender.transport.connections[receiver.index] !== receiver.transport) {
+      this.connect(sender, receiver);
+    }
     const link = sender.links.get(receiver.index) ?? this.defaults;
     if (link.loss > 0 && this.random.next() < link.loss) {
       return this.drop('loss', sender.id, to, message.type);
