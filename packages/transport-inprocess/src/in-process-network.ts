@@ -63,8 +63,8 @@ const NOTHING_BUFFERED: BufferedAmount = Object.freeze({ frames: 0, bytes: 0 });
 export class InProcessNetwork {
   private readonly nodes = new Map<NodeId, InProcessTransport>();
   private readonly addresses = new Map<string, InProcessTransport>();
-  /** Transports added so far: the next one's index. */
-  private added = 0;
+  /** Every transport added, by index. */
+  private readonly byIndex: InProcessTransport[] = [];
   private readonly dispatcher = new DispatchScheduler();
   private readonly counters = { sent: 0, delivered: 0, unknown: 0, closed: 0, queued: 0 };
 
@@ -85,7 +85,9 @@ export class InProcessNetwork {
         this.addresses.delete(transport.address);
       }
       // The peers hear of it now; the closer announces its own side after this.
-      for (const remote of transport.connections) remote?.disconnect(transport, 'remote-closed');
+      for (const index of transport.links.indices()) {
+        this.byIndex[index]!.disconnect(transport, 'remote-closed');
+      }
     },
     dial: (from: InProcessTransport, address: string): NodeId => {
       const receiver = this.addresses.get(address);
@@ -95,6 +97,7 @@ export class InProcessNetwork {
       if (receiver !== from) this.connect(from, receiver);
       return receiver.localId;
     },
+    idAt: (index: number) => this.byIndex[index]!.localId,
     buffered: () => NOTHING_BUFFERED,
     handedOver: () => {
       this.counters.queued--;
@@ -114,7 +117,9 @@ export class InProcessNetwork {
     if (this.nodes.has(id)) {
       throw new TalaError('InvalidArgument', `InProcessNetwork: node ${id} is already registered`);
     }
-    const transport = InProcessTransport.create(id, this.added++, `inproc:${id}`, this.link);
+    const index = this.byIndex.length;
+    const transport = InProcessTransport.create(id, index, 1, `inproc:${id}`, this.link);
+    this.byIndex.push(transport);
     this.nodes.set(id, transport);
     this.addresses.set(transport.address, transport);
     return transport;
@@ -146,7 +151,9 @@ export class InProcessNetwork {
       this.counters.closed++;
       return;
     }
-    if (from.connections[receiver.index] !== receiver) this.connect(from, receiver);
+    if ((from.observesPeers || receiver.observesPeers) && from.links.get(receiver.index) !== 1) {
+      this.connect(from, receiver);
+    }
     // Queued until the receiver reports it handed over or discarded.
     this.counters.queued++;
     receiver.deliver(from.localId, cloneMessage(message));

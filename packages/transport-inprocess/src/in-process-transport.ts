@@ -16,6 +16,7 @@ import {
   type TransportOperationOptions,
 } from '@tala-net/types';
 import { abortedError, closedError } from './operation-errors.js';
+import { PeerSlots } from './peer-slots.js';
 import { RingQueue } from './ring-queue.js';
 
 /** What an {@link InProcessTransport} needs from its network. */
@@ -33,6 +34,8 @@ export interface InProcessLink {
    * returns its id. Throws a `TalaError` (`Unreachable`) when nobody can be reached there.
    */
   dial(from: InProcessTransport, address: string): NodeId;
+  /** The id of the transport at network index `index`. */
+  idAt(index: number): NodeId;
   /** What `from` sent to `peer` that has not reached `peer`'s transport yet. */
   buffered(from: InProcessTransport, peer: PeerId): BufferedAmount;
   /** The application received `message`: a listener was dispatched it, or `recv()` returned it. */
@@ -80,8 +83,13 @@ interface DrainWaiter {
  * delivered `send` between them: both get a `peer:connect` naming the other, once per
  * connection, before the first message of that connection is dispatched. When one of them
  * closes (or its simulated node crashes or restarts), the other gets a `peer:disconnect` with
- * reason `remote-closed` (after the messages the closer sent before closing have arrived) and
- * the closer gets one with reason `closed` per connection, before its `close` event.
+ * reason `remote-closed` (in the simulator, after the messages the closer sent before closing
+ * have arrived) and the closer gets one with reason `closed` per connection, before its `close`
+ * event. A partition does not end a simulated connection (messages across it are dropped).
+ * Connections opened by `send` are kept track of only while one side has (or once had) a
+ * peer-event listener, so traffic that nobody watches costs nothing per pair: a transport that
+ * starts listening after it already exchanged messages with a peer hears of that connection at
+ * its next message.
  *
  * **Receiving.** While a `message` listener is attached, each message is dispatched as a
  * `TransportMessageEvent` (never re-entrantly: a message sent from inside a listener is
@@ -112,12 +120,20 @@ export class InProcessTransport
   /** Where peers can be reached (informational here: every node is reachable by its id). */
   readonly addressBook = new AddressBook();
   /**
-   * @internal Open connections, by the network's index of the peer: the peer's transport (one
-   * incarnation of the peer). An array, not a map: a lookup on every send must cost no hashing.
+   * @internal Open connections, by the network's index of the peer: the incarnation of the peer
+   * connected to (0: none). Slots, not a map: a lookup on every send must cost no hashing.
    */
-  readonly connections: (InProcessTransport | undefined)[] = [];
+  readonly links = new PeerSlots();
   /** @internal This transport's index in its network (stable across a simulated restart). */
   readonly index: number;
+  /** @internal Which incarnation of its node this transport is (1, then +1 per restart). */
+  readonly incarnation: number;
+  /**
+   * @internal `true` once a `peer:connect` or `peer:disconnect` listener was attached: the
+   * networks track the connections of a pair only when one side observes them, so that traffic
+   * nobody watches costs no bookkeeping per pair.
+   */
+  observesPeers = false;
   readonly #address: string;
   private readonly inbox = new RingQueue<[PeerId, Message]>();
   private readonly peerEvents = new RingQueue<Event>();
@@ -128,12 +144,14 @@ export class InProcessTransport
   private constructor(
     localId: NodeId,
     index: number,
+    incarnation: number,
     address: string,
     private readonly link: InProcessLink,
   ) {
     super();
     this.localId = localId;
     this.index = index;
+    this.incarnation = incarnation;
     this.#address = address;
   }
 
@@ -141,10 +159,11 @@ export class InProcessTransport
   static create(
     localId: NodeId,
     index: number,
+    incarnation: number,
     address: string,
     link: InProcessLink,
   ): InProcessTransport {
-    return new InProcessTransport(localId, index, address, link);
+    return new InProcessTransport(localId, index, incarnation, address, link);
   }
 
   get closed(): boolean {
@@ -254,9 +273,8 @@ export class InProcessTransport
       this.link.discarded(this, entry[0], entry[1]);
     }
     this.peerEvents.clear();
-    const peers: NodeId[] = [];
-    for (const remote of this.connections) if (remote !== undefined) peers.push(remote.localId);
-    this.connections.length = 0;
+    const peers = this.links.indices().map((index) => this.link.idAt(index));
+    this.links.clear();
     this.resolveAllDrains();
     const announce = this.listenerCount('peer:disconnect') > 0;
     for (const peer of peers) {
@@ -267,6 +285,7 @@ export class InProcessTransport
   }
 
   protected override listenerAdded(type: string): void {
+    if (type === 'peer:connect' || type === 'peer:disconnect') this.observesPeers = true;
     // Messages queued while nobody listened go to the new listener now (never re-entrantly:
     // the dispatcher defers this when a dispatch is already running).
     if (type === 'message' && this.inbox.length > 0 && this.hasMessageListeners && !this.isClosed) {
@@ -295,10 +314,10 @@ export class InProcessTransport
    */
   connect(remote: InProcessTransport): void {
     if (this.isClosed) return;
-    const previous = this.connections[remote.index];
-    if (previous === remote) return;
-    if (previous !== undefined) this.disconnect(previous, 'remote-closed');
-    this.connections[remote.index] = remote;
+    const previous = this.links.get(remote.index);
+    if (previous === remote.incarnation) return;
+    if (previous !== 0) this.announceDisconnect(remote.localId, 'remote-closed');
+    this.links.set(remote.index, remote.incarnation);
     if (this.listenerCount('peer:connect') > 0) {
       this.queuePeerEvent(new PeerConnectEvent(remote.localId, remote.address));
     }
@@ -309,11 +328,15 @@ export class InProcessTransport
    * `peer:disconnect`. Does nothing when that connection is no longer on record.
    */
   disconnect(remote: InProcessTransport, reason: DisconnectReason): void {
-    if (this.isClosed || this.connections[remote.index] !== remote) return;
-    this.connections[remote.index] = undefined;
-    this.notifyDrained(remote.localId);
+    if (this.isClosed || this.links.get(remote.index) !== remote.incarnation) return;
+    this.links.set(remote.index, 0);
+    this.announceDisconnect(remote.localId, reason);
+  }
+
+  private announceDisconnect(peer: NodeId, reason: DisconnectReason): void {
+    this.notifyDrained(peer);
     if (this.listenerCount('peer:disconnect') > 0) {
-      this.queuePeerEvent(new PeerDisconnectEvent(remote.localId, reason));
+      this.queuePeerEvent(new PeerDisconnectEvent(peer, reason));
     }
   }
 
