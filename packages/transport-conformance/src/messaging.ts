@@ -3,7 +3,6 @@ import {
   NodeId,
   PartitionId,
   type PeerId,
-  type Transport,
   TransportMessageEvent,
 } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
