@@ -37,7 +37,10 @@ function applyToModel(model: Model, op: CountOp): number | boolean | undefined {
 }
 
 function applyToCounts(counts: InFlightCounts, op: CountOp): number | boolean | undefined {
-  if (op.kind === 'add') return counts.add(op.index, op.bytes);
+  if (op.kind === 'add') {
+    counts.add(op.index, op.bytes);
+    return undefined;
+  }
   if (op.kind === 'forget') return counts.forget(op.index);
   return counts.remove(op.index, op.bytes);
 }
