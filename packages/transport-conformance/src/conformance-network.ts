@@ -22,7 +22,11 @@ export interface QueueLimit {
 
 /** A network of connected transports, created by {@link TransportConformanceOptions.setup}. */
 export interface ConformanceNetwork {
-  /** Open transports with distinct ids, all able to reach each other. */
+  /**
+   * Open transports with distinct ids, all able to reach each other (e.g. listening, with each
+   * other's addresses in their address books), but not connected yet: the peer-event cases
+   * expect the first `send` or `dial` between two of them to open their connection.
+   */
   readonly transports: readonly Transport[];
   /**
    * Resolves once every message sent so far has been delivered (or dropped): flushes queues,
