@@ -92,7 +92,10 @@ export interface Transport extends TypedEventTarget<TransportEventMap> {
   readonly localId: NodeId;
   /** `true` once {@link Transport.close} was called. */
   readonly closed: boolean;
-  /** The address this transport listens on, once `listen()` resolved; `undefined` before. */
+  /**
+   * The address this transport listens on: set once `listen()` resolved, or from creation for a
+   * transport that listens as soon as it exists (the in-process ones); `undefined` before.
+   */
   readonly address: string | undefined;
   /** Where peers can be reached; `send` dials what it finds here. */
   readonly addressBook: AddressBook;
