@@ -7,7 +7,10 @@ import type { ResolvedTcpOptions } from './tcp-transport-options.js';
 /** Who opened a connection: this node (`outbound`) or the peer (`inbound`). */
 export type ConnectionDirection = 'inbound' | 'outbound';
 
-/** Frames smaller than this are copied into one buffer per flush; larger ones are written as they are. */
+/**
+ * Chunks smaller than this that are written together are first copied into one buffer; larger
+ * ones are written as they are.
+ */
 const COALESCE_BELOW_BYTES = 16 * 1024;
 
 /** What a {@link Connection} reports to its transport. */
@@ -93,36 +96,40 @@ export class Connection {
 
   /** Writes one control frame (handshake or heartbeat) now. */
   writeControl(message: Message): void {
-    this.writeFrames([encode(message, { registry: this.options.registry })]);
+    this.writeChunks([encode(message, { registry: this.options.registry })], [1]);
   }
 
   /**
-   * Writes `frames` in as few socket writes as possible: small frames are copied into one
-   * buffer, large ones are written without a copy, all inside one cork so they leave in one
-   * `writev`. Returns `false` when the socket asks the writer to wait for `drain`.
+   * Writes `chunks` (each holding `frames[i]` whole frames) in as few socket writes as
+   * possible: one chunk is written as it is; several are written inside one cork so they leave
+   * in one `writev`, consecutive small ones first copied into one buffer. Returns `false` when
+   * the socket asks the writer to wait for `drain`.
    */
-  writeFrames(frames: readonly Uint8Array[]): boolean {
-    if (this.state === 'closed' || frames.length === 0) return this.writable;
+  writeChunks(chunks: readonly Uint8Array[], frames: readonly number[]): boolean {
+    if (this.state === 'closed' || chunks.length === 0) return this.writable;
     this.#wroteAt = this.options.clock.now();
+    if (chunks.length === 1) {
+      this.#write(chunks[0]!, frames[0]!);
+      return this.writable;
+    }
     const socket = this.socket;
     socket.cork();
     let start = 0;
-    while (start < frames.length) {
+    while (start < chunks.length) {
       let end = start;
       let bytes = 0;
-      while (end < frames.length && frames[end]!.length < COALESCE_BELOW_BYTES) {
-        bytes += frames[end]!.length;
+      let count = 0;
+      while (end < chunks.length && chunks[end]!.length < COALESCE_BELOW_BYTES) {
+        bytes += chunks[end]!.length;
+        count += frames[end]!;
         end++;
       }
-      if (end === start) {
-        this.#write(frames[start]!, 1);
-        start++;
-      } else {
-        this.#write(
-          end - start === 1 ? frames[start]! : concat(frames, start, end, bytes),
-          end - start,
-        );
+      if (end - start > 1) {
+        this.#write(concat(chunks, start, end, bytes), count);
         start = end;
+      } else {
+        this.#write(chunks[start]!, frames[start]!);
+        start++;
       }
     }
     socket.uncork();
@@ -235,7 +242,7 @@ export class Connection {
 }
 
 function concat(
-  frames: readonly Uint8Array[],
+  chunks: readonly Uint8Array[],
   start: number,
   end: number,
   bytes: number,
@@ -243,8 +250,8 @@ function concat(
   const out = Buffer.allocUnsafe(bytes);
   let at = 0;
   for (let i = start; i < end; i++) {
-    out.set(frames[i]!, at);
-    at += frames[i]!.length;
+    out.set(chunks[i]!, at);
+    at += chunks[i]!.length;
   }
   return out;
 }
