@@ -13,6 +13,29 @@ export type ConnectionDirection = 'inbound' | 'outbound';
  */
 const COALESCE_BELOW_BYTES = 16 * 1024;
 
+/** Where a socket holds the {@link Connection} that owns it, for the shared event handlers. */
+const OWNER = Symbol('tala-net:connection');
+
+/** A socket with the {@link Connection} that owns it. */
+type SocketOf = Socket & { [OWNER]: Connection };
+
+function onSocketData(this: Socket, chunk: Buffer): void {
+  (this as SocketOf)[OWNER].receive(chunk);
+}
+
+function onSocketError(this: Socket, error: Error): void {
+  (this as SocketOf)[OWNER].close('error', error.message);
+}
+
+function onSocketClose(this: Socket): void {
+  (this as SocketOf)[OWNER].close('remote-closed', 'the connection was closed');
+}
+
+function onSocketDrain(this: Socket): void {
+  const connection = (this as SocketOf)[OWNER];
+  connection.host.onWritable(connection);
+}
+
 /** What a {@link Connection} reports to its transport. */
 export interface ConnectionHost {
   /** A handshake frame (hello, welcome or refusal) arrived while the handshake runs. */
@@ -59,7 +82,7 @@ export class Connection {
     /** The address dialled, for an outbound connection. */
     readonly dialAddress: string | undefined,
     private readonly options: ResolvedTcpOptions,
-    private readonly host: ConnectionHost,
+    readonly host: ConnectionHost,
   ) {
     this.#decoder = new FrameDecoder({
       registry: options.registry,
@@ -69,10 +92,12 @@ export class Connection {
     this.#heardAt = this.#wroteAt = options.clock.now();
     socket.setNoDelay(true);
     if (options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('error', (error) => this.close('error', error.message));
-    socket.on('close', () => this.close('remote-closed', 'the connection was closed'));
-    socket.on('drain', () => host.onWritable(this));
+    // Shared handlers that find the connection on the socket: no closures per connection.
+    (socket as SocketOf)[OWNER] = this;
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    socket.on('drain', onSocketDrain);
     this.#armTimer(options.clock.now() + options.handshakeTimeoutMs);
   }
 
@@ -177,7 +202,8 @@ export class Connection {
     });
   }
 
-  #onData(chunk: Buffer): void {
+  /** Handles a chunk read from the socket: decodes its frames and hands them on. */
+  receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     this.#heardAt = this.options.clock.now();
     if (this.peerCounters !== undefined) this.peerCounters.bytesIn += chunk.length;

@@ -25,8 +25,9 @@ export interface QueuedChunks {
  * of this queue that lie next to each other there form one run, taken as one chunk (one write).
  */
 export class OutboundQueue {
-  #chunks: Uint8Array[] = [];
-  #chunkFrames: number[] = [];
+  /** Chunks before the open run, and their frame counts (created when needed: idle peers are many). */
+  #chunks: Uint8Array[] | undefined;
+  #chunkFrames: number[] | undefined;
   /** The open run of small frames: `#runSlab[#runStart, #runEnd)`, `#runFrames` frames. */
   #runSlab: Uint8Array | undefined;
   #runStart = 0;
@@ -66,8 +67,7 @@ export class OutboundQueue {
     if (length >= OWN_BUFFER_FROM_BYTES) {
       const frame = encode(message, options);
       this.#closeRun();
-      this.#chunks.push(frame);
-      this.#chunkFrames.push(1);
+      this.#addChunk(frame, 1);
     } else {
       slab.reserve(length);
       const at = slab.used;
@@ -92,9 +92,9 @@ export class OutboundQueue {
   /** Removes and returns every waiting frame, oldest first. */
   takeAll(): QueuedChunks {
     this.#closeRun();
-    const taken = { chunks: this.#chunks, frames: this.#chunkFrames };
-    this.#chunks = [];
-    this.#chunkFrames = [];
+    const taken = { chunks: this.#chunks ?? [], frames: this.#chunkFrames ?? [] };
+    this.#chunks = undefined;
+    this.#chunkFrames = undefined;
     this.#frames = 0;
     this.#bytes = 0;
     return taken;
@@ -103,8 +103,8 @@ export class OutboundQueue {
   /** Drops every waiting frame; returns how many there were. */
   clear(): number {
     const dropped = this.#frames;
-    this.#chunks = [];
-    this.#chunkFrames = [];
+    this.#chunks = undefined;
+    this.#chunkFrames = undefined;
     this.#runSlab = undefined;
     this.#runFrames = 0;
     this.#frames = 0;
@@ -115,9 +115,13 @@ export class OutboundQueue {
   /** Moves the open run, if any, to the chunks. */
   #closeRun(): void {
     if (this.#runSlab === undefined) return;
-    this.#chunks.push(this.#runSlab.subarray(this.#runStart, this.#runEnd));
-    this.#chunkFrames.push(this.#runFrames);
+    this.#addChunk(this.#runSlab.subarray(this.#runStart, this.#runEnd), this.#runFrames);
     this.#runSlab = undefined;
     this.#runFrames = 0;
+  }
+
+  #addChunk(chunk: Uint8Array, frames: number): void {
+    (this.#chunks ??= []).push(chunk);
+    (this.#chunkFrames ??= []).push(frames);
   }
 }
