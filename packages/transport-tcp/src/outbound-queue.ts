@@ -1,4 +1,4 @@
-import { type EncodeOptions, encode, encodeInto } from '@tala-net/codec';
+import { type EncodeOptions, encodeInto } from '@tala-net/codec';
 import type { Message } from '@tala-net/types';
 import type { EncodeSlab } from './encode-slab.js';
 
@@ -65,7 +65,9 @@ export class OutboundQueue {
   ): boolean {
     if (this.#frames >= this.maxFrames || this.#bytes + length > this.maxBytes) return false;
     if (length >= OWN_BUFFER_FROM_BYTES) {
-      const frame = encode(message, options);
+      // encodeInto writes every byte of the frame, so its memory need not be zeroed first.
+      const frame = Buffer.allocUnsafe(length);
+      encodeInto(message, frame, 0, options);
       this.#closeRun();
       this.#addChunk(frame, 1);
     } else {
