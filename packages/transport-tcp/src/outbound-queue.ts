@@ -123,7 +123,12 @@ export class OutboundQueue {
   }
 
   #addChunk(chunk: Uint8Array, frames: number): void {
-    (this.#chunks ??= []).push(chunk);
-    (this.#chunkFrames ??= []).push(frames);
+    if (this.#chunks === undefined || this.#chunkFrames === undefined) {
+      this.#chunks = [chunk];
+      this.#chunkFrames = [frames];
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#chunkFrames.push(frames);
   }
 }
