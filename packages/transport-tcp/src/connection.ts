@@ -72,6 +72,10 @@ export class Connection {
   /** The transport's counters. */
   totals: Counters | undefined;
   readonly #decoder: FrameDecoder;
+  /** Frames and bytes of each write in flight, oldest first, from `#inFlightHead` (pairs). */
+  #inFlight: number[] | undefined;
+  #inFlightHead = 0;
+  #onWritten: (() => void) | undefined;
   #timer: TimerHandle | undefined;
   #heardAt: number;
   #wroteAt: number;
@@ -195,11 +199,27 @@ export class Connection {
       this.totals.framesOut += frames;
       this.totals.bytesOut += buffer.length;
     }
-    this.socket.write(buffer, () => {
-      this.writingFrames -= frames;
-      this.writingBytes -= buffer.length;
-      if (this.writingFrames === 0) this.host.onWritable(this);
-    });
+    if (this.#inFlight === undefined) this.#inFlight = [frames, buffer.length];
+    else this.#inFlight.push(frames, buffer.length);
+    // One callback for every write: the stream completes writes in order, and calls the same
+    // callback of writes completed in one tick from one scheduled task.
+    this.#onWritten ??= () => this.#written();
+    this.socket.write(buffer, this.#onWritten);
+  }
+
+  /** A write handed to the socket completed (or failed): the oldest in flight. */
+  #written(): void {
+    const inFlight = this.#inFlight!;
+    const at = this.#inFlightHead;
+    this.writingFrames -= inFlight[at]!;
+    this.writingBytes -= inFlight[at + 1]!;
+    if (at + 2 === inFlight.length) {
+      this.#inFlight = undefined;
+      this.#inFlightHead = 0;
+    } else {
+      this.#inFlightHead = at + 2;
+    }
+    if (this.writingFrames === 0) this.host.onWritable(this);
   }
 
   /** Handles a chunk read from the socket: decodes its frames and hands them on. */
