@@ -8,8 +8,34 @@ import type { ResolvedTcpOptions } from './tcp-transport-options.js';
 /** Who opened a connection: this node (`outbound`) or the peer (`inbound`). */
 export type ConnectionDirection = 'inbound' | 'outbound';
 
-/** Frames smaller than this are copied into one buffer per flush; larger ones are written as they are. */
+/**
+ * Chunks smaller than this that are written together are first copied into one buffer; larger
+ * ones are written as they are.
+ */
 const COALESCE_BELOW_BYTES = 16 * 1024;
+
+/** Where a socket holds the {@link Connection} that owns it, for the shared event handlers. */
+const OWNER = Symbol('tala-net:connection');
+
+/** A socket with the {@link Connection} that owns it. */
+type SocketOf = Socket & { [OWNER]: Connection };
+
+function onSocketData(this: Socket, chunk: Buffer): void {
+  (this as SocketOf)[OWNER].receive(chunk);
+}
+
+function onSocketError(this: Socket, error: Error): void {
+  (this as SocketOf)[OWNER].close('error', error.message);
+}
+
+function onSocketClose(this: Socket): void {
+  (this as SocketOf)[OWNER].close('remote-closed', 'the connection was closed');
+}
+
+function onSocketDrain(this: Socket): void {
+  const connection = (this as SocketOf)[OWNER];
+  connection.host.onWritable(connection);
+}
 
 /** What a {@link Connection} reports to its transport. */
 export interface ConnectionHost {
@@ -56,6 +82,10 @@ export class Connection {
   #handshakeBytes: Uint8Array = new Uint8Array(0);
   /** Bytes of incomplete frames the decoder held after the last chunk. */
   #partialBytes = 0;
+  /** Frames and bytes of each write in flight, oldest first, from `#inFlightHead` (pairs). */
+  #inFlight: number[] | undefined;
+  #inFlightHead = 0;
+  #onWritten: (() => void) | undefined;
   #timer: TimerHandle | undefined;
   #heardAt: number;
   #wroteAt: number;
@@ -66,7 +96,7 @@ export class Connection {
     /** The address dialled, for an outbound connection. */
     readonly dialAddress: string | undefined,
     private readonly options: ResolvedTcpOptions,
-    private readonly host: ConnectionHost,
+    readonly host: ConnectionHost,
   ) {
     this.#decoder = new FrameDecoder({
       registry: options.registry,
@@ -76,10 +106,12 @@ export class Connection {
     this.#heardAt = this.#wroteAt = options.clock.now();
     socket.setNoDelay(true);
     if (options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('error', (error) => this.close('error', error.message));
-    socket.on('close', () => this.close('remote-closed', 'the connection was closed'));
-    socket.on('drain', () => host.onWritable(this));
+    // Shared handlers that find the connection on the socket: no closures per connection.
+    (socket as SocketOf)[OWNER] = this;
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    socket.on('drain', onSocketDrain);
     this.#armTimer(options.clock.now() + options.handshakeTimeoutMs);
   }
 
@@ -103,36 +135,40 @@ export class Connection {
 
   /** Writes one control frame (handshake or heartbeat) now. */
   writeControl(message: Message): void {
-    this.writeFrames([encode(message, { registry: this.options.registry })]);
+    this.writeChunks([encode(message, { registry: this.options.registry })], [1]);
   }
 
   /**
-   * Writes `frames` in as few socket writes as possible: small frames are copied into one
-   * buffer, large ones are written without a copy, all inside one cork so they leave in one
-   * `writev`. Returns `false` when the socket asks the writer to wait for `drain`.
+   * Writes `chunks` (each holding `frames[i]` whole frames) in as few socket writes as
+   * possible: one chunk is written as it is; several are written inside one cork so they leave
+   * in one `writev`, consecutive small ones first copied into one buffer. Returns `false` when
+   * the socket asks the writer to wait for `drain`.
    */
-  writeFrames(frames: readonly Uint8Array[]): boolean {
-    if (this.state === 'closed' || frames.length === 0) return this.writable;
+  writeChunks(chunks: readonly Uint8Array[], frames: readonly number[]): boolean {
+    if (this.state === 'closed' || chunks.length === 0) return this.writable;
     this.#wroteAt = this.options.clock.now();
+    if (chunks.length === 1) {
+      this.#write(chunks[0]!, frames[0]!);
+      return this.writable;
+    }
     const socket = this.socket;
     socket.cork();
     let start = 0;
-    while (start < frames.length) {
+    while (start < chunks.length) {
       let end = start;
       let bytes = 0;
-      while (end < frames.length && frames[end]!.length < COALESCE_BELOW_BYTES) {
-        bytes += frames[end]!.length;
+      let count = 0;
+      while (end < chunks.length && chunks[end]!.length < COALESCE_BELOW_BYTES) {
+        bytes += chunks[end]!.length;
+        count += frames[end]!;
         end++;
       }
-      if (end === start) {
-        this.#write(frames[start]!, 1);
-        start++;
-      } else {
-        this.#write(
-          end - start === 1 ? frames[start]! : concat(frames, start, end, bytes),
-          end - start,
-        );
+      if (end - start > 1) {
+        this.#write(concat(chunks, start, end, bytes), count);
         start = end;
+      } else {
+        this.#write(chunks[start]!, frames[start]!);
+        start++;
       }
     }
     socket.uncork();
@@ -181,14 +217,31 @@ export class Connection {
       this.totals.framesOut += frames;
       this.totals.bytesOut += buffer.length;
     }
-    this.socket.write(buffer, () => {
-      this.writingFrames -= frames;
-      this.writingBytes -= buffer.length;
-      if (this.writingFrames === 0) this.host.onWritable(this);
-    });
+    if (this.#inFlight === undefined) this.#inFlight = [frames, buffer.length];
+    else this.#inFlight.push(frames, buffer.length);
+    // One callback for every write: the stream completes writes in order, and calls the same
+    // callback of writes completed in one tick from one scheduled task.
+    this.#onWritten ??= () => this.#written();
+    this.socket.write(buffer, this.#onWritten);
   }
 
-  #onData(received: Buffer): void {
+  /** A write handed to the socket completed (or failed): the oldest in flight. */
+  #written(): void {
+    const inFlight = this.#inFlight!;
+    const at = this.#inFlightHead;
+    this.writingFrames -= inFlight[at]!;
+    this.writingBytes -= inFlight[at + 1]!;
+    if (at + 2 === inFlight.length) {
+      this.#inFlight = undefined;
+      this.#inFlightHead = 0;
+    } else {
+      this.#inFlightHead = at + 2;
+    }
+    if (this.writingFrames === 0) this.host.onWritable(this);
+  }
+
+  /** Handles a chunk read from the socket: decodes its frames and hands them on. */
+  receive(received: Buffer): void {
     if (this.state === 'closed') return;
     this.#heardAt = this.options.clock.now();
     if (this.peerCounters !== undefined) this.peerCounters.bytesIn += received.length;
@@ -293,7 +346,7 @@ export class Connection {
 }
 
 function concat(
-  frames: readonly Uint8Array[],
+  chunks: readonly Uint8Array[],
   start: number,
   end: number,
   bytes: number,
@@ -301,8 +354,8 @@ function concat(
   const out = Buffer.allocUnsafe(bytes);
   let at = 0;
   for (let i = start; i < end; i++) {
-    out.set(frames[i]!, at);
-    at += frames[i]!.length;
+    out.set(chunks[i]!, at);
+    at += chunks[i]!.length;
   }
   return out;
 }

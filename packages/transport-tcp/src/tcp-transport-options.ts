@@ -3,7 +3,9 @@ import { DEFAULT_MAX_FRAME_BYTES, defaultRegistry, type MessageRegistry } from '
 import {
   AddressBook,
   type Clock,
+  type Message,
   type NodeId,
+  type PeerId,
   type Random,
   realClock,
   seededRandom,
@@ -76,6 +78,14 @@ export interface TcpTransportOptions {
    * @default 128 MiB
    */
   readonly maxPartialFrameBytes?: number;
+  /**
+   * Receives every message in place of `message` events and `recv()`: called synchronously, in
+   * arrival order, with the sender and the message, as each frame is decoded. It costs no `Event`
+   * per message, which makes it the fastest way to receive. An exception it throws is counted in
+   * `listenerErrors` and reported as an `error` event (source `onMessage`), and delivery goes on.
+   * @default undefined (messages are dispatched as `message` events, or held for `recv()`)
+   */
+  readonly onMessage?: (from: PeerId, message: Message) => void;
   /** Messages held for `recv()` while nobody listens; more are dropped. @default 65_536 */
   readonly maxInboxMessages?: number;
   /** Open connections at most (more are closed as they arrive). @default 1_024 */
@@ -125,6 +135,7 @@ export interface ResolvedTcpOptions {
   readonly maxFrameBytes: number;
   readonly maxQueuedFrames: number;
   readonly maxQueuedBytes: number;
+  readonly onMessage: ((from: PeerId, message: Message) => void) | undefined;
   readonly maxInboxMessages: number;
   readonly maxPartialFrameBytes: number;
   readonly maxConnections: number;
@@ -184,6 +195,9 @@ export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOpti
   const clusterLabelText = options.clusterLabel ?? 'tala-net';
   const [versionMin, versionMax] = checkedVersions(options.versions);
   const idleTimeoutMs = positiveInt(options.idleTimeoutMs, 30_000, 'idleTimeoutMs', 3);
+  if (options.onMessage !== undefined && typeof options.onMessage !== 'function') {
+    invalid('onMessage must be a function');
+  }
   return {
     localId,
     clusterLabel: checkedLabel(clusterLabelText),
@@ -198,6 +212,7 @@ export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOpti
     maxFrameBytes: positiveInt(options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 'maxFrameBytes'),
     maxQueuedFrames: positiveInt(options.maxQueuedFrames, 65_536, 'maxQueuedFrames'),
     maxQueuedBytes: positiveInt(options.maxQueuedBytes, 32 * 1024 * 1024, 'maxQueuedBytes'),
+    onMessage: options.onMessage,
     maxInboxMessages: positiveInt(options.maxInboxMessages, 65_536, 'maxInboxMessages'),
     maxPartialFrameBytes: positiveInt(
       options.maxPartialFrameBytes,

@@ -1,6 +1,13 @@
 import type { Server, Socket } from 'node:net';
 import type { CapabilityAd } from '@tala-net/capability';
-import { encode } from '@tala-net/codec';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  defaultRegistry,
+  type EncodeOptions,
+  encode,
+  encodedLength,
+  HEADER_BYTES,
+} from '@tala-net/codec';
 import {
   type BufferedAmount,
   type DisconnectReason,
@@ -22,6 +29,7 @@ import {
 import { formatAddress, parseAddress } from './address.js';
 import { backoffDelay } from './backoff.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { EncodeSlab } from './encode-slab.js';
 import {
   bytesOf,
   type HandshakeProblem,
@@ -130,6 +138,13 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #address: string | undefined;
   #closing: Promise<void> | undefined;
   readonly #toFlush = new Set<Peer>();
+  /** The peer last flushed or sent to, so that a run of sends finds it without a map lookup. */
+  #lastPeer: Peer | undefined;
+  /** The peer whose flush was scheduled last (it is in `#toFlush` while a flush is pending). */
+  #lastToFlush: Peer | undefined;
+  readonly #slab = new EncodeSlab();
+  /** `undefined` with the default registry and frame limit: the codec's fastest path. */
+  readonly #encodeOptions: EncodeOptions | undefined;
   #flushScheduled = false;
 
   constructor(options: TcpTransportOptions) {
@@ -142,6 +157,11 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       BigInt(random.nextInt(0x1_0000_0000)) * 0x1_0000_0000n +
       BigInt(random.nextInt(0x1_0000_0000));
     registerHandshakeMessages(this.#options.registry);
+    const { registry, maxFrameBytes } = this.#options;
+    this.#encodeOptions =
+      registry === defaultRegistry && maxFrameBytes === DEFAULT_MAX_FRAME_BYTES
+        ? undefined
+        : { registry, maxFrameBytes };
     this.#host = {
       onHandshake: (connection, message) => this.#onHandshake(connection, message),
       onMessage: (connection, message) => this.#onMessage(connection, message),
@@ -266,22 +286,29 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#totals.closed++;
       return;
     }
-    const frame = encode(message, {
-      registry: this.#options.registry,
-      maxFrameBytes: this.#options.maxFrameBytes,
-    });
+    const length = this.#checkedFrameLength(message);
     const peer = this.#peerToSend(to);
     if (peer === undefined) {
       this.#totals.unknown++;
       return;
     }
-    if (!peer.queue.push(frame)) {
+    if (!peer.queue.push(message, length, this.#slab, this.#encodeOptions)) {
       peer.counters.queueFull++;
       this.#totals.queueFull++;
       return;
     }
     if (peer.connection !== undefined) this.#scheduleFlush(peer);
     else this.#connect(peer);
+  }
+
+  /**
+   * The frame length of `message`; throws the codec's `TalaError` when it cannot be encoded
+   * (`InvalidArgument`, or `MessageTooLarge` over `maxFrameBytes`).
+   */
+  #checkedFrameLength(message: Message): number {
+    const length = encodedLength(message, this.#encodeOptions);
+    if (length - HEADER_BYTES > this.#options.maxFrameBytes) encode(message, this.#encodeOptions);
+    return length;
   }
 
   broadcast(message: Message): void {
@@ -678,8 +705,13 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   // ——— sending ———
 
   #peerToSend(to: PeerId): Peer | undefined {
+    const last = this.#lastPeer;
+    if (last !== undefined && last.id === to) return last;
     const peer = this.#peers.get(to);
-    if (peer !== undefined) return peer;
+    if (peer !== undefined) {
+      this.#lastPeer = peer;
+      return peer;
+    }
     if (to === this.localId || !this.addressBook.has(to)) return undefined;
     return this.#peerFor(to);
   }
@@ -694,7 +726,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   #forgetIfIdle(peer: Peer): void {
-    if (peer.idle && !this.addressBook.has(peer.id)) this.#peers.delete(peer.id);
+    if (!peer.idle || this.addressBook.has(peer.id)) return;
+    this.#peers.delete(peer.id);
+    if (this.#lastPeer === peer) this.#lastPeer = undefined;
   }
 
   #learnAddress(id: NodeId, address: string): void {
@@ -713,20 +747,32 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   #scheduleFlush(peer: Peer): void {
+    if (this.#lastToFlush === peer) return;
+    this.#lastToFlush = peer;
     this.#toFlush.add(peer);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => {
       this.#flushScheduled = false;
-      for (const p of this.#toFlush) this.#flush(p);
+      this.#lastToFlush = undefined;
+      if (this.#toFlush.size === 1) {
+        const [only] = this.#toFlush;
+        this.#toFlush.clear();
+        this.#flush(only!);
+        return;
+      }
+      // Taken before flushing, so that a flush scheduled meanwhile is kept for the next round.
+      const peers = [...this.#toFlush];
       this.#toFlush.clear();
+      for (const p of peers) this.#flush(p);
     });
   }
 
   #flush(peer: Peer): void {
     const connection = peer.connection;
     if (connection === undefined || !connection.writable || peer.queue.frames === 0) return;
-    connection.writeFrames(peer.queue.takeAll());
+    const { chunks, frames } = peer.queue.takeAll();
+    connection.writeChunks(chunks, frames);
   }
 
   #onWritable(connection: Connection): void {
@@ -741,6 +787,16 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #onMessage(connection: Connection, message: Message): void {
     if (this.closed) return;
     const from = connection.peerId!;
+    const deliver = this.#options.onMessage;
+    if (deliver !== undefined) {
+      try {
+        deliver(from, message);
+      } catch (error) {
+        this.listenerErrors++;
+        this.reportError(error, 'onMessage');
+      }
+      return;
+    }
     if (this.hasMessageListeners && this.#inboxHead === this.#inbox.length) {
       this.dispatchEvent(new TransportMessageEvent(from, message));
       return;
