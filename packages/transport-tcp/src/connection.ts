@@ -298,6 +298,7 @@ export class Connection {
       this.close('protocol', `before the handshake completed: ${(error as Error).message}`);
       return undefined;
     }
+    if (this.totals !== undefined) this.totals.framesIn++;
     this.host.onHandshake(this, message);
     return this.state === 'open' ? bytes.subarray(HEADER_BYTES + length) : undefined;
   }

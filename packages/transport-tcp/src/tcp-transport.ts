@@ -214,9 +214,16 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   listen(address = '127.0.0.1:0', options: TransportOperationOptions = {}): Promise<string> {
-    if (this.#listening !== undefined) return this.#listening;
     if (this.closed) return Promise.reject(errorOf('closed', 'the transport is closed'));
-    const { host, port } = parseAddress(address);
+    if (options.signal?.aborted === true) return Promise.reject(abortError());
+    if (this.#listening !== undefined) return this.#listening;
+    let host: string;
+    let port: number;
+    try {
+      ({ host, port } = parseAddress(address));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { server, connectionEvent } = createServer(this.#options.tls);
     this.#server = server;
     server.on(connectionEvent, (socket: Socket) => this.#accept(socket));
@@ -828,6 +835,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
 
   async #shutDown(options: TransportCloseOptions): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 2_000;
+    // What waits for recv() is dropped at once: nothing is received after close().
+    this.#inbox = [];
+    this.#inboxHead = 0;
     this.#server?.close();
     for (const peer of this.#peers.values()) {
       if (peer.redial !== undefined) this.#options.clock.clearTimer(peer.redial);
