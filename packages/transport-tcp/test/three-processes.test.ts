@@ -90,7 +90,8 @@ describe('three processes running SwimNode over TCP', () => {
   it('mark a SIGKILLed node dead, and accept it again when it restarts', async () => {
     const first = start(1, 0, []);
     await first.until(() => first.address !== '', 'node 1 listens');
-    const seed = `1@${first.address}`;
+    // The others know only node 1's address.
+    const seed = first.address;
     const second = start(2, 0, [seed]);
     const third = start(3, 0, [seed]);
     await third.until(() => third.address !== '', 'node 3 listens');
