@@ -1,9 +1,11 @@
 /*
- * Direct calls for the reference's six kinds, the hottest messages of a node. The generic path
- * calls a definition's functions from one call site for every kind, which V8 cannot inline;
- * here each of the six has call sites of its own, so V8 inlines them and the six stay as fast as
- * a hand-written switch. The definitions remain the only implementation: these functions only
- * choose the call site, and any other definition takes the generic call with the same result.
+ * Direct calls for the reference's six kinds, the hottest messages of a node. A call through
+ * `definition.readPayload(…)` from one place for every kind is a generic call that V8 cannot
+ * inline; here each of the six is called from a call site of its own, which V8 inlines, so the
+ * six stay as fast as a hand-written switch. The definitions remain the only implementation:
+ * these functions only choose the call site, and any other definition takes the generic call
+ * with the same result. A shared helper that takes the definition as an argument would merge
+ * the call sites again (V8 keeps one call feedback per function, not per caller).
  */
 import { type Message, type MessageType, TalaError } from '@tala-net/types';
 import type { ReadOptions } from './codec-options.js';
@@ -18,7 +20,7 @@ import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-mess
 import { pingMessage, pongMessage } from './probe-messages.js';
 import { referenceMessages } from './reference-messages.js';
 import { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
-import { writeU32 } from './wire-bytes.js';
+import { readU32, writeU32 } from './wire-bytes.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /** The reference definition of `type`, or `undefined` for any other type. */
@@ -109,35 +111,34 @@ export function writePayload(
 }
 
 /**
- * `decode` of a whole frame with the default registry: the tag picks one of the six through a
- * call site of its own, any other tag goes through the registry.
+ * `decode` of a whole frame with the default registry. The header is checked once, before the
+ * tag picks one of the six, whose reader is called from a call site of its own; any other tag,
+ * and any frame whose header is wrong, goes through the registry (which names the error).
  */
 export function decodeReference(
   bytes: Uint8Array,
   maxFrameBytes: number,
   options: ReadOptions,
 ): Message {
-  switch (bytes[0]) {
-    case 0x01:
-      return decodeWith(pingMessage, bytes, maxFrameBytes, options);
-    case 0x02:
-      return decodeWith(pongMessage, bytes, maxFrameBytes, options);
-    case 0x03:
-      return decodeWith(intentForwardMessage, bytes, maxFrameBytes, options);
-    case 0x04:
-      return decodeWith(segmentSyncMessage, bytes, maxFrameBytes, options);
-    case 0x05:
-      return decodeWith(membershipUpdateMessage, bytes, maxFrameBytes, options);
-    case 0x06:
-      return decodeWith(partitionTableUpdateMessage, bytes, maxFrameBytes, options);
-    default:
-      return decodeWith(
-        definitionOfFrame(bytes, 0, defaultRegistry),
-        bytes,
-        maxFrameBytes,
-        options,
-      );
+  const end = bytes.length;
+  const length = readU32(bytes, 1);
+  if (length <= maxFrameBytes && end === HEADER_BYTES + length) {
+    switch (bytes[0]) {
+      case 0x01:
+        return pingMessage.readPayload(bytes, 0, end, options);
+      case 0x02:
+        return pongMessage.readPayload(bytes, 0, end, options);
+      case 0x03:
+        return intentForwardMessage.readPayload(bytes, 0, end, options);
+      case 0x04:
+        return segmentSyncMessage.readPayload(bytes, 0, end, options);
+      case 0x05:
+        return membershipUpdateMessage.readPayload(bytes, 0, end, options);
+      case 0x06:
+        return partitionTableUpdateMessage.readPayload(bytes, 0, end, options);
+    }
   }
+  return decodeWith(definitionOfFrame(bytes, 0, defaultRegistry), bytes, maxFrameBytes, options);
 }
 
 /** `definition.readPayload(bytes, frameStart, end, options)`. */
@@ -168,65 +169,74 @@ export function readPayload(
 
 /**
  * `encode` with the default registry and options: the message's type picks one of the six
- * through a call site of its own, any other type goes through the registry.
+ * without a registry lookup; any other type goes through the registry.
  */
 export function encodeDefault(message: Message): Uint8Array {
   const type = typeof message === 'object' && message !== null ? message.type : undefined;
-  switch (type) {
-    case 'Ping':
-      return frameOf(pingMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'Pong':
-      return frameOf(pongMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'IntentForward':
-      return frameOf(intentForwardMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'SegmentSync':
-      return frameOf(segmentSyncMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'MembershipUpdate':
-      return frameOf(membershipUpdateMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'PartitionTableUpdate':
-      return frameOf(partitionTableUpdateMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    default:
-      return frameOf(definitionOf(message, defaultRegistry), message, DEFAULT_MAX_FRAME_BYTES);
-  }
+  const definition = referenceDefinition(type) ?? definitionOf(message, defaultRegistry);
+  return encodeFrame(definition, message, DEFAULT_MAX_FRAME_BYTES);
 }
 
 /**
  * `encode` of a message whose `definition` is known: checks every field and the size limit,
- * then writes the frame into memory of its own. Each of the six gets a call of its own.
+ * then writes the frame into memory of its own. Each of the six has its checker and writer
+ * called from call sites of their own.
  */
 export function encodeFrame(
   definition: AnyMessageDefinition,
   message: Message,
   maxFrameBytes: number,
 ): Uint8Array {
+  const m = message as never;
+  let bytes: Uint8Array;
   switch (definition) {
     case pingMessage:
-      return frameOf(pingMessage, message, maxFrameBytes);
+      bytes = newFrame(definition, pingMessage.checkedPayloadLength(m), maxFrameBytes);
+      pingMessage.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
     case pongMessage:
-      return frameOf(pongMessage, message, maxFrameBytes);
+      bytes = newFrame(definition, pongMessage.checkedPayloadLength(m), maxFrameBytes);
+      pongMessage.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
     case intentForwardMessage:
-      return frameOf(intentForwardMessage, message, maxFrameBytes);
+      bytes = newFrame(definition, intentForwardMessage.checkedPayloadLength(m), maxFrameBytes);
+      intentForwardMessage.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
     case segmentSyncMessage:
-      return frameOf(segmentSyncMessage, message, maxFrameBytes);
+      bytes = newFrame(definition, segmentSyncMessage.checkedPayloadLength(m), maxFrameBytes);
+      segmentSyncMessage.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
     case membershipUpdateMessage:
-      return frameOf(membershipUpdateMessage, message, maxFrameBytes);
+      bytes = newFrame(definition, membershipUpdateMessage.checkedPayloadLength(m), maxFrameBytes);
+      membershipUpdateMessage.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
     case partitionTableUpdateMessage:
-      return frameOf(partitionTableUpdateMessage, message, maxFrameBytes);
+      bytes = newFrame(
+        definition,
+        partitionTableUpdateMessage.checkedPayloadLength(m),
+        maxFrameBytes,
+      );
+      partitionTableUpdateMessage.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
     default:
-      return frameOf(definition, message, maxFrameBytes);
+      bytes = newFrame(definition, definition.checkedPayloadLength(m), maxFrameBytes);
+      definition.writePayload(m, bytes, HEADER_BYTES);
+      return bytes;
   }
 }
 
-function frameOf(
+/**
+ * Memory of its own for the frame of a checked payload of `payload` bytes, its header written
+ * (a fresh frame is never a view of the message's byte fields, so the header may go first).
+ * Throws `MessageTooLarge` when `payload` exceeds `maxFrameBytes`.
+ */
+function newFrame(
   definition: AnyMessageDefinition,
-  message: Message,
+  payload: number,
   maxFrameBytes: number,
 ): Uint8Array {
-  const m = message as never;
-  const payload = definition.checkedPayloadLength(m);
   if (payload > maxFrameBytes) throw tooLarge(definition, payload, maxFrameBytes);
   const bytes = allocateFrame(HEADER_BYTES + payload);
-  definition.writePayload(m, bytes, HEADER_BYTES);
   bytes[0] = definition.tag;
   writeU32(bytes, 1, payload);
   return bytes;

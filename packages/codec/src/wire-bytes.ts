@@ -24,14 +24,16 @@ export function readU32(bytes: Uint8Array, at: number): number {
 
 /** {@link readU64} on a little-endian platform. */
 export function readU64LittleEndian(bytes: Uint8Array, at: number): bigint {
-  scratch8[0] = bytes[at]!;
-  scratch8[1] = bytes[at + 1]!;
-  scratch8[2] = bytes[at + 2]!;
-  scratch8[3] = bytes[at + 3]!;
-  scratch8[4] = bytes[at + 4]!;
-  scratch8[5] = bytes[at + 5]!;
-  scratch8[6] = bytes[at + 6]!;
-  scratch8[7] = bytes[at + 7]!;
+  // A local alias makes smaller bytecode, which is what V8's inlining budget counts.
+  const s = scratch8;
+  s[0] = bytes[at]!;
+  s[1] = bytes[at + 1]!;
+  s[2] = bytes[at + 2]!;
+  s[3] = bytes[at + 3]!;
+  s[4] = bytes[at + 4]!;
+  s[5] = bytes[at + 5]!;
+  s[6] = bytes[at + 6]!;
+  s[7] = bytes[at + 7]!;
   return scratch64[0]!;
 }
 
