@@ -1,11 +1,11 @@
 /*
- * Direct calls for the reference's six kinds, the hottest messages of a node. A call through
- * `definition.readPayload(…)` from one place for every kind is a generic call that V8 cannot
- * inline; here each of the six is called from a call site of its own, which V8 inlines, so the
- * six stay as fast as a hand-written switch. The definitions remain the only implementation:
- * these functions only choose the call site, and any other definition takes the generic call
- * with the same result. A shared helper that takes the definition as an argument would merge
- * the call sites again (V8 keeps one call feedback per function, not per caller).
+ * Fast paths for the reference's six kinds, the hottest messages of a node. A call through
+ * `definition.readPayload(…)` from one place for every kind is a generic call into code shared by
+ * all kinds; here each of the six has call sites of its own, so that V8 compiles code for that
+ * kind alone (and inlines it where its inlining budget allows). The definitions remain the only
+ * implementation: these functions only choose the call site, and any other definition takes the
+ * generic call with the same result. A shared helper that takes the definition as an argument
+ * would merge the call sites again (V8 keeps one call feedback per function, not per caller).
  */
 import { type Message, type MessageType, TalaError } from '@tala-net/types';
 import type { ReadOptions } from './codec-options.js';
