@@ -8,7 +8,7 @@ export const MAX_CHANNEL_NAME_LENGTH = 64;
  * the same id cannot be registered on one network (`ChannelIdCollision`).
  *
  * Throws a `TalaError` (`InvalidArgument`) unless `name` is 1 … 64 printable ASCII characters
- * (0x21 … 0x7e).
+ * (0x20 … 0x7e).
  *
  * @example
  * ```ts
@@ -35,7 +35,7 @@ export function checkChannelName(name: unknown): asserts name is string {
   }
   for (let i = 0; i < name.length; i++) {
     const code = name.charCodeAt(i);
-    if (code < 0x21 || code > 0x7e) {
+    if (code < 0x20 || code > 0x7e) {
       throw new TalaError(
         'InvalidArgument',
         `channel: expected printable ASCII, found character code ${code} at index ${i} of ${JSON.stringify(name)}`,

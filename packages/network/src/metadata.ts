@@ -11,6 +11,12 @@ export type Metadata = ReadonlyMap<string, string>;
 /** What an API accepts as metadata: a map or a plain object of strings. */
 export type MetadataInit = Metadata | Readonly<Record<string, string>>;
 
+/**
+ * Metadata as it travels in a message: `[key, value]` pairs in wire order, keys unique (plain
+ * arrays, so that transports can copy messages like any other).
+ */
+export type MetadataEntries = readonly (readonly [key: string, value: string])[];
+
 /** Most entries one metadata holds. */
 export const MAX_METADATA_ENTRIES = 16;
 /** Longest metadata key, in bytes. */
@@ -21,34 +27,47 @@ export const MAX_METADATA_BYTES = 4096;
 /** Metadata without entries (shared; never mutated). */
 export const EMPTY_METADATA: Metadata = new Map<string, string>();
 
+/** No metadata entries (shared). */
+export const NO_METADATA_ENTRIES: MetadataEntries = Object.freeze([]) as MetadataEntries;
+
 /**
- * Validates `init` and returns it as a {@link Metadata} map. Throws a `TalaError`
- * (`InvalidArgument`) for a key that is not 1 … 64 printable ASCII characters, a value that is
- * not a well-formed string, more than 16 entries or more than 4,096 bytes.
+ * Validates `init` and returns its entries. Throws a `TalaError` (`InvalidArgument`) for a key
+ * that is not 1 … 64 printable ASCII characters, a value that is not a well-formed string, more
+ * than 16 entries or more than 4,096 bytes.
  */
-export function toMetadata(init: MetadataInit | undefined): Metadata {
-  if (init === undefined) return EMPTY_METADATA;
+export function toMetadataEntries(init: MetadataInit | undefined): MetadataEntries {
+  if (init === undefined) return NO_METADATA_ENTRIES;
   if (typeof init !== 'object' || init === null) {
     throw new TalaError('InvalidArgument', `metadata: expected a Map or an object, found ${init}`);
   }
-  const metadata = init instanceof Map ? (init as Metadata) : new Map(Object.entries(init));
-  metadataBytes(metadata, 'metadata');
-  return metadata;
+  const entries = init instanceof Map ? [...(init as Metadata)] : Object.entries(init);
+  if (entries.length === 0) return NO_METADATA_ENTRIES;
+  metadataBytes(entries, 'metadata');
+  return entries;
+}
+
+/** `entries` as a {@link Metadata} map (the shared empty map when there are none). */
+export function metadataOf(entries: MetadataEntries): Metadata {
+  return entries.length === 0 ? EMPTY_METADATA : new Map(entries);
 }
 
 /**
  * Encoded size of `metadata`: a u8 count, then per entry a u8 key length, the key, a u16 value
  * length and the value. Checks every bound (throws `InvalidArgument` naming `where`).
  */
-export function metadataBytes(metadata: Metadata, where: string): number {
-  if (!(metadata instanceof Map)) {
-    throw unencodable(where, 'a Map of strings', typeof metadata);
+export function metadataBytes(metadata: MetadataEntries, where: string): number {
+  if (!Array.isArray(metadata)) {
+    throw unencodable(where, 'an array of [key, value] pairs', typeof metadata);
   }
-  if (metadata.size > MAX_METADATA_ENTRIES) {
-    throw unencodable(where, `at most ${MAX_METADATA_ENTRIES} entries`, `${metadata.size}`);
+  if (metadata.length > MAX_METADATA_ENTRIES) {
+    throw unencodable(where, `at most ${MAX_METADATA_ENTRIES} entries`, `${metadata.length}`);
   }
   let content = 0;
-  for (const [key, value] of metadata) {
+  for (const entry of metadata) {
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      throw unencodable(`${where} entry`, 'a [key, value] pair', typeof entry);
+    }
+    const [key, value] = entry as [unknown, unknown];
     if (!isMetadataKey(key)) {
       throw unencodable(
         `${where} key`,
@@ -69,20 +88,23 @@ export function metadataBytes(metadata: Metadata, where: string): number {
       `${content}`,
     );
   }
-  return 1 + 3 * metadata.size + content;
+  if (metadata.length > 1 && new Set(metadata.map(([key]) => key)).size !== metadata.length) {
+    throw unencodable(`${where} keys`, 'unique keys', 'a key twice');
+  }
+  return 1 + 3 * metadata.length + content;
 }
 
 /** Encoded size of `metadata` that passed {@link metadataBytes} (no checks). */
-export function metadataLength(metadata: Metadata): number {
-  if (metadata.size === 0) return 1;
+export function metadataLength(metadata: MetadataEntries): number {
+  if (metadata.length === 0) return 1;
   let length = 1;
   for (const [key, value] of metadata) length += 3 + key.length + utf8Length(value);
   return length;
 }
 
 /** Writes checked `metadata` at byte `at` of `bytes`; returns the offset after it. */
-export function writeMetadata(metadata: Metadata, bytes: Uint8Array, at: number): number {
-  bytes[at] = metadata.size;
+export function writeMetadata(metadata: MetadataEntries, bytes: Uint8Array, at: number): number {
+  bytes[at] = metadata.length;
   let offset = at + 1;
   for (const [key, value] of metadata) {
     bytes[offset] = key.length;
@@ -108,7 +130,7 @@ export function readMetadata(
   at: number,
   end: number,
   where: string,
-): [Metadata, number] {
+): [MetadataEntries, number] {
   if (at >= end) throw corrupted(`${where} count`, at - frameStart, 'at least 1 byte', '0');
   const count = bytes[at]!;
   if (count > MAX_METADATA_ENTRIES) {
@@ -119,8 +141,9 @@ export function readMetadata(
       `${count}`,
     );
   }
-  if (count === 0) return [EMPTY_METADATA, at + 1];
-  const metadata = new Map<string, string>();
+  if (count === 0) return [NO_METADATA_ENTRIES, at + 1];
+  const metadata: [string, string][] = [];
+  const keys = new Set<string>();
   let offset = at + 1;
   let content = 0;
   for (let index = 0; index < count; index++) {
@@ -139,10 +162,11 @@ export function readMetadata(
         `${valueLength}`,
       );
     }
-    if (metadata.has(key)) {
+    if (keys.has(key)) {
       throw corrupted(`${where} key`, offset - frameStart - key.length - 1, 'unique keys', key);
     }
-    metadata.set(key, readValue(bytes, frameStart, offset + 2, valueLength, `${where}[${key}]`));
+    keys.add(key);
+    metadata.push([key, readValue(bytes, frameStart, offset + 2, valueLength, `${where}[${key}]`)]);
     offset += 2 + valueLength;
   }
   return [metadata, offset];

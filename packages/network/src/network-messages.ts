@@ -17,7 +17,7 @@ import {
 } from '@tala-net/codec';
 import type { NodeId } from '@tala-net/types';
 import {
-  type Metadata,
+  type MetadataEntries,
   metadataBytes,
   metadataLength,
   readMetadata,
@@ -31,7 +31,7 @@ export interface ChannelMessage {
   /** The channel's compact id (`channelId(name)`). */
   readonly channel: number;
   /** String metadata (bounded, see `MAX_METADATA_ENTRIES` and `MAX_METADATA_BYTES`). */
-  readonly metadata: Metadata;
+  readonly metadata: MetadataEntries;
   /** The application's bytes. */
   readonly payload: Uint8Array;
 }
@@ -50,7 +50,7 @@ export interface ChannelRequest {
   /** The channel's compact id. */
   readonly channel: number;
   /** String metadata. */
-  readonly metadata: Metadata;
+  readonly metadata: MetadataEntries;
   /** The application's bytes. */
   readonly payload: Uint8Array;
 }
@@ -293,7 +293,7 @@ export const networkMessages = [
  * @example
  * ```ts
  * registerNetworkMessages();
- * decode(encode({ type: 'ChannelMessage', channel: 1, metadata: new Map(), payload: new Uint8Array(0) }));
+ * decode(encode({ type: 'ChannelMessage', channel: 1, metadata: [], payload: new Uint8Array(0) }));
  * ```
  */
 export function registerNetworkMessages(registry: MessageRegistry = defaultRegistry): void {
