@@ -7,7 +7,8 @@ const BUCKETS = OCTAVES * SUB_BUCKETS + 1;
 /**
  * A bounded log-linear histogram of durations in milliseconds, with microsecond resolution:
  * 257 counters whatever is recorded; quantiles are the upper bound of their bucket (at most
- * 12.5 % above the true value). Durations beyond the range count in the last bucket.
+ * 12.5 % above the true value) and never above the maximum. Durations beyond the range count in
+ * the last bucket, whose quantiles are the maximum.
  */
 export class LatencyHistogram {
   readonly #counts = new Float64Array(BUCKETS);
@@ -39,7 +40,12 @@ export class LatencyHistogram {
     let seen = 0;
     for (let bucket = 0; bucket < BUCKETS; bucket++) {
       seen += this.#counts[bucket]!;
-      if (seen >= rank) return Math.min(upperBoundOf(bucket) / 1000, this.#max);
+      // The last bucket also holds what is beyond the range: its bound is the maximum.
+      if (seen >= rank) {
+        return bucket === BUCKETS - 1
+          ? this.#max
+          : Math.min(upperBoundOf(bucket) / 1000, this.#max);
+      }
     }
     return this.#max;
   }
