@@ -103,6 +103,5 @@ describe('requests in the simulator under loss, duplication and delay', () => {
       }),
       { numRuns: 40 },
     );
-    console.log('SKIPPED', (globalThis as any).__skipped, (globalThis as any).__skipped2);
   });
 });
