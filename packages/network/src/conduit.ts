@@ -6,8 +6,8 @@ import type { SendOptions, SendResult } from './send-result.js';
 /** Options of {@link Conduit.request}. */
 export interface RequestOptions {
   /**
-   * The overall deadline in milliseconds, retries included; the remaining budget travels in the
-   * request's header.
+   * The overall deadline in milliseconds (1 … 2^31 − 1), retries included; the remaining budget
+   * travels in the request's header.
    * @default the network's `requestTimeoutMs` (5,000)
    */
   readonly timeout?: number;

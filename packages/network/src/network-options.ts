@@ -8,7 +8,7 @@ import {
   TalaError,
   type Transport,
 } from '@tala-net/types';
-import { integerIn } from './retry.js';
+import { integerIn, MAX_TIMEOUT_MS } from './retry.js';
 
 /** Options of a `Network`. */
 export interface NetworkOptions {
@@ -58,7 +58,7 @@ export interface NetworkOptions {
    */
   readonly maxBufferedBytes?: number;
   /**
-   * Timeout of a request without its own `timeout`, in milliseconds.
+   * Timeout of a request without its own `timeout`, in milliseconds (at most 2^31 − 1).
    * @default 5000
    */
   readonly requestTimeoutMs?: number;
@@ -126,7 +126,13 @@ export function resolveNetworkOptions(options: NetworkOptions): ResolvedNetworkO
       2 ** 53,
       'maxBufferedBytes',
     ),
-    requestTimeoutMs: integerIn(options.requestTimeoutMs, 5000, 1, 0xffff_ffff, 'requestTimeoutMs'),
+    requestTimeoutMs: integerIn(
+      options.requestTimeoutMs,
+      5000,
+      1,
+      MAX_TIMEOUT_MS,
+      'requestTimeoutMs',
+    ),
   };
 }
 

@@ -35,7 +35,7 @@ import {
 import { type PendingRequest, PendingRequests } from './pending-requests.js';
 import type { IncomingRequest, Processor } from './processor.js';
 import { RequestError } from './request-error.js';
-import { backoffMs, integerIn, type ResolvedRetry, resolveRetry } from './retry.js';
+import { backoffMs, integerIn, MAX_TIMEOUT_MS, type ResolvedRetry, resolveRetry } from './retry.js';
 import type { SendOptions, SendResult } from './send-result.js';
 
 /** The request/response protocol version this network speaks. */
@@ -391,7 +391,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       options.timeout,
       this.#options.requestTimeoutMs,
       1,
-      0xffff_ffff,
+      MAX_TIMEOUT_MS,
       'timeout',
     );
     const retry = resolveRetry(options.retry);
@@ -471,7 +471,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       const { clock } = this.#options;
       const now = clock.now();
       const attemptDeadline = Math.min(deadline, now + retry.attemptTimeoutMs);
-      const budgetMs = Math.min(0xffff_ffff, Math.max(1, Math.ceil(attemptDeadline - now)));
+      const budgetMs = Math.max(1, Math.ceil(attemptDeadline - now));
       const id = this.#pending.nextId();
       const { counters, name } = entry;
       const onAbort = (): void => {

@@ -29,6 +29,11 @@ export interface RetryOptions {
   readonly attemptTimeoutMs?: number;
 }
 
+/**
+ * Longest timeout in milliseconds (2^31 − 1, about 24.8 days): the longest a timer can wait.
+ */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** {@link RetryOptions} with defaults applied. */
 export interface ResolvedRetry {
   readonly attempts: number;
@@ -62,7 +67,7 @@ export function resolveRetry(retry: RetryOptions | boolean | undefined): Resolve
     attemptTimeoutMs:
       options.attemptTimeoutMs === undefined
         ? Number.POSITIVE_INFINITY
-        : integerIn(options.attemptTimeoutMs, 0, 1, 0xffff_ffff, 'retry.attemptTimeoutMs'),
+        : integerIn(options.attemptTimeoutMs, 0, 1, MAX_TIMEOUT_MS, 'retry.attemptTimeoutMs'),
   };
 }
 

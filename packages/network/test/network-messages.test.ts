@@ -245,6 +245,16 @@ describe('network messages', () => {
     invalidArgument(() => encode({ ...base, payload: [1] as unknown as Uint8Array }));
     invalidArgument(() => encode({ ...base, metadata: { a: 'b' } as unknown as [] }));
     invalidArgument(() => encode({ ...base, metadata: [['a b', 'c']] }));
+    invalidArgument(() =>
+      encode({
+        ...base,
+        metadata: [
+          ['k', 'a'],
+          ['k', 'b'],
+        ],
+      }),
+    );
+    invalidArgument(() => encode({ ...base, metadata: [['k']] as unknown as [] }));
     invalidArgument(() => encode({ ...base, metadata: [['k', '\ud800']] }));
     invalidArgument(() => encode({ ...base, metadata: [['k', 'x'.repeat(MAX_METADATA_BYTES)]] }));
     invalidArgument(() =>

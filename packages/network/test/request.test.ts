@@ -92,9 +92,16 @@ describe('Conduit request', () => {
     });
     const echo = networks[0]!.register('echo', {});
     const started = sim.now();
-    const { value } = await outcome(echo.request(NodeId(2), bytes('hi'), { timeout: 300 }), run);
+    const { value } = await outcome(
+      echo.request(NodeId(2), bytes('hi'), { timeout: 300, metadata: { trace: 't-1' } }),
+      run,
+    );
     expect(text(value!)).toBe('hi');
     expect(seen[0]).toMatchObject({ channel: 'echo', from: 1n, deadline: started + 5 + 300 });
+    expect([...seen[0]!.metadata]).toEqual([['trace', 't-1']]);
+    await expect(echo.request(NodeId(2), bytes('x'), { timeout: 2 ** 31 })).rejects.toMatchObject({
+      code: 'InvalidArgument',
+    });
     const metrics = networks[0]!.metrics().channels.echo!;
     expect(metrics.latency).toMatchObject({ count: 1, maxMs: 10 });
     expect(metrics.latency.p50Ms).toBe(10);
