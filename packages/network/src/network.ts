@@ -1,4 +1,4 @@
-import { encodedLength, HEADER_BYTES } from '@tala-net/codec';
+import { HEADER_BYTES } from '@tala-net/codec';
 import {
   type DisconnectReason,
   type ErrorReportEvent,
@@ -53,6 +53,15 @@ export interface NetworkStartOptions {
    * @default undefined
    */
   readonly signal?: AbortSignal;
+}
+
+/** A validated request, ready for its attempts. */
+interface PreparedRequest {
+  readonly entry: ChannelEntry;
+  readonly template: ChannelRequest;
+  readonly deadline: number;
+  readonly retry: ResolvedRetry;
+  readonly signal: AbortSignal | undefined;
 }
 
 interface ChannelEntry {
@@ -306,8 +315,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   ): SendResult {
     const refusal = this.#refusalFor(to);
     if (refusal !== undefined) return this.#refused(counters, channel, to, refusal[0], refusal[1]);
-    const { transport, registry, maxMessageBytes } = this.#options;
-    const bytes = encodedLength(message, { registry });
+    const { transport, maxMessageBytes } = this.#options;
+    const bytes = frameLength(message);
     if (bytes - HEADER_BYTES > maxMessageBytes) {
       return this.#refused(counters, channel, to, 'tooLarge', tooLarge(bytes, maxMessageBytes));
     }
@@ -378,12 +387,35 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
 
   // ——— requests ———
 
-  async #request(
+  #request(
     conduit: Conduit,
     to: PeerId,
     payload: Uint8Array,
     options: RequestOptions = {},
   ): Promise<Uint8Array> {
+    let prepared: PreparedRequest;
+    try {
+      prepared = this.#prepareRequest(conduit, to, payload, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { entry, template, deadline, retry, signal } = prepared;
+    // One attempt needs no retry loop: its failure is final and counted when it settles.
+    if (retry.attempts === 1)
+      return this.#attempt(entry, to, template, deadline, retry, signal, true);
+    return this.#attempts(entry, to, template, deadline, retry, signal).catch((error: unknown) => {
+      entry.counters.requestsFailed++;
+      throw error;
+    });
+  }
+
+  /** Validates a request's arguments and builds its message, or throws why it cannot be sent. */
+  #prepareRequest(
+    conduit: Conduit,
+    to: PeerId,
+    payload: Uint8Array,
+    options: RequestOptions,
+  ): PreparedRequest {
     checkPeer(to);
     checkPayload(payload);
     const metadata = toMetadataEntries(options.metadata);
@@ -400,8 +432,6 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (entry === undefined) {
       throw new TalaError('Closed', `channel ${conduit.channel} is not registered`);
     }
-    const { clock } = this.#options;
-    const deadline = clock.now() + timeout;
     const template: ChannelRequest = {
       type: 'ChannelRequest',
       version: PROTOCOL_VERSION,
@@ -412,18 +442,18 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       metadata,
       payload,
     };
-    try {
-      if (signal?.aborted === true) throw abortedError(signal);
-      const bytes = encodedLength(template, { registry: this.#options.registry });
-      if (bytes - HEADER_BYTES > this.#options.maxMessageBytes) {
-        this.#drop(entry.counters, entry.name, 'tooLarge');
-        throw tooLarge(bytes, this.#options.maxMessageBytes);
-      }
-      return await this.#attempts(entry, to, template, deadline, retry, signal);
-    } catch (error) {
+    if (signal?.aborted === true) {
       entry.counters.requestsFailed++;
-      throw error;
+      throw abortedError(signal);
     }
+    const bytes = frameLength(template);
+    if (bytes - HEADER_BYTES > this.#options.maxMessageBytes) {
+      entry.counters.requestsFailed++;
+      this.#drop(entry.counters, entry.name, 'tooLarge');
+      throw tooLarge(bytes, this.#options.maxMessageBytes);
+    }
+    const deadline = this.#options.clock.now() + timeout;
+    return { entry, template, deadline, retry, signal };
   }
 
   async #attempts(
@@ -437,7 +467,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     const { clock, random } = this.#options;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(entry, to, template, deadline, retry, signal);
+        return await this.#attempt(entry, to, template, deadline, retry, signal, false);
       } catch (error) {
         if (!(error instanceof RequestError) || !error.retriable || attempt >= retry.attempts) {
           throw error;
@@ -449,7 +479,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     }
   }
 
-  /** One attempt: sends the request and waits for its response until its own deadline. */
+  /**
+   * One attempt: sends the request and waits for its response until its own deadline. A
+   * `final` attempt counts its failure in the channel's `requestsFailed`.
+   */
   #attempt(
     entry: ChannelEntry,
     to: PeerId,
@@ -457,9 +490,11 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     deadline: number,
     retry: ResolvedRetry,
     signal: AbortSignal | undefined,
+    final: boolean,
   ): Promise<Uint8Array> {
     return new Promise<Uint8Array>((resolve, reject) => {
       if (!this.#pending.hasRoom()) {
+        if (final) entry.counters.requestsFailed++;
         reject(
           new TalaError(
             'TooManyPendingRequests',
@@ -490,8 +525,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
           signal?.removeEventListener('abort', onAbort);
           counters.requestsInFlight--;
           this.#instruments?.inFlight(name, -1);
-          if (outcome instanceof Error) reject(outcome);
-          else resolve(outcome);
+          if (outcome instanceof Uint8Array) {
+            resolve(outcome);
+            return;
+          }
+          if (final) counters.requestsFailed++;
+          reject(outcome);
         },
       };
       // Waiting before sending: a transport may deliver the response during `send`.
@@ -598,7 +637,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#networkDrop('unknownChannel');
       return;
     }
-    this.#received(entry, HEADER_BYTES + channelMessageMessage.payloadLength(message));
+    this.#received(entry, frameLength(message));
     const { processor } = entry;
     if (processor.message === undefined) {
       this.#drop(entry.counters, entry.name, 'noHandler');
@@ -636,7 +675,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#respondError(undefined, from, correlationId, ErrorCode.UnknownTopic, detail);
       return;
     }
-    this.#received(entry, HEADER_BYTES + channelRequestMessage.payloadLength(request));
+    this.#received(entry, frameLength(request));
     const refusal = this.#requestRefusal(entry, from, request);
     if (refusal !== undefined) {
       this.#respondError(entry, from, correlationId, refusal[0], refusal[1]);
@@ -777,7 +816,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     const { clock } = this.#options;
     if (request.timer !== undefined) clock.clearTimer(request.timer);
     const { counters, channel } = request;
-    const bytes = HEADER_BYTES + channelResponseMessage.payloadLength(response);
+    const bytes = frameLength(response);
     counters.messagesIn++;
     counters.bytesIn += bytes;
     const elapsed = clock.now() - request.sentAt;
@@ -826,6 +865,21 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#counters.set(channel, counters);
     }
     return counters;
+  }
+}
+
+/**
+ * Encoded size of a message the network built from checked parts, from its definition's own
+ * payload length (no second validation on the hot path).
+ */
+function frameLength(message: ChannelMessage | ChannelRequest | ChannelResponse): number {
+  switch (message.type) {
+    case 'ChannelMessage':
+      return HEADER_BYTES + channelMessageMessage.payloadLength(message);
+    case 'ChannelRequest':
+      return HEADER_BYTES + channelRequestMessage.payloadLength(message);
+    default:
+      return HEADER_BYTES + channelResponseMessage.payloadLength(message);
   }
 }
 

@@ -13,18 +13,25 @@ export interface PendingRequest {
   readonly settle: (outcome: Uint8Array | Error) => void;
 }
 
-/** How many settled correlation ids are remembered to tell late and duplicate responses apart. */
+/** How many recent correlation ids are remembered to tell late and duplicate responses apart. */
 const REMEMBERED = 4096;
+const ANSWERED = 1;
+const ABANDONED = 2;
 
 /**
- * The requests of a network waiting for responses, by correlation id, and the ids settled most
- * recently (answered, or given up by timeout or abort), so that a response that matches no
+ * The requests of a network waiting for responses, by correlation id, and the most recent ids
+ * settled (answered, or given up by timeout or abort), so that a response that matches no
  * waiting request can be counted as late, duplicate or unmatched. Bounded: at most `max`
  * waiting, 4,096 remembered.
  */
 export class PendingRequests {
   readonly #waiting = new Map<number, PendingRequest>();
-  readonly #settled = new Map<number, 'answered' | 'abandoned'>();
+  /**
+   * The most recent settled ids, in slots `id % REMEMBERED` (ids are issued in sequence, so a
+   * slot is reused only 4,096 ids later): no allocation and no hashing per request.
+   */
+  readonly #settledIds = new Float64Array(REMEMBERED);
+  readonly #settledAs = new Uint8Array(REMEMBERED);
   #nextId = 1;
 
   constructor(readonly max: number) {}
@@ -71,9 +78,9 @@ export class PendingRequests {
 
   /** Why a response with correlation id `id` matched nothing. */
   classify(id: number): 'late' | 'duplicate' | 'unmatched' {
-    const settled = this.#settled.get(id);
-    if (settled === 'answered') return 'duplicate';
-    return settled === 'abandoned' ? 'late' : 'unmatched';
+    const slot = id % REMEMBERED;
+    if (this.#settledIds[slot] !== id) return 'unmatched';
+    return this.#settledAs[slot] === ANSWERED ? 'duplicate' : 'late';
   }
 
   /** Takes every waiting request (when the network stops). */
@@ -84,10 +91,8 @@ export class PendingRequests {
   }
 
   #remember(id: number, as: 'answered' | 'abandoned'): void {
-    this.#settled.set(id, as);
-    if (this.#settled.size > REMEMBERED) {
-      const oldest = this.#settled.keys().next().value as number;
-      this.#settled.delete(oldest);
-    }
+    const slot = id % REMEMBERED;
+    this.#settledIds[slot] = id;
+    this.#settledAs[slot] = as === 'answered' ? ANSWERED : ABANDONED;
   }
 }
