@@ -8,7 +8,8 @@ export type ChannelDropCause =
   | 'tooLarge'
   | 'closed'
   | 'noHandler'
-  | 'expired';
+  | 'expired'
+  | 'overloaded';
 
 /** Drops of one channel, by {@link ChannelDropCause}, with their total. */
 export type ChannelDrops = { readonly [cause in ChannelDropCause]: number } & {
@@ -82,6 +83,7 @@ export class ChannelCounters {
     closed: 0,
     noHandler: 0,
     expired: 0,
+    overloaded: 0,
   };
   readonly latency = new LatencyHistogram();
 

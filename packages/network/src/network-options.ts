@@ -48,6 +48,13 @@ export interface NetworkOptions {
    */
   readonly maxPendingRequests?: number;
   /**
+   * Most incoming requests whose processor has not answered yet (async processors); a request
+   * beyond it is answered `Unknown` at once and counted (cause `overloaded`), so that peers
+   * cannot make the network hold unbounded work.
+   * @default 4096
+   */
+  readonly maxServingRequests?: number;
+  /**
    * Frames the transport may hold for one peer before `send` answers `QueueFull`.
    * @default 16384
    */
@@ -73,6 +80,7 @@ export interface ResolvedNetworkOptions {
   readonly meter: Meter | undefined;
   readonly maxMessageBytes: number;
   readonly maxPendingRequests: number;
+  readonly maxServingRequests: number;
   readonly maxBufferedFrames: number;
   readonly maxBufferedBytes: number;
   readonly requestTimeoutMs: number;
@@ -111,6 +119,13 @@ export function resolveNetworkOptions(options: NetworkOptions): ResolvedNetworkO
       1,
       1 << 24,
       'maxPendingRequests',
+    ),
+    maxServingRequests: integerIn(
+      options.maxServingRequests,
+      4096,
+      1,
+      1 << 24,
+      'maxServingRequests',
     ),
     maxBufferedFrames: integerIn(
       options.maxBufferedFrames,

@@ -131,6 +131,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   #duplicate = 0;
   #unmatched = 0;
   #processorErrors = 0;
+  /** Requests whose processor has not answered yet (async). */
+  #serving = 0;
   #resolveReady!: () => void;
   #rejectReady!: (error: Error) => void;
   #resolveDone!: () => void;
@@ -703,6 +705,13 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#drop(entry.counters, entry.name, 'noHandler');
       return [ErrorCode.InvalidRequest, `channel ${entry.name} takes no requests`];
     }
+    if (this.#serving >= this.#options.maxServingRequests) {
+      this.#drop(entry.counters, entry.name, 'overloaded');
+      return [
+        ErrorCode.Unknown,
+        `the responder is serving its maximum of ${this.#serving} requests`,
+      ];
+    }
     return undefined;
   }
 
@@ -721,9 +730,16 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       return;
     }
     if (isThenable(result)) {
+      this.#serving++;
       result.then(
-        (value) => this.#answer(entry, from, correlationId, deadline, value),
-        (error: unknown) => this.#answerError(entry, from, correlationId, deadline, error),
+        (value) => {
+          this.#serving--;
+          this.#answer(entry, from, correlationId, deadline, value);
+        },
+        (error: unknown) => {
+          this.#serving--;
+          this.#answerError(entry, from, correlationId, deadline, error);
+        },
       );
     } else {
       this.#answer(entry, from, correlationId, deadline, result);

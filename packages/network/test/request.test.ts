@@ -397,6 +397,31 @@ describe('Conduit request', () => {
     expect(networks[0]!.metrics().pendingRequests).toBe(0);
   });
 
+  it('bounds the requests it serves at once: beyond it, answers Unknown at once', async () => {
+    const { networks, run } = await simulated(2, { network: { maxServingRequests: 2 } });
+    const release: (() => void)[] = [];
+    networks[1]!.register('busy', {
+      request: () =>
+        new Promise<Uint8Array>((resolve) => {
+          release.push(() => resolve(bytes('done')));
+        }),
+    });
+    const conduit = networks[0]!.register('busy', {});
+    const held = [conduit.request(NodeId(2), bytes('1')), conduit.request(NodeId(2), bytes('2'))];
+    await run(10);
+    const refused = await outcome(conduit.request(NodeId(2), bytes('3')), run);
+    expect(refused.error).toMatchObject({ code: 'Unknown', errorCode: 1 });
+    expect(networks[1]!.metrics().channels.busy!.dropped.overloaded).toBe(1);
+    for (const answer of release) answer();
+    for (const request of held) expect(text((await outcome(request, run)).value!)).toBe('done');
+    // Room again: the next request is served.
+    const fourth = conduit.request(NodeId(2), bytes('4'));
+    await run(10);
+    expect(release).toHaveLength(3);
+    release[2]!();
+    expect(text((await outcome(fourth, run)).value!)).toBe('done');
+  });
+
   it('rejects with the send failure when the request cannot be sent', async () => {
     const { networks, run } = await simulated(2);
     const conduit = networks[0]!.register('x', {});
