@@ -8,12 +8,14 @@ import {
   type PeerId,
   SafeEventTarget,
   TalaError,
+  type TimerHandle,
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
 import { channelId, checkChannelName } from './channel-id.js';
 import { ChannelCounters, type ChannelDropCause, type NetworkMetrics } from './channel-metrics.js';
 import { Conduit, type ConduitHost, type RequestOptions } from './conduit.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { ErrorCode } from './error-code.js';
 import { metadataOf, toMetadataEntries, utf8Length } from './metadata.js';
 import { type NetworkDropCause, NetworkInstruments } from './network-instruments.js';
@@ -133,6 +135,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   #processorErrors = 0;
   /** Requests whose processor has not answered yet (async). */
   #serving = 0;
+  /** Attempt deadlines of the pending requests, and the one timer set for the earliest. */
+  readonly #deadlines = new DeadlineQueue();
+  #deadlineTimer: TimerHandle | undefined;
+  #deadlineTimerAt = Number.POSITIVE_INFINITY;
   #resolveReady!: () => void;
   #rejectReady!: (error: Error) => void;
   #resolveDone!: () => void;
@@ -205,8 +211,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     }
     this.#state = 'stopped';
     this.#listening.abort();
+    if (this.#deadlineTimer !== undefined) this.#options.clock.clearTimer(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
+    this.#deadlines.clear();
     for (const request of this.#pending.takeAll()) {
-      if (request.timer !== undefined) this.#options.clock.clearTimer(request.timer);
       request.settle(new TalaError('Closed', 'Network: stopped while the request was pending'));
     }
     this.#resolveDone();
@@ -513,7 +521,6 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       const { counters, name } = entry;
       const onAbort = (): void => {
         if (this.#pending.take(id, undefined, 'abandoned') === undefined) return;
-        if (request.timer !== undefined) clock.clearTimer(request.timer);
         request.settle(abortedError(signal!));
       };
       const request: PendingRequest = {
@@ -522,7 +529,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
         channel: name,
         counters,
         sentAt: now,
-        timer: undefined,
+        budgetMs,
+        deadline: attemptDeadline,
         settle: (outcome) => {
           signal?.removeEventListener('abort', onAbort);
           counters.requestsInFlight--;
@@ -551,18 +559,49 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
         return;
       }
       // The response may have arrived during `send` already.
-      if (!this.#pending.has(id)) return;
-      request.timer = clock.setTimer(attemptDeadline, () => {
-        request.timer = undefined;
-        if (this.#pending.take(id, undefined, 'abandoned') === undefined) return;
-        request.settle(
-          new RequestError(
-            ErrorCode.RequestTimedOut,
-            `no response from ${to} within ${budgetMs} ms`,
-          ),
-        );
-      });
+      if (this.#pending.has(id)) this.#expireAt(attemptDeadline, id);
     });
+  }
+
+  /** Times request `id` out at `at`, through the one deadline timer. */
+  #expireAt(at: number, id: number): void {
+    const deadlines = this.#deadlines;
+    deadlines.push(at, id);
+    // Entries of answered requests wait in the heap until they come up: rebuild it when they
+    // outnumber the pending requests, so that it stays bounded by them.
+    if (deadlines.size > 2 * this.#pending.size + 1024) {
+      deadlines.clear();
+      for (const request of this.#pending.values()) deadlines.push(request.deadline, request.id);
+    }
+    if (at < this.#deadlineTimerAt) this.#armDeadlineTimer(at);
+  }
+
+  #armDeadlineTimer(at: number): void {
+    const { clock } = this.#options;
+    if (this.#deadlineTimer !== undefined) clock.clearTimer(this.#deadlineTimer);
+    this.#deadlineTimerAt = at;
+    this.#deadlineTimer = clock.setTimer(at, () => this.#expireDue());
+  }
+
+  /** Fails every request whose deadline has come with `RequestTimedOut`. */
+  #expireDue(): void {
+    this.#deadlineTimer = undefined;
+    this.#deadlineTimerAt = Number.POSITIVE_INFINITY;
+    const now = this.#options.clock.now();
+    const deadlines = this.#deadlines;
+    while (deadlines.earliest() <= now) {
+      const request = this.#pending.take(deadlines.pop(), undefined, 'abandoned');
+      if (request === undefined) continue;
+      request.settle(
+        new RequestError(
+          ErrorCode.RequestTimedOut,
+          `no response from ${request.to} within ${request.budgetMs} ms`,
+        ),
+      );
+    }
+    if (deadlines.size > 0 && this.#state === 'running') {
+      this.#armDeadlineTimer(deadlines.earliest());
+    }
   }
 
   #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -830,7 +869,6 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       return;
     }
     const { clock } = this.#options;
-    if (request.timer !== undefined) clock.clearTimer(request.timer);
     const { counters, channel } = request;
     const bytes = frameLength(response);
     counters.messagesIn++;

@@ -1,4 +1,4 @@
-import type { PeerId, TimerHandle } from '@tala-net/types';
+import type { PeerId } from '@tala-net/types';
 import type { ChannelCounters } from './channel-metrics.js';
 
 /** One request waiting for its response. */
@@ -8,7 +8,10 @@ export interface PendingRequest {
   readonly channel: string;
   readonly counters: ChannelCounters;
   readonly sentAt: number;
-  timer: TimerHandle | undefined;
+  /** The attempt's budget in milliseconds, as sent in its header. */
+  readonly budgetMs: number;
+  /** When the attempt times out (the network's clock). */
+  readonly deadline: number;
   /** Settles the request's attempt: the response (or the failure), exactly once. */
   readonly settle: (outcome: Uint8Array | Error) => void;
 }
@@ -81,6 +84,11 @@ export class PendingRequests {
     const slot = id % REMEMBERED;
     if (this.#settledIds[slot] !== id) return 'unmatched';
     return this.#settledAs[slot] === ANSWERED ? 'duplicate' : 'late';
+  }
+
+  /** The waiting requests. */
+  values(): IterableIterator<PendingRequest> {
+    return this.#waiting.values();
   }
 
   /** Takes every waiting request (when the network stops). */
