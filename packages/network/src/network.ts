@@ -61,6 +61,8 @@ export interface NetworkStartOptions {
 interface PreparedRequest {
   readonly entry: ChannelEntry;
   readonly template: ChannelRequest;
+  /** When the request was made (the network's clock). */
+  readonly now: number;
   readonly deadline: number;
   readonly retry: ResolvedRetry;
   readonly signal: AbortSignal | undefined;
@@ -409,10 +411,11 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { entry, template, deadline, retry, signal } = prepared;
+    const { entry, template, now, deadline, retry, signal } = prepared;
     // One attempt needs no retry loop: its failure is final and counted when it settles.
-    if (retry.attempts === 1)
-      return this.#attempt(entry, to, template, deadline, retry, signal, true);
+    if (retry.attempts === 1) {
+      return this.#attempt(entry, to, template, now, deadline, retry, signal, true);
+    }
     return this.#attempts(entry, to, template, deadline, retry, signal).catch((error: unknown) => {
       entry.counters.requestsFailed++;
       throw error;
@@ -462,8 +465,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#drop(entry.counters, entry.name, 'tooLarge');
       throw tooLarge(bytes, this.#options.maxMessageBytes);
     }
-    const deadline = this.#options.clock.now() + timeout;
-    return { entry, template, deadline, retry, signal };
+    const now = this.#options.clock.now();
+    return { entry, template, now, deadline: now + timeout, retry, signal };
   }
 
   async #attempts(
@@ -477,7 +480,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     const { clock, random } = this.#options;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(entry, to, template, deadline, retry, signal, false);
+        const now = clock.now();
+        return await this.#attempt(entry, to, template, now, deadline, retry, signal, false);
       } catch (error) {
         if (!(error instanceof RequestError) || !error.retriable || attempt >= retry.attempts) {
           throw error;
@@ -497,6 +501,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     entry: ChannelEntry,
     to: PeerId,
     template: ChannelRequest,
+    now: number,
     deadline: number,
     retry: ResolvedRetry,
     signal: AbortSignal | undefined,
@@ -513,8 +518,6 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
         );
         return;
       }
-      const { clock } = this.#options;
-      const now = clock.now();
       const attemptDeadline = Math.min(deadline, now + retry.attemptTimeoutMs);
       const budgetMs = Math.max(1, Math.ceil(attemptDeadline - now));
       const id = this.#pending.nextId();
@@ -773,7 +776,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       result.then(
         (value) => {
           this.#serving--;
-          this.#answer(entry, from, correlationId, deadline, value);
+          this.#answer(entry, from, correlationId, deadline, value, true);
         },
         (error: unknown) => {
           this.#serving--;
@@ -781,7 +784,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
         },
       );
     } else {
-      this.#answer(entry, from, correlationId, deadline, result);
+      // Answered in the same turn it arrived: within any budget.
+      this.#answer(entry, from, correlationId, deadline, result, false);
     }
   }
 
@@ -791,6 +795,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     correlationId: bigint,
     deadline: number,
     value: unknown,
+    late: boolean,
   ): void {
     if (value !== undefined && !(value instanceof Uint8Array)) {
       const error = new TalaError(
@@ -800,7 +805,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#answerError(entry, from, correlationId, deadline, error);
       return;
     }
-    if (this.#options.clock.now() > deadline) {
+    if (late && this.#options.clock.now() > deadline) {
       this.#drop(entry.counters, entry.name, 'expired');
       return;
     }
