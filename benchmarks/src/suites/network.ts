@@ -17,7 +17,7 @@ import type { Suite } from '../suite.js';
  * Each measurement alternates the variants and reports the median of the repetitions.
  */
 const PAYLOAD = new Uint8Array(16).fill(0xab);
-const REPETITIONS = 3;
+const REPETITIONS = 5;
 const REQUESTS = { 1: 3_000, 64: 40_000 } as const;
 const MESSAGES = 200_000;
 const BATCH = 4_096;
@@ -309,7 +309,7 @@ const suite: Suite = {
     const bareRate = (MESSAGES / median(bare)) * 1000;
     const channelRate = (MESSAGES / median(channel)) * 1000;
     const markdown = [
-      `Request/response over TCP loopback, 16-byte payloads, median of ${REPETITIONS} runs (${REQUESTS[1].toLocaleString('en')} requests at 1 in flight, ${REQUESTS[64].toLocaleString('en')} at 64):`,
+      `Request/response over TCP loopback, 16-byte payloads, median of ${REPETITIONS} runs, alternated (${REQUESTS[1].toLocaleString('en')} requests at 1 in flight, ${REQUESTS[64].toLocaleString('en')} at 64):`,
       '',
       '| in flight | raw net RPC (ceiling) | same frames on bare TcpTransport | @tala-net/network | network / ceiling | network / bare transport | p50 ceiling / transport / network | p99 ceiling / transport / network |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
