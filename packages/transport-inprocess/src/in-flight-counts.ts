@@ -15,6 +15,12 @@ export class InFlightCounts {
   private bytes = new Float64Array(1 << INITIAL_BITS);
   private shift = 32 - INITIAL_BITS;
   private size = 0;
+  /**
+   * The last key found and its slot: a node usually has one receiver in flight at a time, so
+   * most lookups skip the hashing. Cleared whenever entries move.
+   */
+  private lastKey = EMPTY;
+  private lastSlot = 0;
 
   /** Frames in flight to receiver `index`. */
   framesTo(index: number): number {
@@ -38,6 +44,8 @@ export class InFlightCounts {
       while (this.keys[slot] !== EMPTY) slot = (slot + 1) & mask;
       this.keys[slot] = index;
       this.size++;
+      this.lastKey = index;
+      this.lastSlot = slot;
     }
     this.frames[slot]!++;
     this.bytes[slot]! += bytes;
@@ -70,17 +78,23 @@ export class InFlightCounts {
   }
 
   private find(index: number): number {
+    if (index === this.lastKey) return this.lastSlot;
     const keys = this.keys;
     const mask = keys.length - 1;
     for (let slot = this.home(index); ; slot = (slot + 1) & mask) {
       const key = keys[slot]!;
-      if (key === index) return slot;
+      if (key === index) {
+        this.lastKey = index;
+        this.lastSlot = slot;
+        return slot;
+      }
       if (key === EMPTY) return EMPTY;
     }
   }
 
   /** Empties `slot`, moving back the entries of its probe run that would become unreachable. */
   private deleteAt(slot: number): void {
+    this.lastKey = EMPTY;
     const keys = this.keys;
     const mask = keys.length - 1;
     let hole = slot;
@@ -101,6 +115,7 @@ export class InFlightCounts {
   }
 
   private grow(): void {
+    this.lastKey = EMPTY;
     const { keys, frames, bytes } = this;
     const capacity = keys.length * 2;
     this.keys = new Int32Array(capacity).fill(EMPTY);
