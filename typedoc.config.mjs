@@ -1,6 +1,6 @@
 // One API site for every public package (`pnpm docs`, output in `docs/api/`). The entry points
-// are the public subpaths of each package whose package.json is not private (`./internal` is not
-// part of the supported API); all of them are read in one program whose `@tala-net/*` imports
+// are the root entry of each package whose package.json is not private, and the subpaths whose
+// file names itself a module (`./internal` is not part of the supported API); all of them are read in one program whose `@tala-net/*` imports
 // resolve to the sources, so links between packages resolve. Each entry file names its module
 // with `@module <import path>`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,8 +17,11 @@ for (const dir of readdirSync('packages').sort()) {
     if (subpath === './package.json' || subpath === './internal') continue;
     const file = `packages/${dir}/src/${subpath === '.' ? 'index' : subpath.slice(2)}.ts`;
     const importPath = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-    const source = readFileSync(file, 'utf8');
-    if (!source.includes(`@module ${importPath}\n`)) {
+    const named = readFileSync(file, 'utf8').includes(`@module ${importPath}\n`);
+    // A subpath is a module of its own when its file names it (e.g. `/testing`); otherwise it
+    // is another door to what the root entry exports, and documented there.
+    if (subpath !== '.' && !named) continue;
+    if (!named) {
       throw new Error(
         `${file} must open with a doc comment that ends in \`@module ${importPath}\``,
       );
