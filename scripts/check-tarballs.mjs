@@ -7,7 +7,8 @@
  * package, of its tala-net dependencies and of the tala-net packages its README's install lines
  * name, installed together with `npm install --offline` (no registry is needed unless a package
  * has a dependency outside tala-net, or its example imports one, e.g. vitest for a suite). There,
- * the README's first ```ts example runs as ESM (`.mjs`) and as CommonJS (`.cjs`), or with
+ * the README's first ```ts example runs as ESM (`.mjs`) and as CommonJS (`.cjs`; top-level
+ * `await` moved into an async function, which CommonJS needs), or with
  * vitest if it is a test suite, and is type-checked as `.mts` and `.cts` under `node16`
  * resolution and as `.ts` under `bundler` resolution, each project against its own
  * `node_modules`. Needs the packages built (`pnpm build`).
@@ -189,9 +190,11 @@ async function installProject(pkg, tarballs) {
     join(dir, suite ? 'example.test.mjs' : 'example.mjs'),
     transpile(example, ts.ModuleKind.ESNext),
   );
-  if (!suite) writeFileSync(join(dir, 'example.cjs'), transpile(example, ts.ModuleKind.CommonJS));
-  for (const extension of ['.mts', '.cts', '.ts'])
-    writeFileSync(join(dir, `example${extension}`), example);
+  const commonJs = forCommonJs(example);
+  if (!suite) writeFileSync(join(dir, 'example.cjs'), transpile(commonJs, ts.ModuleKind.CommonJS));
+  writeFileSync(join(dir, 'example.mts'), example);
+  writeFileSync(join(dir, 'example.cts'), commonJs);
+  writeFileSync(join(dir, 'example.ts'), example);
   return { pkg, dir, suite };
 }
 
@@ -225,6 +228,24 @@ function externalPackages(names, example) {
     if (!byName.has(dep) && !wanted.has(dep)) wanted.set(dep, 'latest');
   }
   return [...wanted].map(([dep, range]) => `${dep}@${workspaceVersions[dep] ?? range}`);
+}
+
+/**
+ * The example as CommonJS code can have it: top-level `await` is only for modules, so an
+ * example that awaits keeps its imports (and `declare module` blocks) at the top and runs the
+ * rest in an async function whose failure sets the exit code.
+ */
+function forCommonJs(code) {
+  if (!/\bawait\b/.test(code)) return code;
+  const source = ts.createSourceFile('example.ts', code, ts.ScriptTarget.ES2022, true);
+  const top = [];
+  const body = [];
+  for (const statement of source.statements) {
+    const text = code.slice(statement.getFullStart(), statement.getEnd());
+    const hoisted = ts.isImportDeclaration(statement) || ts.isModuleDeclaration(statement);
+    (hoisted ? top : body).push(text);
+  }
+  return `${top.join('')}\nvoid (async () => {${body.join('')}\n})().catch((error: unknown) => {\n  console.error(error);\n  process.exitCode = 1;\n});\n`;
 }
 
 function firstExample(pkg) {
