@@ -321,8 +321,15 @@ const suite: Suite = {
       BASELINE_COMMIT,
       'membership',
     );
+    // Today's node gossips its transport's address by default, and the cluster's bootstrap
+    // lists carry it; the baseline's node must gossip the same address, or it refutes its own
+    // bootstrap entry and the two sides no longer do the same work.
+    const encoder = new TextEncoder();
     const baselineNode: CreateNode = (options) =>
-      new baseline.SwimNode(options) as unknown as SwimNode;
+      new baseline.SwimNode({
+        ...options,
+        address: options.address ?? encoder.encode(options.transport.address ?? ''),
+      }) as unknown as SwimNode;
     const seeds = quick ? 10 : 50;
     const detections = [64, 100].map((n) => detection(n, seeds));
     console.log('detection', detections);
