@@ -61,6 +61,19 @@ export function decodeWith(
   maxFrameBytes: number,
   readOptions: ReadOptions,
 ): Message {
+  checkWholeFrame(definition, bytes, maxFrameBytes);
+  return definition.readPayload(bytes, 0, bytes.length, readOptions);
+}
+
+/**
+ * Checks that `bytes` is exactly one frame of `definition`'s kind: a declared length within
+ * `maxFrameBytes`, and that many payload bytes after the header, no more, no fewer.
+ */
+export function checkWholeFrame(
+  definition: AnyMessageDefinition,
+  bytes: Uint8Array,
+  maxFrameBytes: number,
+): void {
   const length = declaredLength(bytes, 0, maxFrameBytes, definition);
   if (bytes.length !== HEADER_BYTES + length) {
     throw corrupted(
@@ -70,5 +83,4 @@ export function decodeWith(
       `${bytes.length - HEADER_BYTES}`,
     );
   }
-  return definition.readPayload(bytes, 0, bytes.length, readOptions);
 }

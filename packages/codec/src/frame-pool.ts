@@ -14,17 +14,18 @@ export const POOLED_MAX_BYTES = 4 * 1024;
 /** Smallest frame taken from a slab; V8 allocates arrays this small inside its heap, cheaply. */
 export const POOLED_MIN_BYTES = 65;
 
-let slab = new Uint8Array(0);
+let slab = new ArrayBuffer(0);
 let slabUsed = 0;
 
 /** A new array of `length` bytes for one frame, possibly a view of a shared slab. */
 export function allocateFrame(length: number): Uint8Array {
   if (length > POOLED_MAX_BYTES || length < POOLED_MIN_BYTES) return new Uint8Array(length);
-  if (slabUsed + length > slab.length) {
-    slab = new Uint8Array(SLAB_BYTES);
+  if (slabUsed + length > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
     slabUsed = 0;
   }
-  const frame = slab.subarray(slabUsed, slabUsed + length);
+  // A view made directly: `subarray` would also look up the species constructor.
+  const frame = new Uint8Array(slab, slabUsed, length);
   // Keep the next frame 8-byte aligned.
   slabUsed = (slabUsed + length + 7) & ~7;
   return frame;

@@ -1,9 +1,11 @@
 /*
- * Direct calls for the reference's six kinds, the hottest messages of a node. The generic path
- * calls a definition's functions from one call site for every kind, which V8 cannot inline;
- * here each of the six has call sites of its own, so V8 inlines them and the six stay as fast as
- * a hand-written switch. The definitions remain the only implementation: these functions only
- * choose the call site, and any other definition takes the generic call with the same result.
+ * Fast paths for the reference's six kinds, the hottest messages of a node. A call through
+ * `definition.readPayload(…)` from one place for every kind is a generic call into code shared by
+ * all kinds; here each of the six has call sites of its own, so that V8 compiles code for that
+ * kind alone (and inlines it where its inlining budget allows). The definitions remain the only
+ * implementation: these functions only choose the call site, and any other definition takes the
+ * generic call with the same result. A shared helper that takes the definition as an argument
+ * would merge the call sites again (V8 keeps one call feedback per function, not per caller).
  */
 import { type Message, type MessageType, TalaError } from '@tala-net/types';
 import type { ReadOptions } from './codec-options.js';
@@ -18,7 +20,7 @@ import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-mess
 import { pingMessage, pongMessage } from './probe-messages.js';
 import { referenceMessages } from './reference-messages.js';
 import { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
-import { writeU32 } from './wire-bytes.js';
+import { readU32, writeU32 } from './wire-bytes.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
 /** The reference definition of `type`, or `undefined` for any other type. */
@@ -47,6 +49,20 @@ export function referenceDefinition(
 const REFERENCE_BY_TAG: readonly (AnyMessageDefinition | undefined)[] = [
   undefined,
   ...referenceMessages,
+];
+
+/** The encoder of each reference kind, by tag (0x01–0x06); see {@link encodeFrame}. */
+const REFERENCE_ENCODERS: readonly (
+  | ((message: never, maxFrameBytes: number) => Uint8Array)
+  | undefined
+)[] = [
+  undefined,
+  encodePing,
+  encodePong,
+  encodeIntentForward,
+  encodeSegmentSync,
+  encodeMembershipUpdate,
+  encodePartitionTableUpdate,
 ];
 
 /** The reference definition of wire tag `tag`, or `undefined` for any other tag. */
@@ -109,35 +125,34 @@ export function writePayload(
 }
 
 /**
- * `decode` of a whole frame with the default registry: the tag picks one of the six through a
- * call site of its own, any other tag goes through the registry.
+ * `decode` of a whole frame with the default registry. The header is checked once, before the
+ * tag picks one of the six, whose reader is called from a call site of its own; any other tag,
+ * and any frame whose header is wrong, goes through the registry (which names the error).
  */
 export function decodeReference(
   bytes: Uint8Array,
   maxFrameBytes: number,
   options: ReadOptions,
 ): Message {
-  switch (bytes[0]) {
-    case 0x01:
-      return decodeWith(pingMessage, bytes, maxFrameBytes, options);
-    case 0x02:
-      return decodeWith(pongMessage, bytes, maxFrameBytes, options);
-    case 0x03:
-      return decodeWith(intentForwardMessage, bytes, maxFrameBytes, options);
-    case 0x04:
-      return decodeWith(segmentSyncMessage, bytes, maxFrameBytes, options);
-    case 0x05:
-      return decodeWith(membershipUpdateMessage, bytes, maxFrameBytes, options);
-    case 0x06:
-      return decodeWith(partitionTableUpdateMessage, bytes, maxFrameBytes, options);
-    default:
-      return decodeWith(
-        definitionOfFrame(bytes, 0, defaultRegistry),
-        bytes,
-        maxFrameBytes,
-        options,
-      );
+  const end = bytes.length;
+  const length = readU32(bytes, 1);
+  if (length <= maxFrameBytes && end === HEADER_BYTES + length) {
+    switch (bytes[0]) {
+      case 0x01:
+        return pingMessage.readPayload(bytes, 0, end, options);
+      case 0x02:
+        return pongMessage.readPayload(bytes, 0, end, options);
+      case 0x03:
+        return intentForwardMessage.readPayload(bytes, 0, end, options);
+      case 0x04:
+        return segmentSyncMessage.readPayload(bytes, 0, end, options);
+      case 0x05:
+        return membershipUpdateMessage.readPayload(bytes, 0, end, options);
+      case 0x06:
+        return partitionTableUpdateMessage.readPayload(bytes, 0, end, options);
+    }
   }
+  return decodeWith(definitionOfFrame(bytes, 0, defaultRegistry), bytes, maxFrameBytes, options);
 }
 
 /** `definition.readPayload(bytes, frameStart, end, options)`. */
@@ -168,65 +183,92 @@ export function readPayload(
 
 /**
  * `encode` with the default registry and options: the message's type picks one of the six
- * through a call site of its own, any other type goes through the registry.
+ * without a registry lookup; any other type goes through the registry.
  */
 export function encodeDefault(message: Message): Uint8Array {
   const type = typeof message === 'object' && message !== null ? message.type : undefined;
-  switch (type) {
-    case 'Ping':
-      return frameOf(pingMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'Pong':
-      return frameOf(pongMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'IntentForward':
-      return frameOf(intentForwardMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'SegmentSync':
-      return frameOf(segmentSyncMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'MembershipUpdate':
-      return frameOf(membershipUpdateMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    case 'PartitionTableUpdate':
-      return frameOf(partitionTableUpdateMessage, message, DEFAULT_MAX_FRAME_BYTES);
-    default:
-      return frameOf(definitionOf(message, defaultRegistry), message, DEFAULT_MAX_FRAME_BYTES);
-  }
+  const definition = referenceDefinition(type) ?? definitionOf(message, defaultRegistry);
+  return encodeFrame(definition, message, DEFAULT_MAX_FRAME_BYTES);
 }
 
 /**
  * `encode` of a message whose `definition` is known: checks every field and the size limit,
- * then writes the frame into memory of its own. Each of the six gets a call of its own.
+ * then writes the frame into memory of its own.
  */
 export function encodeFrame(
   definition: AnyMessageDefinition,
   message: Message,
   maxFrameBytes: number,
 ): Uint8Array {
-  switch (definition) {
-    case pingMessage:
-      return frameOf(pingMessage, message, maxFrameBytes);
-    case pongMessage:
-      return frameOf(pongMessage, message, maxFrameBytes);
-    case intentForwardMessage:
-      return frameOf(intentForwardMessage, message, maxFrameBytes);
-    case segmentSyncMessage:
-      return frameOf(segmentSyncMessage, message, maxFrameBytes);
-    case membershipUpdateMessage:
-      return frameOf(membershipUpdateMessage, message, maxFrameBytes);
-    case partitionTableUpdateMessage:
-      return frameOf(partitionTableUpdateMessage, message, maxFrameBytes);
-    default:
-      return frameOf(definition, message, maxFrameBytes);
+  const m = message as never;
+  if (REFERENCE_BY_TAG[definition.tag] === definition) {
+    return REFERENCE_ENCODERS[definition.tag]!(m, maxFrameBytes);
   }
+  const bytes = newFrame(definition, definition.checkedPayloadLength(m), maxFrameBytes);
+  definition.writePayload(m, bytes, HEADER_BYTES);
+  return bytes;
 }
 
-function frameOf(
+/*
+ * One encoder per reference kind, each with call sites of its own for its kind's checker and
+ * writer, so that V8 compiles each kind's whole encode into one function. They are called from
+ * one shared call site, which V8 does not inline once it has seen several kinds: every kind then
+ * costs one call into code made for it alone, instead of the kinds competing for one function's
+ * inlining budget.
+ */
+
+function encodePing(message: never, maxFrameBytes: number): Uint8Array {
+  const bytes = newFrame(pingMessage, pingMessage.checkedPayloadLength(message), maxFrameBytes);
+  pingMessage.writePayload(message, bytes, HEADER_BYTES);
+  return bytes;
+}
+
+function encodePong(message: never, maxFrameBytes: number): Uint8Array {
+  const bytes = newFrame(pongMessage, pongMessage.checkedPayloadLength(message), maxFrameBytes);
+  pongMessage.writePayload(message, bytes, HEADER_BYTES);
+  return bytes;
+}
+
+function encodeIntentForward(message: never, maxFrameBytes: number): Uint8Array {
+  const payload = intentForwardMessage.checkedPayloadLength(message);
+  const bytes = newFrame(intentForwardMessage, payload, maxFrameBytes);
+  intentForwardMessage.writePayload(message, bytes, HEADER_BYTES);
+  return bytes;
+}
+
+function encodeSegmentSync(message: never, maxFrameBytes: number): Uint8Array {
+  const payload = segmentSyncMessage.checkedPayloadLength(message);
+  const bytes = newFrame(segmentSyncMessage, payload, maxFrameBytes);
+  segmentSyncMessage.writePayload(message, bytes, HEADER_BYTES);
+  return bytes;
+}
+
+function encodeMembershipUpdate(message: never, maxFrameBytes: number): Uint8Array {
+  const payload = membershipUpdateMessage.checkedPayloadLength(message);
+  const bytes = newFrame(membershipUpdateMessage, payload, maxFrameBytes);
+  membershipUpdateMessage.writePayload(message, bytes, HEADER_BYTES);
+  return bytes;
+}
+
+function encodePartitionTableUpdate(message: never, maxFrameBytes: number): Uint8Array {
+  const payload = partitionTableUpdateMessage.checkedPayloadLength(message);
+  const bytes = newFrame(partitionTableUpdateMessage, payload, maxFrameBytes);
+  partitionTableUpdateMessage.writePayload(message, bytes, HEADER_BYTES);
+  return bytes;
+}
+
+/**
+ * Memory of its own for the frame of a checked payload of `payload` bytes, its header written
+ * (a fresh frame is never a view of the message's byte fields, so the header may go first).
+ * Throws `MessageTooLarge` when `payload` exceeds `maxFrameBytes`.
+ */
+function newFrame(
   definition: AnyMessageDefinition,
-  message: Message,
+  payload: number,
   maxFrameBytes: number,
 ): Uint8Array {
-  const m = message as never;
-  const payload = definition.checkedPayloadLength(m);
   if (payload > maxFrameBytes) throw tooLarge(definition, payload, maxFrameBytes);
   const bytes = allocateFrame(HEADER_BYTES + payload);
-  definition.writePayload(m, bytes, HEADER_BYTES);
   bytes[0] = definition.tag;
   writeU32(bytes, 1, payload);
   return bytes;

@@ -1,11 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  finishWriting,
   isU64,
+  readU32,
   readU64,
+  readU64At,
   readU64LittleEndian,
   readU64Portable,
+  viewForReading,
+  viewForWriting,
+  writeU32,
   writeU64,
+  writeU64At,
   writeU64LittleEndian,
   writeU64Portable,
 } from '../src/wire-bytes.js';
@@ -39,5 +46,38 @@ describe('u64 field access', () => {
     expect(isU64(1)).toBe(false);
     expect(isU64('1')).toBe(false);
     expect(isU64(undefined)).toBe(false);
+  });
+
+  it('field views read and write what the byte-wise helpers do, in small and large arrays', () => {
+    // Arrays of up to 64 bytes go through a scratch view, larger ones through their own buffer.
+    const layout = fc
+      .record({
+        before: fc.nat({ max: 8 }),
+        after: fc.nat({ max: 100 }),
+        u32: fc.nat({ max: 0xffff_ffff }),
+        u64,
+        fill: fc.integer({ min: 0, max: 255 }),
+      })
+      .filter(({ before, after }) => before + 12 + after <= 120);
+    fc.assert(
+      fc.property(layout, ({ before, after, u32, u64: value, fill }) => {
+        const length = before + 12 + after;
+        const expected = new Uint8Array(length).fill(fill);
+        writeU32(expected, before, u32);
+        writeU64(expected, before + 4, value);
+
+        const bytes = new Uint8Array(length).fill(fill);
+        const view = viewForWriting(bytes);
+        view.setUint32(before, u32, true);
+        writeU64At(view, before + 4, value);
+        finishWriting(view, bytes, before, before + 12);
+        expect(bytes).toEqual(expected);
+
+        const read = viewForReading(expected);
+        expect(read.getUint32(before, true)).toBe(readU32(expected, before));
+        expect(readU64At(read, before + 4)).toBe(value);
+      }),
+      { seed: 20_261_201, numRuns: 300 },
+    );
   });
 });

@@ -115,13 +115,15 @@ export class SwimCluster<N extends ClusterNetwork = ClusterNetwork> {
     this.#log = options.log ?? true;
     this.#createNode = options.createNode ?? ((nodeOptions) => new SwimNode(nodeOptions));
     this.ids = Array.from({ length: options.n }, (_, i) => NodeId(i + 1));
+    for (const id of this.ids) this.sim.addNode(id);
+    // The static bootstrap lists each node with the address its node gossips (its transport's).
+    const encoder = new TextEncoder();
     const members: MemberUpdate[] = this.ids.map((node) => ({
       node,
       state: 'Alive',
       incarnation: 0n,
-      address: new Uint8Array(),
+      address: encoder.encode(this.sim.transport(node).address ?? ''),
     }));
-    for (const id of this.ids) this.sim.addNode(id);
     const seeds = options.bootstrap === 'seeds' ? { seeds: [this.ids[0]!] } : { members };
     for (const id of this.ids) this.#create(id, seeds).start();
   }

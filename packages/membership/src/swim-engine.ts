@@ -1,4 +1,4 @@
-import type { Message, NodeId, Random } from '@tala-net/types';
+import { type Message, type NodeId, type Random, TalaError } from '@tala-net/types';
 import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
 import { LocalHealth } from './local-health.js';
 import { MembershipList } from './membership-list.js';
@@ -20,6 +20,7 @@ import {
   DEFAULT_PUSH_PULL_MEMBERS,
   EMPTY_GOSSIP_FRAME_BYTES,
   EMPTY_PUSH_PULL_FRAME_BYTES,
+  isWireU64,
   MAX_INCARNATION,
   MAX_U64,
   memberUpdateLength,
@@ -160,9 +161,9 @@ export class SwimEngine {
 
   readonly #random: Random;
   readonly #address: Uint8Array;
-  readonly #seeds: readonly NodeId[];
+  readonly #seeds: NodeId[];
   /** Seeds and bootstrap members: always offered healing syncs when not known to be live. */
-  readonly #bootstrap: readonly NodeId[];
+  readonly #bootstrap: NodeId[];
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new Map<NodeId, MemberRecord>();
@@ -300,6 +301,27 @@ export class SwimEngine {
         this.#queue.enqueue(this.#self);
         for (const seed of this.#seeds) this.#sendPushPull(seed, false);
       }
+    });
+  }
+
+  /**
+   * Adds `seed` after construction (e.g. once a seed's address resolved to its id): like a seed
+   * given to the constructor, it is asked for a push-pull (now, when the engine runs; on `start`
+   * otherwise; every period until a sync answers) and stays a healing candidate. Ignored for
+   * this node's own id and for a seed already known. Throws a `TalaError` (`InvalidArgument`)
+   * for an id that is not a u64.
+   */
+  addSeed(_now: number, seed: NodeId): SwimOutput {
+    if (!isWireU64(seed)) {
+      throw new TalaError('InvalidArgument', `addSeed: expected a node id, found ${String(seed)}`);
+    }
+    return this.#run(() => {
+      if (seed === this.id || this.#seeds.includes(seed)) return;
+      this.#seeds.push(seed);
+      if (!this.#bootstrap.includes(seed)) this.#bootstrap.push(seed);
+      if (!this.#started || this.#left) return;
+      this.#queue.enqueue(this.#self);
+      this.#sendPushPull(seed, false);
     });
   }
 

@@ -4,12 +4,15 @@ import {
   type Random,
   realClock,
   seededRandom,
+  TalaError,
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
+import { MemberAddresses } from './member-addresses.js';
 import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
 import type { MembershipList } from './membership-list.js';
 import { PendingTimers } from './pending-timers.js';
+import { SeedDialer } from './seed-dialer.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
 import { SwimEngine } from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
@@ -38,13 +41,23 @@ export interface SwimNodeOptions {
    */
   readonly config?: SwimConfig | SwimPreset;
   /**
-   * Members to join through.
+   * Members to join through: their ids, or their addresses (strings, e.g. `'10.0.0.7:7946'`).
+   * On `start` the node dials each address with `transport.dial` (retrying a failed dial after
+   * `probeInterval`, doubling up to `healInterval`, at most {@link SwimNodeOptions.seedDialAttempts}
+   * times) and joins through the id it resolves to, as through a seed given by id.
    * @default []
    */
-  readonly seeds?: readonly NodeId[];
+  readonly seeds?: readonly (NodeId | string)[];
+  /**
+   * Most dial attempts per seed address (the first included); then the node gives up on that
+   * address, counts it in `seedDialFailures` and reports the last failure as an `error` event.
+   * @default 10
+   */
+  readonly seedDialAttempts?: number;
   /**
    * This node's opaque address, gossiped to the others.
-   * @default an empty address
+   * @default the transport's `address` (UTF-8) when it has one when the node is created (call
+   * `listen()` first), an empty address otherwise
    */
   readonly address?: Uint8Array;
   /**
@@ -78,6 +91,15 @@ export interface SwimNodeStats {
   readonly listenerErrors: number;
   /** Exceptions thrown by the transport while sending (caught). */
   readonly sendErrors: number;
+  /** Dials of seed addresses started. */
+  readonly seedDials: number;
+  /** Dials of seed addresses that failed. */
+  readonly seedDialFailures: number;
+  /**
+   * Member addresses not recorded in the transport's address book: not UTF-8, or refused by the
+   * book (too long, book full).
+   */
+  readonly addressesIgnored: number;
 }
 
 /**
@@ -123,7 +145,14 @@ export class SwimNode extends MembershipEventTarget {
     this.#apply(out);
   };
   readonly #onAbort = (): void => this.stop();
+  readonly #addresses: MemberAddresses;
+  readonly #bootstrap: readonly MemberUpdate[];
+  readonly #dialer: SeedDialer;
 
+  /**
+   * Throws a `TalaError` (`InvalidArgument`) for options the engine refuses (see `SwimEngine`),
+   * and for a seed that is neither a node id nor a non-empty address.
+   */
   constructor(options: SwimNodeOptions) {
     super();
     this.#transport = options.transport;
@@ -133,14 +162,34 @@ export class SwimNode extends MembershipEventTarget {
       typeof options.config === 'object' ? options.config : swimConfig(options.config ?? 'lan');
     const random =
       options.random ?? seededRandom(globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!);
+    const { ids, addresses } = splitSeeds(options.seeds);
+    const address = options.address ?? transportAddress(options.transport);
     this.engine = new SwimEngine({
       id: options.transport.localId,
       random,
       config,
-      ...(options.address === undefined ? {} : { address: options.address.slice() }),
-      ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
+      ...(address === undefined ? {} : { address: address.slice() }),
+      seeds: ids,
       ...(options.members === undefined ? {} : { members: options.members }),
       ...(options.incarnation === undefined ? {} : { incarnation: options.incarnation }),
+    });
+    this.#bootstrap = this.engine.members();
+    this.#addresses = new MemberAddresses(options.transport.addressBook, this.engine.id);
+    this.#dialer = new SeedDialer({
+      transport: options.transport,
+      clock: this.#clock,
+      addresses,
+      firstRetryMs: config.probeInterval,
+      maxRetryMs: Math.max(config.probeInterval, config.healInterval),
+      maxAttempts: checkedDialAttempts(options.seedDialAttempts),
+      onResolved: (id) => this.#seedResolved(id),
+      onGaveUp: (address, error) =>
+        this.reportError(
+          new TalaError('Unreachable', `SwimNode: seed ${address} could not be dialled`, {
+            cause: error,
+          }),
+          'seed:dial',
+        ),
     });
   }
 
@@ -178,10 +227,17 @@ export class SwimNode extends MembershipEventTarget {
       engineErrors: this.#engineErrors,
       listenerErrors: this.listenerErrors,
       sendErrors: this.#sendErrors,
+      seedDials: this.#dialer.attempts,
+      seedDialFailures: this.#dialer.failures,
+      addressesIgnored: this.#addresses.ignored,
     };
   }
 
-  /** Starts probing and joins through the seeds. Idempotent; a stopped node stays stopped. */
+  /**
+   * Starts probing, joins through the seeds (dialling the seed addresses) and records the
+   * addresses members gossip in the transport's address book. Idempotent; a stopped node stays
+   * stopped.
+   */
   start(): void {
     if (this.#running || this.#stopped) return;
     if (this.#signal?.aborted) {
@@ -191,7 +247,9 @@ export class SwimNode extends MembershipEventTarget {
     this.#running = true;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#transport.addEventListener('message', this.#onMessage);
+    for (const member of this.#bootstrap) this.#addresses.learned(member);
     this.#apply(this.engine.start(this.#clock.now()));
+    if (this.#running) this.#dialer.start();
   }
 
   /** Announces a graceful leave; the node keeps answering probes until {@link SwimNode.stop}. */
@@ -208,6 +266,21 @@ export class SwimNode extends MembershipEventTarget {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#transport.removeEventListener('message', this.#onMessage);
     this.#timers.clearAll((handle) => this.#clock.clearTimer(handle));
+    this.#dialer.stop();
+  }
+
+  /** A seed address answered with `id`: the engine joins through it. */
+  #seedResolved(id: NodeId): void {
+    if (!this.#running || id === this.engine.id) return;
+    this.#addresses.keep(id);
+    let out: SwimOutput;
+    try {
+      out = this.engine.addSeed(this.#clock.now(), id);
+    } catch (error) {
+      this.#engineFailed(error);
+      return;
+    }
+    this.#apply(out);
   }
 
   /** Runs the engine on a timer (no closure per call: this runs for every timer). */
@@ -218,6 +291,10 @@ export class SwimNode extends MembershipEventTarget {
     } catch (error) {
       this.#engineFailed(error);
       return;
+    }
+    // A member reclaimed for good is forgotten: so is the address recorded for it.
+    if (timer.kind === 'reclaim' && this.engine.member(timer.node) === undefined) {
+      this.#addresses.forgotten(timer.node);
     }
     this.#apply(out);
   }
@@ -256,9 +333,55 @@ export class SwimNode extends MembershipEventTarget {
     for (const change of out.events) {
       // A listener may stop the node mid-batch: nothing is reported after that.
       if (!this.#running) return;
+      this.#addresses.learned(change.member);
       this.dispatchEvent(MembershipEvent.from(change));
     }
   }
+}
+
+/** The seeds given by id, and those given by address; throws for anything else. */
+function splitSeeds(seeds: readonly (NodeId | string)[] | undefined): {
+  ids: NodeId[];
+  addresses: string[];
+} {
+  const ids: NodeId[] = [];
+  const addresses: string[] = [];
+  if (seeds === undefined) return { ids, addresses };
+  if (!Array.isArray(seeds)) {
+    throw new TalaError('InvalidArgument', 'SwimNode: seeds must be an array');
+  }
+  seeds.forEach((seed: unknown, i) => {
+    if (typeof seed === 'string' && seed.length > 0) addresses.push(seed);
+    else if (typeof seed === 'bigint') ids.push(seed as NodeId);
+    else {
+      throw new TalaError(
+        'InvalidArgument',
+        `SwimNode: seeds[${i}] must be a node id or a non-empty address, found ${String(seed)}`,
+      );
+    }
+  });
+  return { ids, addresses };
+}
+
+/** The transport's address as UTF-8 bytes, when it has one. */
+function transportAddress(transport: Transport): Uint8Array | undefined {
+  const address = transport.address;
+  return typeof address === 'string' && address.length > 0
+    ? new TextEncoder().encode(address)
+    : undefined;
+}
+
+const DEFAULT_SEED_DIAL_ATTEMPTS = 10;
+
+function checkedDialAttempts(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_SEED_DIAL_ATTEMPTS;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TalaError(
+      'InvalidArgument',
+      `SwimNode: seedDialAttempts must be an integer ≥ 1, found ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 /**

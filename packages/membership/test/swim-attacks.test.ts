@@ -1,9 +1,13 @@
 import { decode, encode } from '@tala-net/codec';
 import { SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { type Message, NodeId, seededRandom } from '@tala-net/types';
+import { type Message, NodeId, seededRandom, type Transport } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_INCARNATION, type MemberUpdate, SwimNode, swimConfig } from '../src/index.js';
+
+/** The address a `SwimNode` gossips by default: its transport's, in UTF-8. */
+const addressOf = (transport: Transport): Uint8Array =>
+  new TextEncoder().encode(transport.address ?? '');
 
 // An attacker who stops leaves no trace: forged frames from a non-member and false accusations
 // from a member, through the real codec, then silence. Every honest node must be Alive at every
@@ -115,13 +119,13 @@ function attack(
   steps: ReadonlyArray<{ delay: number; to: NodeId; message: Message }>,
 ): Outcome {
   const sim = new SimulatedNetwork({ seed, wire: { encode, decode } });
+  for (const id of [...HONEST, LIAR, STRANGER]) sim.addNode(id);
   const members: MemberUpdate[] = [...HONEST, LIAR].map((node) => ({
     node,
     state: 'Alive',
     incarnation: 0n,
-    address: new Uint8Array(),
+    address: addressOf(sim.transport(node)),
   }));
-  for (const id of [...HONEST, LIAR, STRANGER]) sim.addNode(id);
   const forgotten: string[] = [];
   let landed = 0;
   const nodes = [...HONEST, LIAR].map((id) => {
@@ -204,13 +208,13 @@ describe('the one-frame eviction of the issue, through the codec', () => {
   function converged(seed: number) {
     const sim = new SimulatedNetwork({ seed, wire: { encode, decode } });
     const ids = [1, 2, 3, 4, 5].map((i) => NodeId(i));
+    for (const id of [...ids, STRANGER]) sim.addNode(id);
     const members: MemberUpdate[] = ids.map((node) => ({
       node,
       state: 'Alive',
       incarnation: 0n,
-      address: new Uint8Array(),
+      address: addressOf(sim.transport(node)),
     }));
-    for (const id of [...ids, STRANGER]) sim.addNode(id);
     const nodes = ids.map((id) => {
       const node = new SwimNode({
         transport: sim.transport(id),

@@ -687,6 +687,35 @@ describe('SwimEngine: push-pull, join, leave, reclaim', () => {
     expect(sent(joiner.handleTimer(1000, PROBE), 'PushPull').map((p) => p.to)).toEqual([n1]);
   });
 
+  it('a seed added after start is asked at once, retried every period, and never twice', () => {
+    const joiner = new Engine({ id: n2, random: seededRandom(2), config: testConfig() });
+    joiner.start(0);
+    expect(sent(joiner.handleTimer(1000, PROBE), 'PushPull')).toEqual([]);
+    const out = joiner.addSeed(1500, n1);
+    expect(sent(out, 'PushPull').map((p) => [p.to, p.message.reply])).toEqual([[n1, false]]);
+    expect(sent(joiner.handleTimer(2000, PROBE), 'PushPull').map((p) => p.to)).toEqual([n1]);
+    // Known already, or this node itself: nothing.
+    expect(joiner.addSeed(2500, n1).messages).toEqual([]);
+    expect(joiner.addSeed(2500, n2).messages).toEqual([]);
+    // Answered: it is a member, and the joiner stops asking.
+    const seed = new Engine({ id: n1, random: seededRandom(1), config: testConfig() });
+    seed.start(0);
+    const reply = seed.handleMessage(2600, n2, sent(out, 'PushPull')[0]!.message);
+    joiner.handleMessage(2700, n1, sent(reply, 'PushPull')[0]!.message);
+    expect(joiner.list.aliveMembers()).toEqual([n2, n1]);
+    const later = joiner.handleTimer(3000, PROBE);
+    expect(sent(later, 'PushPull')).toEqual([]);
+  });
+
+  it('a seed added before start is contacted on start; a bad id is refused', () => {
+    const joiner = new Engine({ id: n2, random: seededRandom(2), config: testConfig() });
+    expect(joiner.addSeed(0, n3).messages).toEqual([]);
+    expect(sent(joiner.start(0), 'PushPull').map((p) => p.to)).toEqual([n3]);
+    expect(() => joiner.addSeed(0, -1n as NodeId)).toThrow(
+      expect.objectContaining({ code: 'InvalidArgument' }),
+    );
+  });
+
   it('leaves gracefully: announces Left, stops probing, others mark it left', () => {
     const engines = cluster(4);
     const a = engine(engines, n1);

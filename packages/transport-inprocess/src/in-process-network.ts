@@ -1,4 +1,11 @@
-import { cloneMessage, type Message, type NodeId, type PeerId, TalaError } from '@tala-net/types';
+import {
+  type BufferedAmount,
+  cloneMessage,
+  type Message,
+  type NodeId,
+  type PeerId,
+  TalaError,
+} from '@tala-net/types';
 import { DispatchScheduler } from './dispatch-scheduler.js';
 import { InProcessTransport } from './in-process-transport.js';
 
@@ -35,10 +42,14 @@ export interface InProcessNetworkStats {
   readonly queued: number;
 }
 
+const NOTHING_BUFFERED: BufferedAmount = Object.freeze({ frames: 0, bytes: 0 });
+
 /**
  * A network of in-process transports, for tests: synchronous, lossless, FIFO per
  * sender→receiver pair. Each receiver gets its own deep copy of a message, so no receiver can
- * change what another receiver or the sender sees.
+ * change what another receiver or the sender sees. Node `id` listens on the address
+ * `inproc:<id>`; a connection between two nodes opens at their first `dial` or delivered `send`
+ * (see {@link InProcessTransport} for addresses, peer events and closing).
  *
  * @example
  * ```ts
@@ -51,6 +62,9 @@ export interface InProcessNetworkStats {
  */
 export class InProcessNetwork {
   private readonly nodes = new Map<NodeId, InProcessTransport>();
+  private readonly addresses = new Map<string, InProcessTransport>();
+  /** Every transport added, by index. */
+  private readonly byIndex: InProcessTransport[] = [];
   private readonly dispatcher = new DispatchScheduler();
   private readonly counters = { sent: 0, delivered: 0, unknown: 0, closed: 0, queued: 0 };
 
@@ -67,7 +81,24 @@ export class InProcessNetwork {
     scheduleDispatch: (transport: InProcessTransport) => this.dispatcher.schedule(transport),
     detach: (transport: InProcessTransport) => {
       if (this.nodes.get(transport.localId) === transport) this.nodes.delete(transport.localId);
+      if (this.addresses.get(transport.address) === transport) {
+        this.addresses.delete(transport.address);
+      }
+      // The peers hear of it now; the closer announces its own side after this.
+      for (const index of transport.links.indices()) {
+        this.byIndex[index]!.disconnect(transport, 'remote-closed');
+      }
     },
+    dial: (from: InProcessTransport, address: string): NodeId => {
+      const receiver = this.addresses.get(address);
+      if (receiver === undefined || receiver.closed) {
+        throw new TalaError('Unreachable', `InProcessNetwork: nobody listens on ${address}`);
+      }
+      if (receiver !== from) this.connect(from, receiver);
+      return receiver.localId;
+    },
+    idAt: (index: number) => this.byIndex[index]!.localId,
+    buffered: () => NOTHING_BUFFERED,
     handedOver: () => {
       this.counters.queued--;
       this.counters.delivered++;
@@ -86,8 +117,11 @@ export class InProcessNetwork {
     if (this.nodes.has(id)) {
       throw new TalaError('InvalidArgument', `InProcessNetwork: node ${id} is already registered`);
     }
-    const transport = InProcessTransport.create(id, this.link);
+    const index = this.byIndex.length;
+    const transport = InProcessTransport.create(id, index, 1, `inproc:${id}`, this.link);
+    this.byIndex.push(transport);
     this.nodes.set(id, transport);
+    this.addresses.set(transport.address, transport);
     return transport;
   }
 
@@ -117,8 +151,17 @@ export class InProcessNetwork {
       this.counters.closed++;
       return;
     }
+    if ((from.observesPeers || receiver.observesPeers) && from.links.get(receiver.index) !== 1) {
+      this.connect(from, receiver);
+    }
     // Queued until the receiver reports it handed over or discarded.
     this.counters.queued++;
     receiver.deliver(from.localId, cloneMessage(message));
+  }
+
+  /** Opens the connection between `a` and `b`: both record it and announce `peer:connect`. */
+  private connect(a: InProcessTransport, b: InProcessTransport): void {
+    a.connect(b);
+    b.connect(a);
   }
 }

@@ -4,4 +4,6 @@
  * change in any release.
  */
 export { EventQueue } from './event-queue.js';
+export { InFlightCounts } from './in-flight-counts.js';
+export { PeerSlots } from './peer-slots.js';
 export { RingQueue } from './ring-queue.js';

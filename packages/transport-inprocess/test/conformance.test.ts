@@ -1,4 +1,4 @@
-import { decode, encode } from '@tala-net/codec';
+import { DEFAULT_MAX_FRAME_BYTES, decode, encode } from '@tala-net/codec';
 import { transportConformanceTests } from '@tala-net/transport-conformance';
 import { NodeId } from '@tala-net/types';
 import { InProcessNetwork, SimulatedNetwork } from '../src/index.js';
@@ -15,7 +15,7 @@ transportConformanceTests({
       deliver() {},
       delivered: () => net.stats.delivered,
       teardown() {
-        for (const t of transports) t.close();
+        for (const t of transports) void t.close();
       },
     };
   },
@@ -44,6 +44,7 @@ transportConformanceTests({
       transports: ids(nodes).map((id) => sim.addNode(id)),
       deliver: () => void sim.runUntilIdle(),
       delivered: () => sim.stats.delivered,
+      maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
     };
   },
 });

@@ -1,3 +1,4 @@
+export { AddressBook, type AddressBookOptions } from './address-book.js';
 export { type Clock, realClock, type TimerHandle } from './clock.js';
 export { cloneMessage } from './clone-message.js';
 export { ErrorReportEvent } from './error-report-event.js';
@@ -16,6 +17,11 @@ export type {
 export { NodeId, PeerId } from './node-id.js';
 export type { PartitionAssignment } from './partition-assignment.js';
 export { PartitionId } from './partition-id.js';
+export {
+  type DisconnectReason,
+  PeerConnectEvent,
+  PeerDisconnectEvent,
+} from './peer-events.js';
 export { type Random, seededRandom } from './random.js';
 export {
   type EventOf,
@@ -25,9 +31,12 @@ export {
 } from './safe-event-target.js';
 export { TalaError, TalaErrorCode, type TalaErrorCodeMap } from './tala-error.js';
 export {
+  type BufferedAmount,
   type Transport,
+  type TransportCloseOptions,
   type TransportEventMap,
   TransportMessageEvent,
+  type TransportOperationOptions,
 } from './transport.js';
 export { TransportEventTarget } from './transport-event-target.js';
 export type { TypedEventTarget } from './typed-event-target.js';

@@ -16,6 +16,12 @@ export const TalaErrorCode = {
   InvalidPartitionTable: 'InvalidPartitionTable',
   /** The object was closed or stopped and can no longer be used. */
   Closed: 'Closed',
+  /** Nobody could be reached at an address (refused, no route, no such node). */
+  Unreachable: 'Unreachable',
+  /** An operation did not complete within its deadline. */
+  TimedOut: 'TimedOut',
+  /** An operation was cut short by its `AbortSignal`. */
+  Aborted: 'Aborted',
 } as const;
 
 /**

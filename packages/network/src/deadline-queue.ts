@@ -1,0 +1,69 @@
+/**
+ * Deadlines of pending requests in one binary min-heap, so that a single clock timer (set for
+ * the earliest) serves every request instead of one timer each. Entries of requests that were
+ * answered stay until they come up and are skipped; the owner rebuilds the heap when they
+ * outnumber the live ones, which keeps it bounded.
+ */
+export class DeadlineQueue {
+  #at: number[] = [];
+  #ids: number[] = [];
+
+  /** Entries held, stale ones included. */
+  get size(): number {
+    return this.#at.length;
+  }
+
+  /** The earliest deadline, or `Infinity` when empty. */
+  earliest(): number {
+    return this.#at.length === 0 ? Number.POSITIVE_INFINITY : this.#at[0]!;
+  }
+
+  /** Adds request `id` with deadline `at`. */
+  push(at: number, id: number): void {
+    const heapAt = this.#at;
+    const ids = this.#ids;
+    let index = heapAt.length;
+    heapAt.push(at);
+    ids.push(id);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (heapAt[parent]! <= at) break;
+      heapAt[index] = heapAt[parent]!;
+      ids[index] = ids[parent]!;
+      index = parent;
+    }
+    heapAt[index] = at;
+    ids[index] = id;
+  }
+
+  /** Removes the earliest entry and returns its id (the queue must not be empty). */
+  pop(): number {
+    const heapAt = this.#at;
+    const ids = this.#ids;
+    const top = ids[0]!;
+    const lastAt = heapAt.pop()!;
+    const lastId = ids.pop()!;
+    const length = heapAt.length;
+    if (length === 0) return top;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= length) break;
+      const right = left + 1;
+      const child = right < length && heapAt[right]! < heapAt[left]! ? right : left;
+      if (heapAt[child]! >= lastAt) break;
+      heapAt[index] = heapAt[child]!;
+      ids[index] = ids[child]!;
+      index = child;
+    }
+    heapAt[index] = lastAt;
+    ids[index] = lastId;
+    return top;
+  }
+
+  /** Empties the queue. */
+  clear(): void {
+    this.#at = [];
+    this.#ids = [];
+  }
+}

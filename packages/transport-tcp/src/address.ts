@@ -1,0 +1,31 @@
+import { TalaError } from '@tala-net/types';
+
+/** A TCP endpoint. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Parses `host:port` (`[v6]:port` for IPv6). Throws a `TalaError` (`InvalidArgument`) for
+ * anything else or a port outside 0 … 65535.
+ */
+export function parseAddress(address: string): HostPort {
+  const match =
+    typeof address === 'string'
+      ? /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address)
+      : null;
+  const port = match === null ? Number.NaN : Number(match[3]);
+  if (match === null || port > 65_535) {
+    throw new TalaError(
+      'InvalidArgument',
+      `TcpTransport: expected an address host:port (or [v6]:port), found ${JSON.stringify(address)}`,
+    );
+  }
+  return { host: match[1] ?? match[2]!, port };
+}
+
+/** Formats `host` and `port` as an address ({@link parseAddress} reads it back). */
+export function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

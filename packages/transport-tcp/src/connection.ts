@@ -1,0 +1,370 @@
+import type { Socket } from 'node:net';
+import { decode, encode, FrameDecoder, HEADER_BYTES, readU32 } from '@tala-net/codec';
+import type { DisconnectReason, Message, NodeId, TimerHandle } from '@tala-net/types';
+import { MAX_HANDSHAKE_PAYLOAD_BYTES } from './handshake-messages.js';
+import type { Counters } from './tcp-stats.js';
+import type { ResolvedTcpOptions } from './tcp-transport-options.js';
+
+/** Who opened a connection: this node (`outbound`) or the peer (`inbound`). */
+export type ConnectionDirection = 'inbound' | 'outbound';
+
+/**
+ * Chunks smaller than this that are written together are first copied into one buffer; larger
+ * ones are written as they are.
+ */
+const COALESCE_BELOW_BYTES = 16 * 1024;
+
+/** Where a socket holds the {@link Connection} that owns it, for the shared event handlers. */
+const OWNER = Symbol('tala-net:connection');
+
+/** A socket with the {@link Connection} that owns it. */
+type SocketOf = Socket & { [OWNER]: Connection };
+
+function onSocketData(this: Socket, chunk: Buffer): void {
+  (this as SocketOf)[OWNER].receive(chunk);
+}
+
+function onSocketError(this: Socket, error: Error): void {
+  (this as SocketOf)[OWNER].close('error', error.message);
+}
+
+function onSocketClose(this: Socket): void {
+  (this as SocketOf)[OWNER].close('remote-closed', 'the connection was closed');
+}
+
+function onSocketDrain(this: Socket): void {
+  const connection = (this as SocketOf)[OWNER];
+  connection.host.onWritable(connection);
+}
+
+/** What a {@link Connection} reports to its transport. */
+export interface ConnectionHost {
+  /** A handshake frame (hello, welcome or refusal) arrived while the handshake runs. */
+  onHandshake(connection: Connection, message: Message): void;
+  /** A message arrived on an open connection (`bytes`: its frame's size). */
+  onMessage(connection: Connection, message: Message): void;
+  /** Everything written so far reached the kernel, or the socket drained: more may be written. */
+  onWritable(connection: Connection): void;
+  /** The connection closed (once). */
+  onClosed(connection: Connection, reason: DisconnectReason, detail: string): void;
+  /** A frame of an unknown kind was skipped. */
+  onSkipped(connection: Connection): void;
+  /**
+   * The bytes this connection holds of incomplete frames changed by `delta`; `false` when the
+   * transport's budget for them is exhausted (the connection then closes).
+   */
+  onPartialBytes(delta: number): boolean;
+}
+
+/**
+ * One TCP (or TLS) connection: frames in through a `FrameDecoder`, frames out in coalesced
+ * writes that respect socket backpressure, the handshake deadline, heartbeats and the idle
+ * timeout. The transport decides what the handshake means; the connection only enforces that
+ * nothing but handshake frames arrive before it completes.
+ */
+export class Connection {
+  /** `handshake` until the transport calls {@link Connection.open}. */
+  state: 'handshake' | 'open' | 'closed' = 'handshake';
+  /** The peer's id, once its handshake named it. */
+  peerId: NodeId | undefined;
+  /** The peer's boot id, once its handshake named it. */
+  peerBootId: bigint | undefined;
+  /** Frames handed to the socket whose write has not completed. */
+  writingFrames = 0;
+  /** Their bytes. */
+  writingBytes = 0;
+  /** The peer's counters, once the connection is open. */
+  peerCounters: Counters | undefined;
+  /** The transport's counters. */
+  totals: Counters | undefined;
+  readonly #decoder: FrameDecoder;
+  /** Bytes of the handshake frame received so far (the stream before the main decoder). */
+  #handshakeBytes: Uint8Array = new Uint8Array(0);
+  /** Bytes of incomplete frames the decoder held after the last chunk. */
+  #partialBytes = 0;
+  /** Frames and bytes of each write in flight, oldest first, from `#inFlightHead` (pairs). */
+  #inFlight: number[] | undefined;
+  #inFlightHead = 0;
+  #onWritten: (() => void) | undefined;
+  #timer: TimerHandle | undefined;
+  #heardAt: number;
+  #wroteAt: number;
+
+  constructor(
+    readonly socket: Socket,
+    readonly direction: ConnectionDirection,
+    /** The address dialled, for an outbound connection. */
+    readonly dialAddress: string | undefined,
+    private readonly options: ResolvedTcpOptions,
+    readonly host: ConnectionHost,
+  ) {
+    this.#decoder = new FrameDecoder({
+      registry: options.registry,
+      maxFrameBytes: options.maxFrameBytes,
+      onUnknownFrame: () => host.onSkipped(this),
+    });
+    this.#heardAt = this.#wroteAt = options.clock.now();
+    socket.setNoDelay(true);
+    if (options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
+    // Shared handlers that find the connection on the socket: no closures per connection.
+    (socket as SocketOf)[OWNER] = this;
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    socket.on('drain', onSocketDrain);
+    this.#armTimer(options.clock.now() + options.handshakeTimeoutMs);
+  }
+
+  /** `true` once the connection closed. */
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** `true` while the socket can take more bytes without exceeding its high-water mark. */
+  get writable(): boolean {
+    return this.state !== 'closed' && !this.socket.writableNeedDrain;
+  }
+
+  /** Marks the handshake complete: from now on, messages are handed to the transport. */
+  open(peerId: NodeId, bootId: bigint): void {
+    this.peerId = peerId;
+    this.peerBootId = bootId;
+    this.state = 'open';
+    this.#armTimer(this.options.clock.now() + this.#heartbeatEvery());
+  }
+
+  /** Writes one control frame (handshake or heartbeat) now. */
+  writeControl(message: Message): void {
+    this.writeChunks([encode(message, { registry: this.options.registry })], [1]);
+  }
+
+  /**
+   * Writes `chunks` (each holding `frames[i]` whole frames) in as few socket writes as
+   * possible: one chunk is written as it is; several are written inside one cork so they leave
+   * in one `writev`, consecutive small ones first copied into one buffer. Returns `false` when
+   * the socket asks the writer to wait for `drain`.
+   */
+  writeChunks(chunks: readonly Uint8Array[], frames: readonly number[]): boolean {
+    if (this.state === 'closed' || chunks.length === 0) return this.writable;
+    this.#wroteAt = this.options.clock.now();
+    if (chunks.length === 1) {
+      this.#write(chunks[0]!, frames[0]!);
+      return this.writable;
+    }
+    const socket = this.socket;
+    socket.cork();
+    let start = 0;
+    while (start < chunks.length) {
+      let end = start;
+      let bytes = 0;
+      let count = 0;
+      while (end < chunks.length && chunks[end]!.length < COALESCE_BELOW_BYTES) {
+        bytes += chunks[end]!.length;
+        count += frames[end]!;
+        end++;
+      }
+      if (end - start > 1) {
+        this.#write(concat(chunks, start, end, bytes), count);
+        start = end;
+      } else {
+        this.#write(chunks[start]!, frames[start]!);
+        start++;
+      }
+    }
+    socket.uncork();
+    return this.writable;
+  }
+
+  /** Closes the socket at once and reports `reason` (only the first close counts). */
+  close(reason: DisconnectReason, detail: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.#updatePartialBytes(0);
+    this.#clearTimer();
+    this.socket.destroy();
+    this.host.onClosed(this, reason, detail);
+  }
+
+  /** Ends the socket after what was written (a refusal) is sent, then reports `reason`. */
+  closeAfterWrites(reason: DisconnectReason, detail: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.#clearTimer();
+    this.socket.end();
+    // A peer that never closes its side cannot hold the socket: destroy it after the deadline.
+    this.#timer = this.options.clock.setTimer(
+      this.options.clock.now() + this.options.handshakeTimeoutMs,
+      () => this.socket.destroy(),
+    );
+    this.host.onClosed(this, reason, detail);
+  }
+
+  /** Reports the change of the bytes held in incomplete frames; `false` when over budget. */
+  #updatePartialBytes(now: number): boolean {
+    const delta = now - this.#partialBytes;
+    this.#partialBytes = now;
+    return delta === 0 || this.host.onPartialBytes(delta);
+  }
+
+  #write(buffer: Uint8Array, frames: number): void {
+    this.writingFrames += frames;
+    this.writingBytes += buffer.length;
+    if (this.peerCounters !== undefined) {
+      this.peerCounters.framesOut += frames;
+      this.peerCounters.bytesOut += buffer.length;
+    }
+    if (this.totals !== undefined) {
+      this.totals.framesOut += frames;
+      this.totals.bytesOut += buffer.length;
+    }
+    if (this.#inFlight === undefined) this.#inFlight = [frames, buffer.length];
+    else this.#inFlight.push(frames, buffer.length);
+    // One callback for every write: the stream completes writes in order, and calls the same
+    // callback of writes completed in one tick from one scheduled task.
+    this.#onWritten ??= () => this.#written();
+    this.socket.write(buffer, this.#onWritten);
+  }
+
+  /** A write handed to the socket completed (or failed): the oldest in flight. */
+  #written(): void {
+    const inFlight = this.#inFlight!;
+    const at = this.#inFlightHead;
+    this.writingFrames -= inFlight[at]!;
+    this.writingBytes -= inFlight[at + 1]!;
+    if (at + 2 === inFlight.length) {
+      this.#inFlight = undefined;
+      this.#inFlightHead = 0;
+    } else {
+      this.#inFlightHead = at + 2;
+    }
+    if (this.writingFrames === 0) this.host.onWritable(this);
+  }
+
+  /** Handles a chunk read from the socket: decodes its frames and hands them on. */
+  receive(received: Buffer): void {
+    if (this.state === 'closed') return;
+    this.#heardAt = this.options.clock.now();
+    if (this.peerCounters !== undefined) this.peerCounters.bytesIn += received.length;
+    if (this.totals !== undefined) this.totals.bytesIn += received.length;
+    const chunk = this.state === 'handshake' ? this.#takeHandshake(received) : received;
+    if (chunk === undefined || chunk.length === 0) return;
+    let messages: Message[];
+    try {
+      messages = this.#decoder.push(chunk);
+    } catch (error) {
+      this.close('protocol', (error as Error).message);
+      return;
+    }
+    if (!this.#updatePartialBytes(this.#decoder.bufferedBytes)) {
+      this.close('protocol', 'the budget for incomplete frames of all connections is exhausted');
+      return;
+    }
+    for (const message of messages) {
+      if (this.isClosed) return;
+      if (this.peerCounters !== undefined) this.peerCounters.framesIn++;
+      if (this.totals !== undefined) this.totals.framesIn++;
+      if (message.type !== 'Heartbeat') this.#onOpenMessage(message);
+    }
+  }
+
+  /**
+   * Collects the handshake frame, bounded by the largest handshake (a header that declares more,
+   * or a frame of any other kind, closes the connection), hands it to the transport, and returns
+   * the bytes that follow it once the connection is open.
+   */
+  #takeHandshake(chunk: Uint8Array): Uint8Array | undefined {
+    const bytes = concatBytes(this.#handshakeBytes, chunk);
+    if (bytes.length < HEADER_BYTES) {
+      this.#handshakeBytes = bytes;
+      return undefined;
+    }
+    const length = readU32(bytes, 1);
+    if (length > MAX_HANDSHAKE_PAYLOAD_BYTES) {
+      this.close('protocol', `a frame of ${length} bytes before the handshake completed`);
+      return undefined;
+    }
+    if (bytes.length < HEADER_BYTES + length) {
+      this.#handshakeBytes = bytes;
+      return undefined;
+    }
+    this.#handshakeBytes = new Uint8Array(0);
+    let message: Message;
+    try {
+      message = decode(bytes.subarray(0, HEADER_BYTES + length), {
+        registry: this.options.registry,
+        copy: true,
+      });
+    } catch (error) {
+      this.close('protocol', `before the handshake completed: ${(error as Error).message}`);
+      return undefined;
+    }
+    if (this.totals !== undefined) this.totals.framesIn++;
+    this.host.onHandshake(this, message);
+    return this.state === 'open' ? bytes.subarray(HEADER_BYTES + length) : undefined;
+  }
+
+  #onOpenMessage(message: Message): void {
+    if (
+      message.type === 'HandshakeHello' ||
+      message.type === 'HandshakeWelcome' ||
+      message.type === 'HandshakeRefusal'
+    ) {
+      this.close('protocol', `a ${message.type} after the handshake`);
+      return;
+    }
+    this.host.onMessage(this, message);
+  }
+
+  #heartbeatEvery(): number {
+    return Math.floor(this.options.idleTimeoutMs / 3);
+  }
+
+  #armTimer(at: number): void {
+    this.#clearTimer();
+    this.#timer = this.options.clock.setTimer(at, () => this.#onTimer());
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.options.clock.clearTimer(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    if (this.state === 'closed') return;
+    const now = this.options.clock.now();
+    if (this.state === 'handshake') {
+      this.close('timeout', `no handshake within ${this.options.handshakeTimeoutMs} ms`);
+      return;
+    }
+    if (now - this.#heardAt >= this.options.idleTimeoutMs) {
+      this.close('timeout', `nothing heard for ${this.options.idleTimeoutMs} ms`);
+      return;
+    }
+    if (now - this.#wroteAt >= this.#heartbeatEvery()) this.writeControl({ type: 'Heartbeat' });
+    this.#armTimer(now + this.#heartbeatEvery());
+  }
+}
+
+function concat(
+  chunks: readonly Uint8Array[],
+  start: number,
+  end: number,
+  bytes: number,
+): Uint8Array {
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (let i = start; i < end; i++) {
+    out.set(chunks[i]!, at);
+    at += chunks[i]!.length;
+  }
+  return out;
+}
+
+function concatBytes(first: Uint8Array, second: Uint8Array): Uint8Array {
+  if (first.length === 0) return second;
+  const out = new Uint8Array(first.length + second.length);
+  out.set(first);
+  out.set(second, first.length);
+  return out;
+}

@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode, FrameDecoder } from '@tala-net/codec';
+import type { Clock, Message, NodeId, TimerHandle } from '@tala-net/types';
+import { afterEach } from 'vitest';
+import { registerHandshakeMessages, TcpTransport, type TcpTransportOptions } from '../src/index.js';
+
+registerHandshakeMessages();
+
+/** Longest a test waits for an event before failing (generous: the machine may be busy). */
+export const EVENT_DEADLINE_MS = 30_000;
+
+/** Resolves with the first `type` event of `target` that passes `accept`; rejects after the deadline. */
+export function nextEvent<E extends Event>(
+  target: EventTarget,
+  type: string,
+  accept: (event: E) => boolean = () => true,
+  deadlineMs = EVENT_DEADLINE_MS,
+): Promise<E> {
+  return new Promise<E>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      target.removeEventListener(type, listener);
+      reject(new Error(`no ${type} event within ${deadlineMs} ms`));
+    }, deadlineMs);
+    const listener = (event: Event): void => {
+      if (!accept(event as E)) return;
+      clearTimeout(timer);
+      target.removeEventListener(type, listener);
+      resolve(event as E);
+    };
+    target.addEventListener(type, listener);
+  });
+}
+
+/** Resolves once `target` has received `count` messages; returns them with their senders. */
+export function collect(
+  target: TcpTransport,
+  count: number,
+  deadlineMs = EVENT_DEADLINE_MS,
+): Promise<[NodeId, Message][]> {
+  const got: [NodeId, Message][] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      target.removeEventListener('message', listener);
+      reject(new Error(`received ${got.length} of ${count} messages within ${deadlineMs} ms`));
+    }, deadlineMs);
+    const listener = (event: Event): void => {
+      const { from, message } = event as unknown as { from: NodeId; message: Message };
+      got.push([from, message]);
+      if (got.length < count) return;
+      clearTimeout(timer);
+      target.removeEventListener('message', listener);
+      resolve(got);
+    };
+    target.addEventListener('message', listener);
+  });
+}
+
+/** Transports created by {@link transport}, closed after each test. */
+const open: TcpTransport[] = [];
+const sockets: net.Socket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(open.splice(0).map((t) => t.close({ timeoutMs: 100 })));
+});
+
+/** A transport closed after the test. */
+export function transport(options: TcpTransportOptions): TcpTransport {
+  const created = new TcpTransport(options);
+  open.push(created);
+  return created;
+}
+
+/** A listening transport closed after the test. */
+export async function listening(options: TcpTransportOptions): Promise<TcpTransport> {
+  const created = transport(options);
+  await created.listen('127.0.0.1:0');
+  return created;
+}
+
+/** Ping `seq` from `from`. */
+export const ping = (from: NodeId, seq: number): Message => ({
+  type: 'Ping',
+  from,
+  seq: BigInt(seq),
+});
+
+/** The `seq` of a Ping. */
+export const seqOf = (message: Message): number => Number((message as { seq: bigint }).seq);
+
+/**
+ * A raw TCP client that speaks the handshake by hand, then does whatever the test wants:
+ * writes malformed frames, stops reading, goes silent.
+ */
+export class RawPeer {
+  readonly decoder = new FrameDecoder();
+  readonly received: Message[] = [];
+  closed = false;
+  #waiters: (() => void)[] = [];
+
+  private constructor(readonly socket: net.Socket) {
+    sockets.push(socket);
+    socket.on('data', (chunk) => {
+      try {
+        this.received.push(...this.decoder.push(chunk));
+      } catch {
+        socket.destroy();
+      }
+      this.#wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.#wake();
+    });
+    socket.on('error', () => {});
+  }
+
+  /** Connects to `address` without sending anything. */
+  static async connect(address: string): Promise<RawPeer> {
+    const [host, port] = address.split(':');
+    const socket = net.connect({ host: host!, port: Number(port) });
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    return new RawPeer(socket);
+  }
+
+  /** Connects and completes a handshake as node `id`; resolves once welcomed. */
+  static async handshake(address: string, id: NodeId, label = 'tala-net'): Promise<RawPeer> {
+    const peer = await RawPeer.connect(address);
+    peer.write({
+      type: 'HandshakeHello',
+      versionMin: 1,
+      versionMax: 1,
+      from: id,
+      bootId: 1n,
+      clusterLabel: new TextEncoder().encode(label),
+      listenAddress: new Uint8Array(0),
+      capabilities: new Uint8Array(0),
+    });
+    await peer.until(() => peer.received.some((m) => m.type === 'HandshakeWelcome') || peer.closed);
+    return peer;
+  }
+
+  write(message: Message): void {
+    this.socket.write(encode(message));
+  }
+
+  /** Resolves once `condition()` holds, checked after each chunk or close; rejects after the deadline. */
+  until(condition: () => boolean, deadlineMs = EVENT_DEADLINE_MS): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('condition not met in time')), deadlineMs);
+      const check = (): void => {
+        if (condition()) {
+          clearTimeout(timer);
+          resolve();
+        } else this.#waiters.push(check);
+      };
+      this.#waiters.push(check);
+    });
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}
+
+/**
+ * A clock that moves only when the test advances it: timeouts, heartbeats and backoff become
+ * deterministic while the sockets stay real.
+ */
+export class ManualClock implements Clock {
+  #now = 0;
+  #timers = new Set<{ at: number; callback: () => void }>();
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(at: number, callback: () => void): TimerHandle {
+    const timer = { at, callback };
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    this.#timers.delete(handle as { at: number; callback: () => void });
+  }
+
+  /** Moves time forward by `ms`, running every timer that falls due, in time order. */
+  advance(ms: number): void {
+    const end = this.#now + ms;
+    for (;;) {
+      let next: { at: number; callback: () => void } | undefined;
+      for (const timer of this.#timers)
+        if (timer.at <= end && (next === undefined || timer.at < next.at)) next = timer;
+      if (next === undefined) break;
+      this.#timers.delete(next);
+      this.#now = Math.max(this.#now, next.at);
+      next.callback();
+    }
+    this.#now = end;
+  }
+}
+
+/** PEM files of a test PKI made with the `openssl` command. */
+export interface NodeCertificate {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/**
+ * Creates a CA and, for each id, a key and a certificate signed by it that names the id as
+ * `URI:tala-net:node:<id>` (or other URIs given in `names`), with the real `openssl` tool.
+ */
+export function makePki(ids: readonly (bigint | { id: bigint; uri: string })[]): {
+  ca: string;
+  nodes: NodeCertificate[];
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'tala-net-pki-'));
+  try {
+    const run = (...args: string[]): void => {
+      execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    };
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    run(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-subj',
+      '/CN=tala-net test CA',
+      '-days',
+      '2',
+    );
+    const nodes = ids.map((entry, index) => {
+      const uri = typeof entry === 'bigint' ? `tala-net:node:${entry}` : entry.uri;
+      writeFileSync(join(dir, `n${index}.ext`), `subjectAltName=URI:${uri},IP:127.0.0.1\n`);
+      run(
+        'req',
+        ...ec,
+        '-keyout',
+        `n${index}.key`,
+        '-out',
+        `n${index}.csr`,
+        '-subj',
+        `/CN=node-${index}`,
+      );
+      run(
+        'x509',
+        '-req',
+        '-in',
+        `n${index}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `n${index}.crt`,
+        '-days',
+        '2',
+        '-extfile',
+        `n${index}.ext`,
+      );
+      return {
+        key: readFileSync(join(dir, `n${index}.key`), 'utf8'),
+        cert: readFileSync(join(dir, `n${index}.crt`), 'utf8'),
+      };
+    });
+    return { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), nodes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
