@@ -4,13 +4,18 @@ import type { NodeId, Random } from '@tala-net/types';
  * Randomized round-robin probe order (SWIM §4.3): each round probes every member once, in an
  * order shuffled anew for every round, so every member is probed within `2n − 1` periods.
  * Members joining mid-round are inserted at a random position among those not yet probed.
- * Insertion is O(1) and removal costs nothing (a departed member's turn is skipped); a new round
- * costs O(n) once per n periods.
+ * Insertion is O(1) amortized (the first insertion of a round builds the set of the round's
+ * members) and removal costs nothing (a departed member's turn is skipped); a new round costs
+ * O(n) once per n periods.
  */
 export class ProbeSchedule {
   #order: NodeId[] = [];
   #index = 0;
-  #inRound = new Set<NodeId>();
+  /**
+   * The members of the current round, built at its first insertion only: a round without
+   * joiners (a stable cluster) costs no set.
+   */
+  #inRound: Set<NodeId> | undefined;
   readonly #random: Random;
 
   constructor(random: Random) {
@@ -26,7 +31,7 @@ export class ProbeSchedule {
     for (let rounds = 0; rounds < 2; ) {
       if (this.#index >= this.#order.length) {
         this.#order = members();
-        this.#inRound = new Set(this.#order);
+        this.#inRound = undefined;
         shuffle(this.#order, this.#random);
         this.#index = 0;
         rounds++;
@@ -46,6 +51,7 @@ export class ProbeSchedule {
    * that leaves needs no removal: its turn is skipped when `probeable` says no.
    */
   insert(node: NodeId): void {
+    this.#inRound ??= new Set(this.#order);
     if (this.#inRound.has(node)) return;
     this.#inRound.add(node);
     const order = this.#order;
