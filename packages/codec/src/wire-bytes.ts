@@ -103,6 +103,17 @@ export const readU64: (bytes: Uint8Array, at: number) => bigint = LITTLE_ENDIAN
   ? readU64LittleEndian
   : readU64Portable;
 
+/** Writes `value` (already checked to be a u16) as a little-endian u16 at byte `at` of `bytes`. */
+export function writeU16(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value;
+  bytes[at + 1] = value >>> 8;
+}
+
+/** Reads the little-endian u16 at byte `at` of `bytes`. */
+export function readU16(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8);
+}
+
 /** Writes `value` (already checked to be a u32) at byte `at` of `bytes`. */
 export function writeU32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at] = value;

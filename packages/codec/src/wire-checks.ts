@@ -22,6 +22,13 @@ export function checkU32(value: unknown, type: string, field: string): void {
   }
 }
 
+/** Checks that `value` is an integer in 0 … 65535. */
+export function checkU16(value: unknown, type: string, field: string): void {
+  if (typeof value !== 'number' || (value & 0xffff) !== value) {
+    throw outOfRange(value, type, field, 'an integer in 0 … 65535');
+  }
+}
+
 /** Checks that `value` is a `Uint8Array` of at most `maxLength` bytes. */
 export function checkBytes(
   value: unknown,

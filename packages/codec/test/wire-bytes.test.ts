@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   finishWriting,
   isU64,
+  readU16,
   readU32,
   readU64,
   readU64At,
@@ -10,12 +11,14 @@ import {
   readU64Portable,
   viewForReading,
   viewForWriting,
+  writeU16,
   writeU32,
   writeU64,
   writeU64At,
   writeU64LittleEndian,
   writeU64Portable,
 } from '../src/wire-bytes.js';
+import { checkU16 } from '../src/wire-checks.js';
 
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 
@@ -79,5 +82,25 @@ describe('u64 field access', () => {
       }),
       { seed: 20_261_201, numRuns: 300 },
     );
+  });
+});
+
+describe('u16 fields', () => {
+  it('write and read back every u16 little-endian, and the check accepts exactly 0 … 65535', () => {
+    const bytes = new Uint8Array(4);
+    for (const value of [0, 1, 0xff, 0x100, 0x1234, 0xffff]) {
+      writeU16(bytes, 1, value);
+      expect([bytes[1], bytes[2]]).toEqual([value & 0xff, value >>> 8]);
+      expect(readU16(bytes, 1)).toBe(value);
+      expect(() => checkU16(value, 'Kind', 'field')).not.toThrow();
+    }
+    for (const bad of [-1, 0x1_0000, 1.5, Number.NaN, '7', 7n, undefined]) {
+      expect(() => checkU16(bad, 'Kind', 'field')).toThrow(
+        expect.objectContaining({
+          code: 'InvalidArgument',
+          message: expect.stringMatching(/Kind\.field/),
+        }),
+      );
+    }
   });
 });

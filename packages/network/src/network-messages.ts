@@ -1,6 +1,7 @@
 import {
   bytesAt,
   checkBytes,
+  checkU16,
   checkU32,
   checkU64,
   corrupted,
@@ -8,10 +9,12 @@ import {
   defineMessage,
   HEADER_BYTES,
   type MessageRegistry,
+  readU16,
   readU32,
   readU64,
   tooShort,
   unencodable,
+  writeU16,
   writeU32,
   writeU64,
 } from '@tala-net/codec';
@@ -91,21 +94,6 @@ const MESSAGE_FIXED_BYTES = 4;
 const REQUEST_FIXED_BYTES = 26;
 /** Fixed response bytes: correlation (8), error code (2), error message length (2). */
 const RESPONSE_FIXED_BYTES = 12;
-
-function checkU16(value: unknown, type: string, field: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff) {
-    throw unencodable(`${type}.${field}`, 'an integer in 0 … 65535', String(value));
-  }
-}
-
-function writeU16(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value & 0xff;
-  bytes[at + 1] = value >>> 8;
-}
-
-function readU16(bytes: Uint8Array, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8);
-}
 
 function errorMessageBytes(message: ChannelResponse): number {
   const { errorMessage } = message;

@@ -1,6 +1,7 @@
 import {
   bytesAt,
   checkBytes,
+  checkU16,
   checkU32,
   checkU64,
   corrupted,
@@ -8,11 +9,13 @@ import {
   defineMessage,
   HEADER_BYTES,
   type MessageRegistry,
+  readU16,
   readU32,
   readU64,
   tooShort,
   trailing,
   unencodable,
+  writeU16,
   writeU32,
   writeU64,
   wrongLength,
@@ -131,21 +134,6 @@ const HELLO_FIXED_BYTES = 27;
 const WELCOME_FIXED_BYTES = 22;
 /** Fixed payload bytes of a refusal: from (8), code (1), detail length (2). */
 const REFUSAL_FIXED_BYTES = 11;
-
-function checkU16(value: unknown, type: string, field: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff) {
-    throw unencodable(`${type}.${field}`, 'an integer in 0 … 65535', String(value));
-  }
-}
-
-function writeU16(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value & 0xff;
-  bytes[at + 1] = value >>> 8;
-}
-
-function readU16(bytes: Uint8Array, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8);
-}
 
 /**
  * Reads a length-prefixed byte field at `at` whose length prefix is `prefixBytes` (1, 2 or 4)
