@@ -10,6 +10,7 @@ import { backoffDelay } from '../src/backoff.js';
 import { TcpTransport } from '../src/index.js';
 import {
   collect,
+  hello,
   listening,
   ManualClock,
   nextEvent,
@@ -142,16 +143,7 @@ describe('TcpTransport: one connection per pair', () => {
     const before = await RawPeer.handshake(b.address!, NodeId(9));
     const replaced = nextEvent<PeerDisconnectEvent>(b, 'peer:disconnect');
     const after = await RawPeer.connect(b.address!);
-    after.write({
-      type: 'HandshakeHello',
-      versionMin: 1,
-      versionMax: 1,
-      from: NodeId(9),
-      bootId: 2n,
-      clusterLabel: new TextEncoder().encode('tala-net'),
-      listenAddress: new Uint8Array(0),
-      capabilities: new Uint8Array(0),
-    });
+    after.write(hello(NodeId(9), { bootId: 2n }));
     expect((await replaced).reason).toBe('replaced');
     await before.until(() => before.closed);
     await after.until(() => after.received.some((m) => m.type === 'HandshakeWelcome'));

@@ -2,7 +2,7 @@ import { CapabilityRegistry, uint32Capability } from '@tala-net/capability';
 import { encode } from '@tala-net/codec';
 import { type ErrorReportEvent, NodeId, type PeerConnectEvent, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { listening, nextEvent, RawPeer, transport } from './support.js';
+import { hello, listening, nextEvent, RawPeer, transport } from './support.js';
 
 async function refusal(
   dialer: Parameters<typeof transport>[0],
@@ -51,16 +51,7 @@ describe('TcpTransport: handshake refusals (both sides say why)', () => {
   it('refuses a malformed capability advertisement', async () => {
     const b = await listening({ localId: NodeId(2) });
     const peer = await RawPeer.connect(b.address!);
-    peer.write({
-      type: 'HandshakeHello',
-      versionMin: 1,
-      versionMax: 1,
-      from: NodeId(1),
-      bootId: 1n,
-      clusterLabel: new TextEncoder().encode('tala-net'),
-      listenAddress: new Uint8Array(0),
-      capabilities: new Uint8Array([1, 2, 3]),
-    });
+    peer.write(hello(NodeId(1), { capabilities: new Uint8Array([1, 2, 3]) }));
     await peer.until(() => peer.closed);
     const answer = peer.received.find((m) => m.type === 'HandshakeRefusal') as
       | { code: number }
@@ -118,17 +109,10 @@ describe('TcpTransport: the handshake comes first', () => {
   it('assembles a hello that arrives one byte at a time', async () => {
     const b = await listening({ localId: NodeId(2) });
     const peer = await RawPeer.connect(b.address!);
-    const hello = encode({
-      type: 'HandshakeHello',
-      versionMin: 1,
-      versionMax: 1,
-      from: NodeId(1),
-      bootId: 1n,
-      clusterLabel: new TextEncoder().encode('tala-net'),
-      listenAddress: new TextEncoder().encode('127.0.0.1:9'),
-      capabilities: new Uint8Array(0),
-    });
-    for (const byte of hello) {
+    const frame = encode(
+      hello(NodeId(1), { listenAddress: new TextEncoder().encode('127.0.0.1:9') }),
+    );
+    for (const byte of frame) {
       peer.socket.write(new Uint8Array([byte]));
       await new Promise((resolve) => setImmediate(resolve));
     }

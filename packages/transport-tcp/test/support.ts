@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { encode, FrameDecoder } from '@tala-net/codec';
 import type { Clock, Message, NodeId, TimerHandle } from '@tala-net/types';
 import { afterEach } from 'vitest';
-import { registerHandshakeMessages, TcpTransport, type TcpTransportOptions } from '../src/index.js';
+import {
+  type HandshakeHello,
+  registerHandshakeMessages,
+  TcpTransport,
+  type TcpTransportOptions,
+} from '../src/index.js';
 
 registerHandshakeMessages();
 
@@ -92,6 +97,21 @@ export const ping = (from: NodeId, seq: number): Message => ({
 /** The `seq` of a Ping. */
 export const seqOf = (message: Message): number => Number((message as { seq: bigint }).seq);
 
+/** A hello from node `from` (version 1, boot id 1, the default label, no address or capabilities). */
+export function hello(from: NodeId, overrides: Partial<HandshakeHello> = {}): HandshakeHello {
+  return {
+    type: 'HandshakeHello',
+    versionMin: 1,
+    versionMax: 1,
+    from,
+    bootId: 1n,
+    clusterLabel: new TextEncoder().encode('tala-net'),
+    listenAddress: new Uint8Array(0),
+    capabilities: new Uint8Array(0),
+    ...overrides,
+  };
+}
+
 /**
  * A raw TCP client that speaks the handshake by hand, then does whatever the test wants:
  * writes malformed frames, stops reading, goes silent.
@@ -130,16 +150,7 @@ export class RawPeer {
   /** Connects and completes a handshake as node `id`; resolves once welcomed. */
   static async handshake(address: string, id: NodeId, label = 'tala-net'): Promise<RawPeer> {
     const peer = await RawPeer.connect(address);
-    peer.write({
-      type: 'HandshakeHello',
-      versionMin: 1,
-      versionMax: 1,
-      from: id,
-      bootId: 1n,
-      clusterLabel: new TextEncoder().encode(label),
-      listenAddress: new Uint8Array(0),
-      capabilities: new Uint8Array(0),
-    });
+    peer.write(hello(id, { clusterLabel: new TextEncoder().encode(label) }));
     await peer.until(() => peer.received.some((m) => m.type === 'HandshakeWelcome') || peer.closed);
     return peer;
   }
