@@ -1,0 +1,81 @@
+import type { SwimConfig, SwimPreset } from '@tala-net/membership';
+import type { TcpTlsOptions } from '@tala-net/transport-tcp';
+import type { Clock, NodeId, Random, Transport } from '@tala-net/types';
+
+/** Options of {@link ClusterNode.start}. */
+export interface ClusterNodeOptions {
+  /**
+   * This node's id. Without it, the node reads the id stored in `idFile`, or, when that file
+   * does not exist yet, draws a random non-zero u64 and stores it there.
+   */
+  readonly id?: NodeId;
+  /**
+   * Where a derived id is kept between runs (ignored when `id` or `transport` is given).
+   * @default none: a derived id lives as long as the process
+   */
+  readonly idFile?: string;
+  /**
+   * The `host:port` the TCP transport listens on (port 0 picks a free port).
+   * @default '127.0.0.1:0'
+   */
+  readonly listen?: string;
+  /**
+   * The address gossiped to the other members.
+   * @default the address the transport listens on
+   */
+  readonly advertise?: string;
+  /**
+   * Addresses (`host:port`) of members to join through.
+   * @default []: the node starts a cluster of its own
+   */
+  readonly seeds?: readonly string[];
+  /**
+   * The cluster label; a node with another label is refused at the handshake.
+   * @default 'tala'
+   */
+  readonly label?: string;
+  /** Mutual TLS (key, certificate and cluster CA, PEM); the node id is bound to the certificate. */
+  readonly tls?: TcpTlsOptions;
+  /**
+   * Number of partitions.
+   * @default 64
+   */
+  readonly partitions?: number;
+  /**
+   * Replicas of each partition, besides its owner.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * This node's zone: replicas of a partition go to other zones when the cluster has them.
+   * @default none
+   */
+  readonly zone?: string;
+  /**
+   * `host:port` of the HTTP status endpoint (`GET /`, `/metrics`, `/healthz`).
+   * @default none: no status endpoint
+   */
+  readonly status?: string;
+  /**
+   * A transport to run on instead of TCP (the in-process network, the simulator, …). Its
+   * `localId` is the node's id; `listen`, `label` and `tls` are then the transport's business.
+   */
+  readonly transport?: Transport;
+  /**
+   * SWIM preset or configuration.
+   * @default 'lan'
+   */
+  readonly swim?: SwimConfig | SwimPreset;
+  /**
+   * Time and timers (inject a virtual clock to run the node in the simulator).
+   * @default realClock()
+   */
+  readonly clock?: Clock;
+  /**
+   * Randomness (probe order, jitter).
+   * @default seeded from `crypto.getRandomValues`
+   */
+  readonly random?: Random;
+  /** Stops the node (gracefully) when aborted. */
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,16 @@
+/**
+ * A runnable tala-net node: SWIM membership, a versioned partition table, intent routing with
+ * exactly-once delivery, segment replication, reliable Data/Ack messaging and an HTTP status
+ * endpoint, over TCP or any `Transport`.
+ *
+ * @module @tala-net/cluster
+ */
+export type { ClusterNodeOptions } from './cluster-node-options.js';
+export type {
+  AssignmentStatus,
+  ClusterStats,
+  ClusterStatus,
+  MemberStatus,
+  PeerTransportStats,
+  TableStatus,
+} from './cluster-status.js';
