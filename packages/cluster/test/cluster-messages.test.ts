@@ -7,7 +7,8 @@ import { type ClusterTable, type IntentSubmit, registerClusterMessages } from '.
 
 registerClusterMessages();
 
-const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+const hex = (text: string): Uint8Array =>
+  Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const table: ClusterTable = {
@@ -82,7 +83,9 @@ describe('cluster messages (0x50–0x55)', () => {
     corruption(() => decode(hex('55 0b000000 03000000 08070605040302')));
     corruption(() => decode(hex('51 12000000 0500000000000000 0200000000000000 02 65')));
     corruption(() => decode(hex('51 13000000 0500000000000000 0200000000000000 02 ff fe')));
-    corruption(() => decode(hex('52 1c000000 000102030405060708090a0b0c0d0e0f 09000000 0400000000000000')));
+    corruption(() =>
+      decode(hex('52 1c000000 000102030405060708090a0b0c0d0e0f 09000000 0400000000000000')),
+    );
   });
 
   it('checks counts against the bytes present before allocating', () => {
@@ -90,17 +93,25 @@ describe('cluster messages (0x50–0x55)', () => {
     const claim = hex('50 18000000 0300000000000000 0100000000000000 02000000 ffffffff');
     const error = corruption(() => decode(claim));
     expect(error.message).toContain('members count');
-    corruption(() => decode(hex('50 20000000 0300000000000000 0100000000000000 02000000 00000000 00000000 ffffffff')));
+    corruption(() =>
+      decode(
+        hex('50 20000000 0300000000000000 0100000000000000 02000000 00000000 00000000 ffffffff'),
+      ),
+    );
   });
 
   it('refuses to encode what the layout cannot hold', () => {
     invalidArgument(() => encode({ ...(vectors[2]![1] as IntentSubmit), id: new Uint8Array(15) }));
     invalidArgument(() => encode({ ...(vectors[2]![1] as IntentSubmit), hops: 256 }));
-    invalidArgument(() => encode({ type: 'TablePull', epoch: 1n, coordinator: NodeId(1), zone: 'z'.repeat(256) }));
+    invalidArgument(() =>
+      encode({ type: 'TablePull', epoch: 1n, coordinator: NodeId(1), zone: 'z'.repeat(256) }),
+    );
     invalidArgument(() =>
       encode({
         ...table,
-        assignments: [{ partitionId: PartitionId(0), owner: NodeId(1), replicas: Array(256).fill(NodeId(2)) }],
+        assignments: [
+          { partitionId: PartitionId(0), owner: NodeId(1), replicas: Array(256).fill(NodeId(2)) },
+        ],
       }),
     );
   });
@@ -113,7 +124,10 @@ describe('cluster messages (0x50–0x55)', () => {
       coordinator: ids,
       partitions: fc.nat({ max: 1 << 20 }),
       members: fc.array(ids, { maxLength: 8 }),
-      fresh: fc.array(fc.nat({ max: 1000 }).map((n) => PartitionId(n)), { maxLength: 8 }),
+      fresh: fc.array(
+        fc.nat({ max: 1000 }).map((n) => PartitionId(n)),
+        { maxLength: 8 },
+      ),
       assignments: fc.array(
         fc.record({
           partitionId: fc.nat({ max: 1000 }).map((n) => PartitionId(n)),
