@@ -13,6 +13,10 @@ export interface SimulatedClusterOptions {
   readonly seed?: number;
   readonly link?: LinkOptions;
   readonly node?: Omit<ClusterNodeOptions, 'transport' | 'clock' | 'random' | 'seeds'>;
+  /** Options of one node (by id), over `node`. */
+  readonly nodeOptions?: (
+    id: NodeId,
+  ) => Omit<ClusterNodeOptions, 'transport' | 'clock' | 'random' | 'seeds'>;
 }
 
 /** Cluster nodes in a `SimulatedNetwork`, with virtual time. */
@@ -73,6 +77,7 @@ export async function simulatedCluster(
         tableDebounceMs: 50,
         tablePullIntervalMs: 500,
         ...options.node,
+        ...options.nodeOptions?.(id),
         transport,
         clock: sim.clockFor(id),
         random: seededRandom(seed * 1000 + starts++),
