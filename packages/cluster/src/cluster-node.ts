@@ -361,6 +361,8 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     const change = event.type as MembershipEventType;
     const joined = change === 'joined' || change === 'alive' ? event.member.node : undefined;
     this.#authority.membershipChanged(joined);
+    if (joined !== undefined || change === 'updated')
+      this.#engine.memberReturned(event.member.node);
     this.dispatchEvent(new MemberEvent(change, event.member));
   }
 

@@ -2,7 +2,8 @@ import { NodeId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IntentReceipt } from '../src/index.js';
-import { intentId, type SimCluster, simulatedCluster, tablesAgree } from './support.js';
+import { expectInvariants } from './invariants.js';
+import { intentId, type SimCluster, simulatedCluster } from './support.js';
 
 interface Plan {
   readonly seed: number;
@@ -110,40 +111,8 @@ describe('invariants under loss, duplication, delay, a crash and a short partiti
     await fc.assert(
       fc.asyncProperty(plans, async (plan) => {
         const { cluster, acknowledged } = await runPlan(plan);
+        expectInvariants(cluster, acknowledged);
         const live = cluster.live();
-        const liveIds = live.map((n) => n.id).sort((a, b) => (a < b ? -1 : 1));
-        // Membership converges: every live node sees exactly the live nodes as live.
-        for (const node of live) {
-          const seen = node.membership
-            .members()
-            .filter((m) => m.state === 'Alive')
-            .map((m) => m.node)
-            .sort((a, b) => (a < b ? -1 : 1));
-          expect(seen).toEqual(liveIds);
-        }
-        // Routing is consistent: one table everywhere, computed for the live nodes.
-        expect(tablesAgree(live)).toBe(true);
-        const table = live[0]!.table!;
-        expect(table.members).toEqual(liveIds);
-        // No intent reaches the application twice.
-        for (const count of cluster.deliveries.values()) expect(count).toBe(1);
-        // Every acknowledged intent was delivered, or recorded by an owner that crashed.
-        for (const [id, receipts] of acknowledged) {
-          if (receipts.some((r) => !r.duplicate)) expect(cluster.deliveries.get(id)).toBe(1);
-          const partition = receipts[0]!.partition;
-          const owner = table.table.ownerOf(partition)!;
-          const log = cluster.nodes.get(owner)!.segment(partition);
-          expect(log !== undefined && Buffer.from(log.bytes).toString('hex').includes(id)).toBe(
-            true,
-          );
-        }
-        // Replicas are byte-identical to their owner.
-        for (const assignment of table.table.assignments) {
-          const digests = [assignment.owner, ...assignment.replicas].map(
-            (holder) => cluster.nodes.get(holder)!.segment(assignment.partitionId)?.digest,
-          );
-          expect(new Set(digests).size).toBe(1);
-        }
         // The cluster recovered: new intents go through.
         const after = Array.from({ length: 5 }, (_, n) =>
           live[n % live.length]!.submitIntent(intentId(n, 9), new Uint8Array()),
