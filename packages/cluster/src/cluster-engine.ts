@@ -119,11 +119,11 @@ export class ClusterEngine {
     const table = this.#options.table()?.table;
     if (table === undefined) return;
     for (const state of this.#states.values()) {
-      if (!this.#stillOwner(state)) continue;
-      if (!state.synced) {
+      if (!state.synced && state.role === 'holder') {
         this.#fetchSoon(state);
         continue;
       }
+      if (!this.#stillOwner(state)) continue;
       if (state.round !== undefined) continue;
       const replicas = table.assignmentOf(state.partition)?.replicas ?? [];
       const behind = replicas.some((replica) => {
@@ -201,8 +201,8 @@ export class ClusterEngine {
 
   /**
    * Applies a newly adopted table to the partition states and returns the previous table:
-   * fresh partitions start empty, a holder that held the partition before keeps its segment,
-   * a new owner fetches the segment, owners push their segments to their (new) replicas, and
+   * a holder that held the partition before keeps its segment, other holders fetch the
+   * longest copy they can find (or start empty when every member holds nothing), owners push their segments to their (new) replicas, and
    * a node that stops holding a partition keeps its segment for one table (to answer fetches).
    */
   adopt(table: VersionedTable): VersionedTable | undefined {
@@ -229,17 +229,20 @@ export class ClusterEngine {
       state.role === 'holder' &&
       state.synced &&
       (heldBefore || state.syncedEpoch >= table.epoch);
-    if (!keeps) {
-      state?.abandon();
+    if (state === undefined) {
       state = this.#newState(partition);
       this.#states.set(partition, state);
-      if (table.fresh.has(partition)) state.synced = true;
+    } else if (!keeps) {
+      // Its bytes stay (a fetch may find them the longest copy), but not as a complete copy.
+      state.abandon();
+      state.synced = false;
     }
-    if (state === undefined) return;
     state.role = 'holder';
     const assignment = table.table.assignmentOf(partition);
     if (assignment?.owner !== this.#options.id) {
       state.abandon();
+      // A replica without a complete copy asks for one rather than wait for the owner's next push.
+      if (!state.synced) this.#fetchSoon(state);
       return;
     }
     // A replica new to this partition starts from nothing, whatever it acknowledged long ago.
