@@ -14,3 +14,13 @@ export type {
   PeerTransportStats,
   TableStatus,
 } from './cluster-status.js';
+export {
+  CLUSTER_DATA_ACK_FRAME_BYTES,
+  type ClusterData,
+  type ClusterDataAck,
+  clusterDataAckMessage,
+  clusterDataFrameBytes,
+  clusterDataMessage,
+  clusterDataMessages,
+  registerClusterDataMessages,
+} from './data-messages.js';
