@@ -9,8 +9,8 @@ import {
   type MessageRegistry,
   readU64,
   tooShort,
-  wrongLength,
   writeU64,
+  wrongLength,
 } from '@tala-net/codec';
 import type { NodeId } from '@tala-net/types';
 
