@@ -24,3 +24,17 @@ export {
   clusterDataMessages,
   registerClusterDataMessages,
 } from './data-messages.js';
+export { ClusterDataEvent, type ReliableMessagingEventMap } from './reliable-data-event.js';
+export {
+  type BroadcastResult,
+  ReliableMessaging,
+  type ReliableMessagingStats,
+  type SendRefusal,
+  type SendResult,
+} from './reliable-messaging.js';
+export {
+  RELIABLE_MESSAGING_DEFAULTS,
+  type ReliableMessagingLimits,
+  type ReliableMessagingOptions,
+  reliableMessagingLimits,
+} from './reliable-messaging-options.js';
