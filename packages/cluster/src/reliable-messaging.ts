@@ -4,7 +4,6 @@ import {
   type PeerConnectEvent,
   type PeerDisconnectEvent,
   type PeerId,
-  type Random,
   realClock,
   SafeEventTarget,
   seededRandom,
