@@ -24,6 +24,14 @@ export {
   clusterDataMessages,
   registerClusterDataMessages,
 } from './data-messages.js';
+export {
+  clusterStatusMetrics,
+  type MetricFamily,
+  type MetricSample,
+  type MetricType,
+  PROMETHEUS_CONTENT_TYPE,
+  writePrometheusText,
+} from './prometheus-text.js';
 export { ClusterDataEvent, type ReliableMessagingEventMap } from './reliable-data-event.js';
 export {
   type BroadcastResult,
@@ -38,3 +46,4 @@ export {
   type ReliableMessagingOptions,
   reliableMessagingLimits,
 } from './reliable-messaging-options.js';
+export { StatusServer, type StatusServerOptions, type StatusServerStats } from './status-server.js';
