@@ -125,6 +125,8 @@ export class StatusServer {
         maxHeaderSize: MAX_HEADER_BYTES,
         headersTimeout: limits.headersTimeout,
         requestTimeout: limits.headersTimeout * 2,
+        // How often Node checks those timeouts (30 s by default).
+        connectionsCheckingInterval: Math.min(1_000, limits.headersTimeout),
       },
       (request, response) => this.#handle(request, response),
     );
