@@ -38,8 +38,18 @@ export type SendRefusal = 'full' | 'tooLarge' | 'self' | 'stopped';
 
 /** What {@link ReliableMessaging.send} did: the message's sequence number, or why it refused. */
 export type SendResult =
-  | { readonly ok: true; readonly seq: bigint }
-  | { readonly ok: false; readonly reason: SendRefusal };
+  | {
+      /** The message was taken. */
+      readonly ok: true;
+      /** Its sequence number. */
+      readonly seq: bigint;
+    }
+  | {
+      /** The message was not taken. */
+      readonly ok: false;
+      /** Why. */
+      readonly reason: SendRefusal;
+    };
 
 /**
  * What {@link ReliableMessaging.broadcast} did: the message's sequence number with the peers
@@ -47,12 +57,21 @@ export type SendResult =
  */
 export type BroadcastResult =
   | {
+      /** The message was taken (possibly by no peer at all). */
       readonly ok: true;
+      /** Its sequence number, the same for every peer. */
       readonly seq: bigint;
+      /** The peers it is sent to. */
       readonly sentTo: readonly PeerId[];
+      /** The peers whose unconfirmed bounds had no room for it. */
       readonly refused: readonly PeerId[];
     }
-  | { readonly ok: false; readonly reason: 'tooLarge' | 'stopped' };
+  | {
+      /** Nobody got the message. */
+      readonly ok: false;
+      /** Why. */
+      readonly reason: 'tooLarge' | 'stopped';
+    };
 
 /** Counters of a {@link ReliableMessaging}. */
 export interface ReliableMessagingStats {
