@@ -105,6 +105,23 @@ export interface ReliableMessagingStats {
   readonly sendersForgotten: number;
   /** Exceptions thrown by the transport while sending (caught, reported as `error` events). */
   readonly sendErrors: number;
+  /**
+   * Data or Ack messages with fields of the wrong type, ignored (only a transport that does not
+   * pass messages through the codec can carry them).
+   */
+  readonly malformed: number;
+}
+
+function isU64(value: unknown): value is bigint {
+  return typeof value === 'bigint' && BigInt.asUintN(64, value) === value;
+}
+
+function isWellFormedData(data: ClusterData): boolean {
+  return isU64(data.sender) && isU64(data.seq) && data.payload instanceof Uint8Array;
+}
+
+function isWellFormedAck(ack: ClusterDataAck): boolean {
+  return isU64(ack.sender) && isU64(ack.seq);
 }
 
 type Counter = Exclude<keyof ReliableMessagingStats, 'unconfirmed' | 'unconfirmedBytes'>;
@@ -168,6 +185,7 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
     acksUnknown: 0,
     sendersForgotten: 0,
     sendErrors: 0,
+    malformed: 0,
   };
   #nextSeq: bigint;
   #timer: TimerHandle | undefined;
@@ -175,8 +193,13 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
 
   readonly #onMessage = (event: TransportMessageEvent): void => {
     const { message } = event;
-    if (message.type === 'ClusterData') this.#receiveData(event.from, message);
-    else if (message.type === 'ClusterDataAck') this.#receiveAck(event.from, message);
+    if (message.type === 'ClusterData') {
+      if (isWellFormedData(message)) this.#receiveData(event.from, message);
+      else this.#counters.malformed++;
+    } else if (message.type === 'ClusterDataAck') {
+      if (isWellFormedAck(message)) this.#receiveAck(event.from, message);
+      else this.#counters.malformed++;
+    }
   };
   readonly #onConnect = (event: PeerConnectEvent): void => {
     this.#connected.add(event.peer);

@@ -270,6 +270,25 @@ describe('ReliableMessaging', () => {
     expect(stats.unconfirmed).toBe(0);
   });
 
+  it('ignores and counts messages with fields of the wrong type', () => {
+    // The in-process network hands objects over as they are, without the codec.
+    const net = new InProcessNetwork();
+    const messaging = new ReliableMessaging({ transport: net.addNode(NodeId(1)) });
+    const received: ClusterDataEvent[] = [];
+    messaging.addEventListener('data', (event) => received.push(event));
+    messaging.start();
+    const transport = net.addNode(NodeId(2));
+    const bad = [
+      { type: 'ClusterData', sender: NodeId(2), seq: 1, payload: new Uint8Array(1) },
+      { type: 'ClusterData', sender: NodeId(2), seq: -1n, payload: new Uint8Array(1) },
+      { type: 'ClusterData', sender: NodeId(2), seq: 1n, payload: [1] },
+      { type: 'ClusterDataAck', sender: 'x', seq: 1n },
+    ];
+    for (const message of bad) transport.send(NodeId(1), message as never);
+    expect(received).toEqual([]);
+    expect(messaging.stats).toMatchObject({ malformed: 4, dataReceived: 0, ackReceived: 0 });
+  });
+
   it('acknowledges and ignores its own messages echoed back', () => {
     const { sim, a, b } = simPair();
     const transport = sim.transport(NodeId(2));
