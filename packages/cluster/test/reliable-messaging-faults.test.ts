@@ -69,6 +69,34 @@ function expectExactlyOnce(nodes: readonly SimNode[], expected: Map<NodeId, stri
   }
 }
 
+/** Broadcasts a message from `node` and records that every other node must deliver it. */
+function broadcastExpected(
+  node: SimNode,
+  nodes: readonly SimNode[],
+  expected: Map<NodeId, string[]>,
+): void {
+  const result = node.messaging.broadcast(new Uint8Array([expected.size]));
+  if (!result.ok) throw new Error('broadcast refused');
+  for (const other of nodes) {
+    if (other !== node) {
+      expected.set(other.id, [...(expected.get(other.id) ?? []), `${node.id}:${result.seq}`]);
+    }
+  }
+}
+
+/** The links of a spanning tree (node i + 2's parent is tree[i] + 1) plus `extra` (0-based). */
+function graphLinks(
+  tree: readonly number[],
+  extra: readonly (readonly [number, number])[],
+): [number, number][] {
+  const links = new Set<string>();
+  for (const [i, parent] of tree.entries()) links.add(`${parent + 1}-${i + 2}`);
+  for (const [a, b] of extra) {
+    if (a !== b) links.add(`${Math.min(a, b) + 1}-${Math.max(a, b) + 1}`);
+  }
+  return [...links].map((link) => link.split('-').map(Number) as [number, number]);
+}
+
 const SEEDS = [1, 2, 3, 4, 5];
 
 describe('ReliableMessaging under loss, duplication, delay and a partition', () => {
@@ -228,27 +256,13 @@ describe('ReliableMessaging, any connected graph of proxies', () => {
         fc.double({ min: 0, max: 0.3, noNaN: true }),
         fc.double({ min: 0, max: 0.3, noNaN: true }),
         ({ count, tree, extra }, seed, loss, duplicate) => {
-          const links = new Set<string>();
-          tree.forEach((parent, i) => links.add(`${parent + 1}-${i + 2}`));
-          for (const [a, b] of extra)
-            if (a !== b) links.add(`${Math.min(a, b) + 1}-${Math.max(a, b) + 1}`);
-          const pairs = [...links].map((link) => link.split('-').map(Number) as [number, number]);
           const all = new Set(Array.from({ length: count }, (_, i) => i + 1));
-          const { sim, nodes } = simCluster(seed, count, pairs, all);
+          const { sim, nodes } = simCluster(seed, count, graphLinks(tree, extra), all);
           sim.setDefaultLink({ ...FAULTY, loss, duplicate });
           const expected = new Map<NodeId, string[]>();
           for (const node of nodes) {
             for (let k = 0; k < 3; k++) {
-              const result = node.messaging.broadcast(new Uint8Array([k]));
-              if (!result.ok) throw new Error('broadcast refused');
-              for (const other of nodes) {
-                if (other !== node) {
-                  expected.set(other.id, [
-                    ...(expected.get(other.id) ?? []),
-                    `${node.id}:${result.seq}`,
-                  ]);
-                }
-              }
+              broadcastExpected(node, nodes, expected);
               sim.runFor(30);
             }
           }
