@@ -146,7 +146,10 @@ type Counter = Exclude<keyof ReliableMessagingStats, 'unconfirmed' | 'unconfirme
  * that does not fit is refused (`send` says `full`; a forward is skipped), counted in
  * `refusedFull`, and what already waits keeps its place. A frame unacknowledged after
  * `maxAttempts` sends is given up (`expired`). Receiver state is `seenWindow / 8` bytes for each
- * of at most `maxSenders` senders. Nothing a peer sends makes it store more.
+ * of at most `maxSenders` senders (1 MiB with the defaults). Nothing a peer sends makes it
+ * store more. The price of bounded receiver state: a late copy from a sender that was
+ * forgotten (more than `maxSenders` senders heard since) can be delivered again, and a message
+ * that arrives more than `seenWindow` numbers behind its sender's newest is not delivered.
  *
  * @example
  * ```ts
