@@ -17,7 +17,11 @@ import {
   clusterDataFrameBytes,
   registerClusterDataMessages,
 } from './data-messages.js';
-import { ClusterDataEvent, type ReliableMessagingEventMap } from './reliable-data-event.js';
+import {
+  ClusterDataEvent,
+  ClusterDataExpiredEvent,
+  type ReliableMessagingEventMap,
+} from './reliable-data-event.js';
 import {
   type ReliableMessagingLimits,
   type ReliableMessagingOptions,
@@ -131,7 +135,7 @@ type Counter = Exclude<keyof ReliableMessagingStats, 'unconfirmed' | 'unconfirme
  * message carries its sender and a sequence number, is acknowledged by every hop that receives
  * it, and is sent again after a timeout (doubling, up to `maxAttempts`) until then. Receivers
  * drop duplicates with a bounded window per sender, so the application sees each message once
- * (a `data` event).
+ * (a `data` event); a frame given up is reported by an `expired` event.
  *
  * **Sequence numbers** are per sender instance, not per peer: a broadcast carries one number
  * to every peer, and each peer sees increasing numbers. The first is a random multiple of 2^32,
@@ -461,6 +465,7 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
       if (entry.attempts >= this.#limits.maxAttempts) {
         this.#unconfirmed.remove(entry.peer, entry.sender, entry.seq);
         this.#counters.expired++;
+        this.dispatchEvent(new ClusterDataExpiredEvent(entry.peer, entry.sender, entry.seq));
       } else {
         this.#counters.retransmissions++;
         this.#sendEntry(entry, now);
