@@ -244,8 +244,8 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
   }
 
   /**
-   * Starts receiving (and, in proxy mode, forwarding). Idempotent; does nothing once stopped or
-   * when the signal has aborted.
+   * Starts receiving (and, in proxy mode, forwarding). Idempotent; starts again after `stop()`
+   * (with the same sequence numbers going on); does nothing once the signal has aborted.
    */
   start(): void {
     if (this.#running || this.#signal?.aborted === true) return;
@@ -271,6 +271,7 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
     if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
     this.#timer = undefined;
     this.#unconfirmed.clear();
+    this.#connected.clear();
   }
 
   /** The peers `broadcast` and proxy forwarding reach now (see `ReliableMessagingOptions.peers`). */
