@@ -211,6 +211,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       zone: this.#options.zone,
       partitions: this.#options.partitions,
       replicationFactor: this.#options.replicas + 1,
+      seeded: this.#options.seeds.length > 0,
       clock: this.#options.clock,
       random: this.#options.random,
       liveMembers: () => this.#engine.liveMembers(),

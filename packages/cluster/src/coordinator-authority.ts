@@ -145,7 +145,11 @@ export class CoordinatorAuthority implements TableAuthority {
 
   #isCoordinator(): boolean {
     const context = this.#context;
-    return context !== undefined && context.aliveMembers()[0] === context.id;
+    if (context === undefined) return false;
+    const alive = context.aliveMembers();
+    // A node that joins through seeds and sees no one yet waits for the cluster's table.
+    if (context.seeded && alive.length < 2 && this.#table === undefined) return false;
+    return alive[0] === context.id;
   }
 
   /** The zones of `members` when every one of them is known and one is not empty. */
