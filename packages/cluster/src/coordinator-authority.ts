@@ -147,8 +147,9 @@ export class CoordinatorAuthority implements TableAuthority {
     const context = this.#context;
     if (context === undefined) return false;
     const alive = context.aliveMembers();
-    // A node that joins through seeds and sees no one yet waits for the cluster's table.
-    if (context.seeded && alive.length < 2 && this.#table === undefined) return false;
+    // A node that joins through seeds never coordinates while it sees no one else alive: it
+    // would compute a table of itself alone (a restarted node, before the others answer).
+    if (context.seeded && alive.length < 2) return false;
     return alive[0] === context.id;
   }
 

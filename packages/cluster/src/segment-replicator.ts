@@ -156,6 +156,10 @@ export class SegmentReplicator {
     );
     // Ask every candidate what it holds, then copy the longest copy: owners only append, and an
     // owner delivers only what every replica holds, so the longest copy misses no delivered id.
+    if (candidates.length === 0 && context.options.seeds.length > 0) {
+      // A node that joins through seeds and knows no one yet cannot know the segment is empty.
+      throw new RequestError(ErrorCode.LeaderNotAvailable, 'fetch: no member to ask yet');
+    }
     const answers = await Promise.all(
       candidates.map((candidate) =>
         this.#probe(state.partition, candidate).then(

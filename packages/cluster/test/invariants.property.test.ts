@@ -13,6 +13,7 @@ interface Plan {
   readonly maxLatency: number;
   readonly crash: number | undefined;
   readonly crashAt: number;
+  readonly restartAfter: number | undefined;
   readonly partitionAt: number | undefined;
   readonly submissions: readonly {
     readonly at: number;
@@ -31,6 +32,7 @@ const plans: fc.Arbitrary<Plan> = fc.record({
   maxLatency: fc.integer({ min: 1, max: 30 }),
   crash: fc.option(fc.integer({ min: 2, max: NODES }), { nil: undefined }),
   crashAt: fc.integer({ min: 0, max: 3_000 }),
+  restartAfter: fc.option(fc.integer({ min: 200, max: 3_000 }), { nil: undefined }),
   partitionAt: fc.option(fc.integer({ min: 0, max: 3_000 }), { nil: undefined }),
   submissions: fc.array(
     fc.record({
@@ -64,11 +66,21 @@ async function runPlan(
   const pending: { from: ClusterNode; settled: Promise<unknown> }[] = [];
   const queue = [...plan.submissions].sort((a, b) => a.at - b.at);
   let crashed = false;
+  let restarted = false;
   let cut: { heal(): void } | undefined;
   for (let t = 0; t <= 5_000; t += 50) {
     if (plan.crash !== undefined && !crashed && t >= plan.crashAt) {
       cluster.crash(NodeId(plan.crash));
       crashed = true;
+    }
+    if (
+      crashed &&
+      !restarted &&
+      plan.restartAfter !== undefined &&
+      t >= plan.crashAt + plan.restartAfter
+    ) {
+      await cluster.start(NodeId(plan.crash!));
+      restarted = true;
     }
     if (plan.partitionAt !== undefined && cut === undefined && t >= plan.partitionAt) {
       cut = cluster.sim.partition([NodeId(1)], [NodeId(3)]);
@@ -108,7 +120,7 @@ async function runPlan(
   return { cluster, acknowledged };
 }
 
-describe('invariants under loss, duplication, delay, reordering, a crash and a short partition, over many seeds', () => {
+describe('invariants under loss, duplication, delay, reordering, a crash (and restart) and a short partition, over many seeds', () => {
   it('no double delivery, every acknowledged intent recorded, one table, identical replicas, recovery', async () => {
     await fc.assert(
       fc.asyncProperty(plans, async (plan) => {
