@@ -4,6 +4,15 @@
  *
  * @module tala-net
  */
+
+export type {
+  AssignmentStatus,
+  ClusterStats,
+  ClusterStatus,
+  MemberStatus,
+  PeerTransportStats,
+  TableStatus,
+} from '@tala-net/cluster';
 export { type FetchStatusOptions, fetchStatus, parseClusterStatus } from './fetch-status.js';
 export { renderStatus } from './render-status.js';
 export { textTable } from './text-table.js';
