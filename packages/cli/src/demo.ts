@@ -118,7 +118,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     startTimeoutMs: START_TIMEOUT_MS,
     onLine: (index, line, at) => ledger.record(String(index + 1), line, at),
   });
-  const killAll = (): void => cluster.killNow();
+  // The last resort when the process exits under the demo (e.g. Ctrl-C in a terminal while a
+  // spinner holds the keyboard): no node outlives it, and the exit says it was interrupted.
+  const killAll = (): void => {
+    cluster.killNow();
+    process.exitCode = 130;
+  };
   process.once('exit', killAll);
   try {
     const scenario = new DemoScenario(options, cluster, ledger, random);
@@ -230,7 +235,9 @@ class DemoScenario {
       task.fail('a node did not start');
       throw error;
     }
-    const addresses = this.#cluster.nodes.map((node) => `${node.id}@${node.listen}`).join(', ');
+    const addresses = this.#cluster.nodes
+      .map((node) => `${node.id}@${node.listen} (pid ${node.process?.pid})`)
+      .join(', ');
     task.done(`${this.#ids.length} nodes ready: ${addresses}`);
   }
 
@@ -378,7 +385,8 @@ class DemoScenario {
       task.fail(`node ${id} did not restart`);
       throw error;
     }
-    task.done(`node ${id} restarted on ${this.#cluster.nodes[index]!.listen}`);
+    const node = this.#cluster.nodes[index]!;
+    task.done(`node ${id} restarted on ${node.listen} (pid ${node.process?.pid})`);
   }
 
   /** Milliseconds from `since` until every one of `observers` adopted a table held by exactly `members`. */

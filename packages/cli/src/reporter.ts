@@ -70,20 +70,15 @@ export function clackReporter(
       const bar = progress({ ...common, max, indicator: 'timer' });
       bar.start(text);
       let done = 0;
-      let current = text;
       return {
-        message: (next) => {
-          current = next;
-          bar.message(next);
-        },
+        message: (next) => bar.message(next),
         advance: (step, next) => {
           const before = done;
           done = Math.min(max, done + step);
-          if (next !== undefined) current = next;
           bar.advance(step, next);
           const quarter = Math.floor((done * 4) / max);
           if (!interactive && quarter > Math.floor((before * 4) / max) && done < max) {
-            log.message(`${current}: ${done}/${max}`, common);
+            log.message(`${text} (${done}/${max})`, common);
           }
         },
         done: (last) => bar.stop(last),
