@@ -18,6 +18,7 @@ const { version } = JSON.parse(
 const program = createProgram({
   stdin: process.stdin,
   stdout: process.stdout,
+  stdoutFd: 1,
   stderr: process.stderr,
   cliPath,
   version,

@@ -22,6 +22,11 @@ export interface IntentAudit {
   readonly duplicated: number;
   /** Acknowledged intents that no node reported delivering. */
   readonly lost: number;
+  /**
+   * Of those, the ones whose owner answered `duplicate`: it had the id recorded (e.g. in a
+   * replica of the segment of an owner that crashed) while no node delivered it.
+   */
+  readonly lostAnsweredDuplicate: number;
   /** Deliveries by a node that is not the partition's owner in the table it routed by. */
   readonly misroutes: number;
   /** Deliveries that name a table no node reported adopting. */
@@ -39,6 +44,7 @@ export class DemoLedger {
   readonly #adoptions: Adoption[] = [];
   readonly #members: { node: string; change: string; about: string; at: number }[] = [];
   readonly #acked = new Set<string>();
+  readonly #answeredDuplicate = new Set<string>();
 
   /** Records one line reported by node `node` (its id) at time `at`. */
   record(node: string, line: NodeLine, at: number): void {
@@ -58,6 +64,7 @@ export class DemoLedger {
         return;
       case 'acked':
         this.#acked.add(line.intent);
+        if (line.duplicate) this.#answeredDuplicate.add(line.intent);
         return;
       default:
     }
@@ -117,11 +124,14 @@ export class DemoLedger {
     let deliveredOnce = 0;
     let duplicated = 0;
     let lost = 0;
+    let lostAnsweredDuplicate = 0;
     for (const intent of this.#acked) {
       const count = this.#deliveries.get(intent)?.length ?? 0;
       if (count === 1) deliveredOnce++;
-      else if (count === 0) lost++;
-      else duplicated++;
+      else if (count === 0) {
+        lost++;
+        if (this.#answeredDuplicate.has(intent)) lostAnsweredDuplicate++;
+      } else duplicated++;
     }
     let misroutes = 0;
     let unknownTable = 0;
@@ -132,7 +142,7 @@ export class DemoLedger {
         else if (table.holders[delivery.partition]?.[0] !== delivery.node) misroutes++;
       }
     }
-    return { deliveredOnce, duplicated, lost, misroutes, unknownTable };
+    return { deliveredOnce, duplicated, lost, lostAnsweredDuplicate, misroutes, unknownTable };
   }
 }
 

@@ -59,6 +59,8 @@ export interface DemoSummary {
   readonly deliveredOnce: number;
   readonly duplicated: number;
   readonly lost: number;
+  /** Of the lost ones, those the owner answered as duplicates (it had their id recorded). */
+  readonly lostAnsweredDuplicate: number;
   /** Deliveries by a node that did not own the partition in the table it routed by. */
   readonly misroutes: number;
   /** From SIGKILL until the first survivor suspected the killed node, in ms (or `null`). */
@@ -139,6 +141,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       deliveredOnce: audit.deliveredOnce,
       duplicated: audit.duplicated,
       lost: audit.lost,
+      lostAnsweredDuplicate: audit.lostAnsweredDuplicate,
       misroutes: audit.misroutes,
       durationMs: Math.round(performance.now() - started),
     };
@@ -158,6 +161,7 @@ type Measured = Omit<
   | 'deliveredOnce'
   | 'duplicated'
   | 'lost'
+  | 'lostAnsweredDuplicate'
   | 'misroutes'
   | 'durationMs'
 >;

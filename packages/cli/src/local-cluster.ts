@@ -88,6 +88,9 @@ export class LocalCluster {
       String(this.#options.partitions),
       '--replicas',
       String(this.#options.replicas),
+      // Every node on one machine: SWIM's `local` timing detects a crash in seconds.
+      '--swim',
+      'local',
       ...(index === 0 ? [] : ['--seed', seed.listen]),
     ];
     const child = new ChildNode({

@@ -24,6 +24,8 @@ export interface NodeFlags {
   readonly replicas?: number;
   /** `--zone <zone>`. */
   readonly zone?: string;
+  /** `--swim <preset>`. */
+  readonly swim?: 'lan' | 'wan' | 'local';
   /** `--tls-key <file>`. */
   readonly tlsKey?: string;
   /** `--tls-cert <file>`. */
@@ -57,6 +59,7 @@ export function clusterOptionsFromFlags(flags: NodeFlags): ClusterNodeOptions {
     ...(flags.partitions === undefined ? {} : { partitions: flags.partitions }),
     ...(flags.replicas === undefined ? {} : { replicas: flags.replicas }),
     ...(flags.zone === undefined ? {} : { zone: flags.zone }),
+    ...(flags.swim === undefined ? {} : { swim: flags.swim }),
     ...(tlsGiven === 3
       ? {
           tls: {

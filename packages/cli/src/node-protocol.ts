@@ -33,7 +33,14 @@ export type NodeLine =
       /** `epoch/coordinator` of the table the node routed by when it delivered. */
       readonly table: string;
     }
-  | { readonly type: 'acked'; readonly intent: string }
+  | {
+      readonly type: 'acked';
+      readonly intent: string;
+      /** The owner that answered (decimal). */
+      readonly owner: string;
+      /** `true` when the owner had recorded the id before and did not deliver it again. */
+      readonly duplicate: boolean;
+    }
   | {
       readonly type: 'failed';
       readonly intent: string;

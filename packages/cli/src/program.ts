@@ -19,6 +19,8 @@ export interface CliIo {
   readonly stdin: Readable;
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable;
+  /** The file descriptor of `stdout`, for writes that must not wait (see `tala-net node --ndjson`). */
+  readonly stdoutFd?: number;
   /** Path of the command's own script (the demo starts its nodes with it). */
   readonly cliPath: string;
   /** The command's version. */
@@ -80,6 +82,11 @@ function addNodeCommand(program: Command, io: CliIo): void {
     .option('--tls-key <file>', "this node's private key (PEM), for mutual TLS")
     .option('--tls-cert <file>', "this node's certificate (PEM), signed by the cluster CA")
     .option('--tls-ca <file>', 'the cluster CA (PEM)')
+    .addOption(
+      new Option('--swim <preset>', 'SWIM timing: lan, wan, or local (one machine: fast detection)')
+        .choices(['lan', 'wan', 'local'])
+        .default('lan'),
+    )
     .option(
       '--ndjson',
       'report as JSON lines on stdout and read commands from stdin (used by demo)',
@@ -93,6 +100,7 @@ function addNodeCommand(program: Command, io: CliIo): void {
         await runNode(flags, {
           ndjson: flags.ndjson === true,
           output: io.stdout,
+          ...(io.stdoutFd === undefined ? {} : { outputFd: io.stdoutFd }),
           errors: io.stderr,
           input: io.stdin,
           signal: stop.signal,

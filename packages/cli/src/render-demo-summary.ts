@@ -13,7 +13,12 @@ export function renderDemoSummary(summary: DemoSummary): string {
     ['submissions failed', failedText],
     ['delivered exactly once', `${summary.deliveredOnce}/${summary.acknowledged}`],
     ['delivered twice or more', String(summary.duplicated)],
-    ['acknowledged, never delivered', String(summary.lost)],
+    [
+      'acknowledged, never delivered',
+      summary.lostAnsweredDuplicate === 0
+        ? String(summary.lost)
+        : `${summary.lost} (${summary.lostAnsweredDuplicate} answered as duplicates: recorded, not delivered)`,
+    ],
     ['misroutes', String(summary.misroutes)],
     ['suspected after', ms(summary.suspectedAfterMs)],
     ['detection (dead for all)', ms(summary.detectedAfterMs)],

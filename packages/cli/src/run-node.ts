@@ -10,6 +10,8 @@ import {
   type NodeLine,
   tableKey,
 } from './node-protocol.js';
+import { serveStatus } from './status-endpoint.js';
+import { writeLineSync } from './write-line-sync.js';
 
 /** Where `tala-net node` writes and reads, and what stops it. */
 export interface RunNodeOptions {
@@ -17,6 +19,8 @@ export interface RunNodeOptions {
   readonly ndjson: boolean;
   /** Where the ready line (or the protocol's lines) go. */
   readonly output: Writable;
+  /** The file descriptor of `output`: the protocol's lines are then written synchronously. */
+  readonly outputFd?: number;
   /** Where warnings go (errors the node survived). */
   readonly errors: Writable;
   /** Commands (with `ndjson`); the node leaves when it ends, as when its driver has gone. */
@@ -32,14 +36,24 @@ export interface RunNodeOptions {
  * start (a taken port, an unreadable TLS file, …).
  */
 export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promise<void> {
+  const startOptions = { ...clusterOptionsFromFlags(flags), signal: options.signal };
   // Loaded on use: `status` and `demo` do not need the cluster's code in their process.
   const cluster = await import('@tala-net/cluster');
-  const node = await cluster.ClusterNode.start({
-    ...clusterOptionsFromFlags(flags),
-    signal: options.signal,
-  });
+  const node = await cluster.ClusterNode.start(startOptions);
+  let closeStatus: (() => Promise<void>) | undefined;
+  if (flags.status !== undefined) {
+    try {
+      closeStatus = await serveStatus(flags.status, () => node.status());
+    } catch (error) {
+      await node.stop();
+      throw error;
+    }
+  }
   const write = (line: NodeLine): void => {
-    options.output.write(`${JSON.stringify(line)}\n`);
+    const text = `${JSON.stringify(line)}\n`;
+    // Written before the node goes on: a line must survive a SIGKILL that follows it.
+    if (options.outputFd !== undefined) writeLineSync(options.outputFd, text);
+    else options.output.write(text);
   };
   node.addEventListener('error', (event) => {
     const message = event.error instanceof Error ? event.error.message : String(event.error);
@@ -55,6 +69,7 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
     options.output.write(`tala-net node ${node.id} ready on ${node.address}${endpoint}\n`);
   }
   await node.done;
+  await closeStatus?.();
   if (options.ndjson) write({ type: 'left' });
   else options.output.write(`tala-net node ${node.id} left the cluster\n`);
 }
@@ -136,7 +151,13 @@ function runCommand(
   }
   const payload = command.payload === undefined ? EMPTY : new TextEncoder().encode(command.payload);
   node.submitIntent(id, payload).then(
-    () => write({ type: 'acked', intent: command.intent }),
+    (receipt) =>
+      write({
+        type: 'acked',
+        intent: command.intent,
+        owner: String(receipt.owner),
+        duplicate: receipt.duplicate,
+      }),
     (error: unknown) =>
       write({
         type: 'failed',

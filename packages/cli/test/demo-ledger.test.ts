@@ -26,23 +26,25 @@ describe('DemoLedger', () => {
     const ledger = new DemoLedger();
     for (const node of ['1', '2', '3']) ledger.record(node, before, 0);
     ledger.record('1', { type: 'delivered', intent: intent(1), partition: 0, table: '1/1' }, 1);
-    ledger.record('2', { type: 'acked', intent: intent(1) }, 2);
+    ledger.record('2', { type: 'acked', intent: intent(1), owner: '1', duplicate: false }, 2);
     // Delivered by the old owner, and again by the new one after the table changed.
     ledger.record('3', { type: 'delivered', intent: intent(2), partition: 2, table: '1/1' }, 3);
     ledger.record('1', after, 4);
     ledger.record('1', { type: 'delivered', intent: intent(2), partition: 2, table: '2/1' }, 5);
-    ledger.record('2', { type: 'acked', intent: intent(2) }, 6);
-    // Acknowledged, never reported delivered.
-    ledger.record('2', { type: 'acked', intent: intent(3) }, 7);
+    ledger.record('2', { type: 'acked', intent: intent(2), owner: '1', duplicate: false }, 6);
+    // Acknowledged, never reported delivered, once answered as a duplicate.
+    ledger.record('2', { type: 'acked', intent: intent(3), owner: '3', duplicate: false }, 7);
+    ledger.record('2', { type: 'acked', intent: intent(6), owner: '1', duplicate: true }, 7);
     // Delivered by node 2, which owns partition 2 in neither table: a misroute.
     ledger.record('2', { type: 'delivered', intent: intent(4), partition: 2, table: '2/1' }, 8);
     // A table nobody reported.
     ledger.record('2', { type: 'delivered', intent: intent(5), partition: 1, table: '9/1' }, 9);
-    expect(ledger.acknowledged).toBe(3);
+    expect(ledger.acknowledged).toBe(4);
     expect(ledger.audit()).toEqual({
       deliveredOnce: 1,
       duplicated: 1,
-      lost: 1,
+      lost: 2,
+      lostAnsweredDuplicate: 1,
       misroutes: 1,
       unknownTable: 1,
     });

