@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makePki } from '../../transport-tcp/test/support.js';
 import { fetchStatus } from '../src/fetch-status.js';
 import { freePort } from '../src/free-port.js';
 import { waitUntil } from '../src/wait-until.js';
@@ -14,6 +18,29 @@ function start(args: readonly string[]): RunningCli {
   const cli = new RunningCli(['node', ...args]);
   running.push(cli);
   return cli;
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tala-net-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Waits until the node behind `url` sees exactly `ids` alive. */
+function untilAlive(url: string, ids: readonly string[]) {
+  return waitUntil(
+    async () => {
+      const status = await fetchStatus(url);
+      const alive = status.members.filter((m) => m.state === 'alive').map((m) => m.id);
+      return alive.sort().join(',') === [...ids].sort().join(',') ? status : undefined;
+    },
+    { what: `members ${ids.join(', ')} alive`, timeoutMs: 30_000 },
+  );
 }
 
 const READY = /^tala-net node (\d+) ready on (127\.0\.0\.1:\d+), status (http:\/\/\S+)$/m;
@@ -38,12 +65,7 @@ describe('tala-net node', () => {
     ]);
     const [, idB] = await b.waitFor(READY);
     expect(idB).toBe('12');
-    const bothAlive = async () => {
-      const status = await fetchStatus(urlA!);
-      const alive = status.members.filter((m) => m.state === 'alive').map((m) => m.id);
-      return alive.sort().join(',') === '11,12' ? status : undefined;
-    };
-    const status = await waitUntil(bothAlive, { what: 'node 12 to join', timeoutMs: 30_000 });
+    const status = await untilAlive(urlA!, ['11', '12']);
     expect(status.id).toBe('11');
     expect(status.address).toBe(addressA);
 
@@ -61,6 +83,44 @@ describe('tala-net node', () => {
     a.child.kill('SIGINT');
     expect(await a.closed).toEqual({ code: 0, signal: null });
     expect(a.stderr).toBe('');
+  });
+
+  it('joins nodes over mutual TLS with the key, certificate and CA files given', async () => {
+    const pki = makePki([21n, 22n]);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'ca.pem'), pki.ca);
+    const tlsFlags = (index: number): string[] => {
+      writeFileSync(join(dir, `${index}.key`), pki.nodes[index]!.key);
+      writeFileSync(join(dir, `${index}.crt`), pki.nodes[index]!.cert);
+      const files = [join(dir, `${index}.key`), join(dir, `${index}.crt`), join(dir, 'ca.pem')];
+      return ['--tls-key', files[0]!, '--tls-cert', files[1]!, '--tls-ca', files[2]!];
+    };
+    const statusPort = await freePort('127.0.0.1');
+    const a = start([
+      '--listen',
+      '127.0.0.1:0',
+      '--id',
+      '21',
+      '--status',
+      `127.0.0.1:${statusPort}`,
+      ...tlsFlags(0),
+    ]);
+    const [, , addressA, url] = await a.waitFor(READY);
+    const b = start(['--listen', '127.0.0.1:0', '--id', '22', '--seed', addressA!, ...tlsFlags(1)]);
+    await b.waitFor(/^tala-net node 22 ready on 127\.0\.0\.1:\d+$/m);
+    await untilAlive(url!, ['21', '22']);
+  });
+
+  it('derives an id once and keeps it in --id-file', async () => {
+    const file = join(tempDir(), 'node-id');
+    const first = start(['--listen', '127.0.0.1:0', '--id-file', file]);
+    const [, id] = await first.waitFor(/^tala-net node (\d+) ready/m);
+    first.child.kill('SIGTERM');
+    expect((await first.closed).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain(id!);
+    const second = start(['--listen', '127.0.0.1:0', '--id-file', file]);
+    const [, again] = await second.waitFor(/^tala-net node (\d+) ready/m);
+    expect(again).toBe(id);
   });
 
   it('says why it cannot start, with exit 1', async () => {
