@@ -44,9 +44,42 @@ export type {
   TableStatus,
 } from './cluster-status.js';
 export { CoordinatorAuthority, type CoordinatorAuthorityOptions } from './coordinator-authority.js';
+export {
+  CLUSTER_DATA_ACK_FRAME_BYTES,
+  type ClusterData,
+  type ClusterDataAck,
+  clusterDataAckMessage,
+  clusterDataFrameBytes,
+  clusterDataMessage,
+  clusterDataMessages,
+  registerClusterDataMessages,
+} from './data-messages.js';
 export type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
 export { INTENT_CHANNEL, MAX_FORWARD_HOPS } from './intent-router.js';
+export {
+  clusterStatusMetrics,
+  type MetricFamily,
+  type MetricSample,
+  type MetricType,
+  PROMETHEUS_CONTENT_TYPE,
+  writePrometheusText,
+} from './prometheus-text.js';
+export { ClusterDataEvent, type ReliableMessagingEventMap } from './reliable-data-event.js';
+export {
+  type BroadcastResult,
+  ReliableMessaging,
+  type ReliableMessagingStats,
+  type SendRefusal,
+  type SendResult,
+} from './reliable-messaging.js';
+export {
+  RELIABLE_MESSAGING_DEFAULTS,
+  type ReliableMessagingLimits,
+  type ReliableMessagingOptions,
+  reliableMessagingLimits,
+} from './reliable-messaging-options.js';
 export { RECORD_BYTES, SegmentLog } from './segment-log.js';
 export { SEGMENT_CHANNEL } from './segment-replicator.js';
+export { StatusServer, type StatusServerOptions, type StatusServerStats } from './status-server.js';
 export type { TableAuthority, TableAuthorityContext } from './table-authority.js';
 export { isNewerTable, type TableKey, type VersionedTable } from './versioned-table.js';
