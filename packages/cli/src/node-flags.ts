@@ -36,7 +36,8 @@ export interface NodeFlags {
 
 /**
  * The options of `ClusterNode.start` for the flags of `tala-net node`: the TLS files are read
- * here. Throws a `TalaError` (`InvalidArgument`) when only some of the three TLS flags are given
+ * here. `--status` is not among them: the command serves the status endpoint itself, with the
+ * cluster's `StatusServer`. Throws a `TalaError` (`InvalidArgument`) when only some of the three TLS flags are given
  * or a file cannot be read.
  */
 export function clusterOptionsFromFlags(flags: NodeFlags): ClusterNodeOptions {
@@ -52,7 +53,6 @@ export function clusterOptionsFromFlags(flags: NodeFlags): ClusterNodeOptions {
     listen: flags.listen,
     seeds: flags.seed ?? [],
     ...(flags.advertise === undefined ? {} : { advertise: flags.advertise }),
-    ...(flags.status === undefined ? {} : { status: flags.status }),
     ...(flags.id === undefined ? {} : { id: NodeId(flags.id) }),
     ...(flags.idFile === undefined ? {} : { idFile: flags.idFile }),
     ...(flags.label === undefined ? {} : { label: flags.label }),

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { ClusterNode } from '@tala-net/cluster';
+import type { ClusterNode, StatusServer } from '@tala-net/cluster';
 import { TalaError } from '@tala-net/types';
 import { clusterOptionsFromFlags, type NodeFlags } from './node-flags.js';
 import {
@@ -10,7 +10,6 @@ import {
   type NodeLine,
   tableKey,
 } from './node-protocol.js';
-import { serveStatus } from './status-endpoint.js';
 import { writeLineSync } from './write-line-sync.js';
 
 /** Where `tala-net node` writes and reads, and what stops it. */
@@ -40,10 +39,13 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
   // Loaded on use: `status` and `demo` do not need the cluster's code in their process.
   const cluster = await import('@tala-net/cluster');
   const node = await cluster.ClusterNode.start(startOptions);
-  let closeStatus: (() => Promise<void>) | undefined;
+  let statusServer: StatusServer | undefined;
   if (flags.status !== undefined) {
     try {
-      closeStatus = await serveStatus(flags.status, () => node.status());
+      statusServer = await cluster.StatusServer.start({
+        address: flags.status,
+        status: () => node.status(),
+      });
     } catch (error) {
       await node.stop();
       throw error;
@@ -61,7 +63,7 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
     else options.errors.write(`tala-net node: ${event.source}: ${message}\n`);
   });
   if (options.ndjson) reportLines(node, write, options.input);
-  const status = flags.status === undefined ? null : `http://${flags.status}`;
+  const status = statusServer === undefined ? null : `http://${statusServer.address}`;
   if (options.ndjson) {
     write({ type: 'ready', id: String(node.id), address: node.address, status });
   } else {
@@ -69,7 +71,7 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
     options.output.write(`tala-net node ${node.id} ready on ${node.address}${endpoint}\n`);
   }
   await node.done;
-  await closeStatus?.();
+  await statusServer?.close();
   if (options.ndjson) write({ type: 'left' });
   else options.output.write(`tala-net node ${node.id} left the cluster\n`);
 }

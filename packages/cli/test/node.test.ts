@@ -67,6 +67,13 @@ describe('tala-net node', () => {
     expect(idB).toBe('12');
     const status = await untilAlive(urlA!, ['11', '12']);
     expect(status.id).toBe('11');
+    const [health, metrics] = await Promise.all([
+      fetch(`${urlA}/healthz`),
+      fetch(`${urlA}/metrics`),
+    ]);
+    expect(health.status).toBe(200);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^# TYPE \S+ (gauge|counter)$/m);
     expect(status.address).toBe(addressA);
 
     b.child.kill('SIGTERM');
