@@ -17,6 +17,8 @@ type ReadyLine = Extract<NodeLine, { type: 'ready' }>;
 type DigestsLine = Extract<NodeLine, { type: 'digests' }>;
 
 const STDERR_TAIL_BYTES = 4096;
+/** Longest wait for a node's answer to a submission: well past its own intent deadline (10 s). */
+const SUBMIT_TIMEOUT_MS = 30_000;
 
 /**
  * One `tala-net node` child process driven through its line protocol (`--ndjson`): started,
@@ -124,14 +126,34 @@ export class ChildNode {
     }
   }
 
-  /** Asks the node to submit an intent; resolves once the owner delivered it. */
-  submit(intent: string): Promise<void> {
+  /**
+   * Asks the node to submit an intent; resolves once the owner delivered it, rejects with the
+   * node's error, or with `TimedOut` when the node has not answered within `timeoutMs` (the
+   * node's own deadline should have answered long before).
+   */
+  submit(intent: string, timeoutMs = SUBMIT_TIMEOUT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       if (!this.running) {
         reject(new TalaError('Closed', `${this.#describe()} is not running`));
         return;
       }
-      this.#submits.set(intent, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.#submits.delete(intent);
+        reject(
+          new TalaError('TimedOut', `${this.#describe()} did not answer within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      const settle = (): void => clearTimeout(timer);
+      this.#submits.set(intent, {
+        resolve: () => {
+          settle();
+          resolve();
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
       this.#send({ type: 'submit', intent });
     });
   }

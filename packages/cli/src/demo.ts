@@ -55,9 +55,11 @@ export interface DemoSummary {
   readonly acknowledged: number;
   /** Submissions that failed (rejected with a coded error), by code. */
   readonly failed: Readonly<Record<string, number>>;
-  /** Acknowledged intents delivered exactly once, more than once, and never. */
+  /** Acknowledged intents delivered exactly once. */
   readonly deliveredOnce: number;
+  /** Acknowledged intents delivered more than once. */
   readonly duplicated: number;
+  /** Acknowledged intents that no node reported delivering. */
   readonly lost: number;
   /** Of the lost ones, those the owner answered as duplicates (it had their id recorded). */
   readonly lostAnsweredDuplicate: number;
@@ -69,13 +71,15 @@ export interface DemoSummary {
   readonly detectedAfterMs: number | null;
   /** From SIGKILL until every survivor routed by a table without it. */
   readonly rebalancedAfterMs: number;
-  /** Partitions whose owner changed in that rebalance, and whose holders changed. */
+  /** Partitions whose owner changed in that rebalance. */
   readonly ownersMoved: number;
+  /** Partitions whose holders (owner and replicas) changed in that rebalance. */
   readonly holdersChanged: number;
   /** From the restart until every node routed by a table with the node back. */
   readonly rejoinedAfterMs: number;
-  /** Partitions whose owner and replicas ended with byte-identical segments, out of `partitions`. */
+  /** Partitions whose owner and replicas ended with byte-identical segments. */
   readonly replicasIdentical: number;
+  /** Partitions of the table. */
   readonly partitions: number;
   /** Wall time of the whole demo. */
   readonly durationMs: number;
