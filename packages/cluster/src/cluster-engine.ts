@@ -71,7 +71,7 @@ export class ClusterEngine {
       report: options.report,
       isLive: (node) => {
         const state = membership.member(node)?.state;
-        return state === 'Alive' || state === 'Suspect';
+        return state !== 'Dead' && state !== 'Left';
       },
       createState: (partition) => this.#newState(partition),
       segmentConduit: () => this.#segmentConduit!,
@@ -168,7 +168,12 @@ export class ClusterEngine {
 
   #hold(table: VersionedTable, partition: PartitionId, heldBefore: boolean): void {
     let state = this.#states.get(partition);
-    const keeps = heldBefore && state !== undefined && state.role === 'holder' && state.synced;
+    // A segment made complete by an owner of this table (a push that came before the table) counts.
+    const keeps =
+      state !== undefined &&
+      state.role === 'holder' &&
+      state.synced &&
+      (heldBefore || state.syncedEpoch >= table.epoch);
     if (!keeps) {
       state?.abandon();
       state = this.#newState(partition);

@@ -265,12 +265,12 @@ export const tablePullMessage = defineMessage({
   },
 });
 
-/** `IntentSubmit` (tag 0x52): id 16 bytes, partition u32, epoch u64, hops u8, payload to the end. */
+/** `IntentSubmit` (tag 0x52, 29 + n bytes): id 16 bytes, partition u32, epoch u64, hops u8, payload to the end. */
 export const intentSubmitMessage = defineMessage({
   tag: 0x52,
   type: 'IntentSubmit',
   owner: OWNER,
-  payloadLength: (message) => 33 + message.payload.length,
+  payloadLength: (message) => 29 + message.payload.length,
   checkedPayloadLength(message: IntentSubmit) {
     const type = 'IntentSubmit';
     checkObject(message, type, 'message');
@@ -288,7 +288,7 @@ export const intentSubmitMessage = defineMessage({
       );
     }
     checkBytes(message.payload, type, 'payload');
-    return 33 + message.payload.length;
+    return 29 + message.payload.length;
   },
   writePayload(message, bytes, at) {
     new PayloadWriter(bytes, at)

@@ -312,6 +312,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   }
 
   async #shutDown(): Promise<void> {
+    this.#engine.stop();
     try {
       this.membership.leave();
       await this.#flush();
@@ -321,7 +322,6 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     this.#listening.abort();
     this.membership.stop();
     this.#authority.stop();
-    this.#engine.stop();
     await this.network.stop();
     if (this.#ownsTransport)
       await this.transport.close({ timeoutMs: this.#options.leaveTimeoutMs });

@@ -33,7 +33,7 @@ export interface EngineContext {
   observedEpoch(from: NodeId, epoch: bigint): void;
   /** Reports a caught failure. */
   report(error: unknown, source: string): void;
-  /** `true` when `node` is Alive or Suspect in the local view. */
+  /** `false` when `node` is Dead or Left in the local view (an unknown node may be live). */
   isLive(node: NodeId): boolean;
   /** A new, empty, unsynced partition state. */
   createState(partition: PartitionId): PartitionState;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { decode, encode } from '@tala-net/codec';
 import { type Conduit, ErrorCode, type IncomingRequest, RequestError } from '@tala-net/network';
 import { partitionForIntent } from '@tala-net/partition';
@@ -54,6 +55,8 @@ export class IntentRouter {
     this.#replicator = replicator;
     this.#deliver = deliver;
     this.#conduit = conduit;
+    // Every submission waiting for a retry listens for the stop.
+    setMaxListeners(0, this.#stopped.signal);
   }
 
   /** Stops: submissions in progress reject with `Closed`. */

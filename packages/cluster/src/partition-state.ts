@@ -20,6 +20,8 @@ export class PartitionState {
   readonly log: SegmentLog;
   /** `true` when the segment is a complete copy (the owner's, or one that was caught up). */
   synced = false;
+  /** The table epoch of the owner that last made the segment complete here (push or fetch). */
+  syncedEpoch = 0n;
   /** `holder` in the current table, `former` when it held the partition in the previous one. */
   role: 'holder' | 'former' = 'holder';
   /** Intents recorded and being replicated, by key. */

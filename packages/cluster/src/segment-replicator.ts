@@ -170,6 +170,7 @@ export class SegmentReplicator {
       offset = state.log.end;
       if (offset >= ack.end) {
         state.synced = true;
+        state.syncedEpoch = context.table()?.epoch ?? 0n;
         return;
       }
       if (chunk.segmentData.length === 0) break;
@@ -225,6 +226,7 @@ export class SegmentReplicator {
     if (request.metadata.get('reset') === '1') {
       state.reset(offset, data, now);
       state.synced = true;
+      if (epoch > state.syncedEpoch) state.syncedEpoch = epoch;
     } else if (state.synced && offset >= state.log.start && offset <= state.log.end) {
       state.write(offset, data, now);
     }

@@ -13,6 +13,10 @@ export interface SimulatedClusterOptions {
   readonly seed?: number;
   readonly link?: LinkOptions;
   readonly node?: Omit<ClusterNodeOptions, 'transport' | 'clock' | 'random' | 'seeds'>;
+  /** Options of one node (by id), over `node`. */
+  readonly nodeOptions?: (
+    id: NodeId,
+  ) => Omit<ClusterNodeOptions, 'transport' | 'clock' | 'random' | 'seeds'>;
 }
 
 /** Cluster nodes in a `SimulatedNetwork`, with virtual time. */
@@ -30,6 +34,11 @@ export interface SimCluster {
   crash(id: NodeId): void;
   /** Nodes that are up. */
   live(): ClusterNode[];
+  /**
+   * Runs virtual time until `promise` settles (at most `maxMs`) and returns its outcome;
+   * throws when it is still pending then.
+   */
+  until<T>(promise: Promise<T>, maxMs?: number): Promise<T>;
   /** Stops every node gracefully (running virtual time meanwhile). */
   stopAll(): Promise<void>;
 }
@@ -68,6 +77,7 @@ export async function simulatedCluster(
         tableDebounceMs: 50,
         tablePullIntervalMs: 500,
         ...options.node,
+        ...options.nodeOptions?.(id),
         transport,
         clock: sim.clockFor(id),
         random: seededRandom(seed * 1000 + starts++),
@@ -81,21 +91,32 @@ export async function simulatedCluster(
       return node;
     },
     crash(id) {
+      // A crashed process does nothing more: its node is dropped, not stopped.
       sim.crash(id);
-      nodes.get(id)?.stop();
       nodes.delete(id);
     },
     live() {
       return [...nodes.values()].filter((node) => sim.isUp(node.id));
     },
-    async stopAll() {
-      const stopping = Promise.all([...nodes.values()].map((node) => node.stop()));
+    async until(promise, maxMs = 60_000) {
       let done = false;
-      void stopping.then(() => {
-        done = true;
-      });
-      for (let i = 0; i < 100 && !done; i++) await cluster.run(50);
-      await stopping;
+      const settled = promise.then(
+        (value) => {
+          done = true;
+          return value;
+        },
+        (error: unknown) => {
+          done = true;
+          throw error;
+        },
+      );
+      settled.catch(() => undefined);
+      for (let spent = 0; spent < maxMs && !done; spent += 50) await cluster.run(50);
+      if (!done) throw new Error(`still pending after ${maxMs} ms of virtual time`);
+      return settled;
+    },
+    async stopAll() {
+      await cluster.until(Promise.all([...nodes.values()].map((node) => node.stop())), 10_000);
     },
   };
   for (let i = 1; i <= count; i++) await cluster.start(NodeId(i));
