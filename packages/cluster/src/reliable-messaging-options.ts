@@ -23,8 +23,10 @@ export interface ReliableMessagingOptions {
    */
   readonly proxy?: boolean;
   /**
-   * The connected peers that `broadcast` and proxy forwarding reach.
-   * @default the peers of the transport's `peer:connect` events, until their `peer:disconnect`
+   * The connected peers that `broadcast` and proxy forwarding reach (e.g. the alive members of
+   * a SWIM view).
+   * @default the peers of the transport's `peer:connect` events after `start()`, until their
+   * `peer:disconnect` (connections opened before `start()` are not seen: pass `peers` then)
    */
   readonly peers?: () => Iterable<PeerId>;
   /**
@@ -86,19 +88,22 @@ export interface ReliableMessagingOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The numeric options of {@link ReliableMessagingOptions}, resolved. */
-export interface ReliableMessagingLimits {
-  readonly retransmitAfterMs: number;
-  readonly maxRetransmitAfterMs: number;
-  readonly maxAttempts: number;
-  readonly maxUnconfirmedPerPeer: number;
-  readonly maxUnconfirmedBytesPerPeer: number;
-  readonly maxUnconfirmed: number;
-  readonly maxUnconfirmedBytes: number;
-  readonly maxPayloadBytes: number;
-  readonly seenWindow: number;
-  readonly maxSenders: number;
-}
+/** The numeric options of {@link ReliableMessagingOptions}, resolved (each one set). */
+export type ReliableMessagingLimits = Required<
+  Pick<
+    ReliableMessagingOptions,
+    | 'retransmitAfterMs'
+    | 'maxRetransmitAfterMs'
+    | 'maxAttempts'
+    | 'maxUnconfirmedPerPeer'
+    | 'maxUnconfirmedBytesPerPeer'
+    | 'maxUnconfirmed'
+    | 'maxUnconfirmedBytes'
+    | 'maxPayloadBytes'
+    | 'seenWindow'
+    | 'maxSenders'
+  >
+>;
 
 const MIB = 1024 * 1024;
 

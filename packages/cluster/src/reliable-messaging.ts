@@ -38,8 +38,18 @@ export type SendRefusal = 'full' | 'tooLarge' | 'self' | 'stopped';
 
 /** What {@link ReliableMessaging.send} did: the message's sequence number, or why it refused. */
 export type SendResult =
-  | { readonly ok: true; readonly seq: bigint }
-  | { readonly ok: false; readonly reason: SendRefusal };
+  | {
+      /** The message was taken. */
+      readonly ok: true;
+      /** Its sequence number. */
+      readonly seq: bigint;
+    }
+  | {
+      /** The message was not taken. */
+      readonly ok: false;
+      /** Why. */
+      readonly reason: SendRefusal;
+    };
 
 /**
  * What {@link ReliableMessaging.broadcast} did: the message's sequence number with the peers
@@ -47,12 +57,21 @@ export type SendResult =
  */
 export type BroadcastResult =
   | {
+      /** The message was taken (possibly by no peer at all). */
       readonly ok: true;
+      /** Its sequence number, the same for every peer. */
       readonly seq: bigint;
+      /** The peers it is sent to. */
       readonly sentTo: readonly PeerId[];
+      /** The peers whose unconfirmed bounds had no room for it. */
       readonly refused: readonly PeerId[];
     }
-  | { readonly ok: false; readonly reason: 'tooLarge' | 'stopped' };
+  | {
+      /** Nobody got the message. */
+      readonly ok: false;
+      /** Why. */
+      readonly reason: 'tooLarge' | 'stopped';
+    };
 
 /** Counters of a {@link ReliableMessaging}. */
 export interface ReliableMessagingStats {
@@ -86,6 +105,23 @@ export interface ReliableMessagingStats {
   readonly sendersForgotten: number;
   /** Exceptions thrown by the transport while sending (caught, reported as `error` events). */
   readonly sendErrors: number;
+  /**
+   * Data or Ack messages with fields of the wrong type, ignored (only a transport that does not
+   * pass messages through the codec can carry them).
+   */
+  readonly malformed: number;
+}
+
+function isU64(value: unknown): value is bigint {
+  return typeof value === 'bigint' && BigInt.asUintN(64, value) === value;
+}
+
+function isWellFormedData(data: ClusterData): boolean {
+  return isU64(data.sender) && isU64(data.seq) && data.payload instanceof Uint8Array;
+}
+
+function isWellFormedAck(ack: ClusterDataAck): boolean {
+  return isU64(ack.sender) && isU64(ack.seq);
 }
 
 type Counter = Exclude<keyof ReliableMessagingStats, 'unconfirmed' | 'unconfirmedBytes'>;
@@ -149,6 +185,7 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
     acksUnknown: 0,
     sendersForgotten: 0,
     sendErrors: 0,
+    malformed: 0,
   };
   #nextSeq: bigint;
   #timer: TimerHandle | undefined;
@@ -156,8 +193,13 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
 
   readonly #onMessage = (event: TransportMessageEvent): void => {
     const { message } = event;
-    if (message.type === 'ClusterData') this.#receiveData(event.from, message);
-    else if (message.type === 'ClusterDataAck') this.#receiveAck(event.from, message);
+    if (message.type === 'ClusterData') {
+      if (isWellFormedData(message)) this.#receiveData(event.from, message);
+      else this.#counters.malformed++;
+    } else if (message.type === 'ClusterDataAck') {
+      if (isWellFormedAck(message)) this.#receiveAck(event.from, message);
+      else this.#counters.malformed++;
+    }
   };
   readonly #onConnect = (event: PeerConnectEvent): void => {
     this.#connected.add(event.peer);

@@ -31,12 +31,10 @@ export interface UnconfirmedLimits {
 }
 
 interface PeerEntries {
-  readonly entries: Map<string, UnconfirmedEntry>;
+  /** By sender, then by sequence number (bigint keys compare by value). */
+  readonly bySender: Map<NodeId, Map<bigint, UnconfirmedEntry>>;
+  count: number;
   bytes: number;
-}
-
-function keyOf(sender: NodeId, seq: bigint): string {
-  return `${sender}:${seq}`;
 }
 
 /**
@@ -66,7 +64,7 @@ export class UnconfirmedMap {
 
   /** Entries held for `peer`. */
   sizeFor(peer: PeerId): number {
-    return this.#peers.get(peer)?.entries.size ?? 0;
+    return this.#peers.get(peer)?.count ?? 0;
   }
 
   /** Frame bytes held for `peer`. */
@@ -77,7 +75,7 @@ export class UnconfirmedMap {
   /** `true` when an entry of `frameBytes` for `peer` fits every bound. */
   fits(peer: PeerId, frameBytes: number): boolean {
     const held = this.#peers.get(peer);
-    const count = held?.entries.size ?? 0;
+    const count = held?.count ?? 0;
     const bytes = held?.bytes ?? 0;
     return (
       count < this.#limits.perPeer &&
@@ -89,17 +87,23 @@ export class UnconfirmedMap {
 
   /** `true` when the map holds the message `sender`/`seq` for `peer`. */
   has(peer: PeerId, sender: NodeId, seq: bigint): boolean {
-    return this.#peers.get(peer)?.entries.has(keyOf(sender, seq)) === true;
+    return this.#peers.get(peer)?.bySender.get(sender)?.has(seq) === true;
   }
 
   /** Stores `entry`, which must fit (see {@link UnconfirmedMap.fits}) and not be held yet. */
   add(entry: UnconfirmedEntry): void {
     let held = this.#peers.get(entry.peer);
     if (held === undefined) {
-      held = { entries: new Map(), bytes: 0 };
+      held = { bySender: new Map(), count: 0, bytes: 0 };
       this.#peers.set(entry.peer, held);
     }
-    held.entries.set(keyOf(entry.sender, entry.seq), entry);
+    let bySeq = held.bySender.get(entry.sender);
+    if (bySeq === undefined) {
+      bySeq = new Map();
+      held.bySender.set(entry.sender, bySeq);
+    }
+    bySeq.set(entry.seq, entry);
+    held.count++;
     held.bytes += entry.frameBytes;
     this.#size++;
     this.#bytes += entry.frameBytes;
@@ -108,20 +112,24 @@ export class UnconfirmedMap {
   /** Removes and returns the entry of `sender`/`seq` for `peer`, if held. */
   remove(peer: PeerId, sender: NodeId, seq: bigint): UnconfirmedEntry | undefined {
     const held = this.#peers.get(peer);
-    const key = keyOf(sender, seq);
-    const entry = held?.entries.get(key);
-    if (held === undefined || entry === undefined) return undefined;
-    held.entries.delete(key);
+    const bySeq = held?.bySender.get(sender);
+    const entry = bySeq?.get(seq);
+    if (held === undefined || bySeq === undefined || entry === undefined) return undefined;
+    bySeq.delete(seq);
+    if (bySeq.size === 0) held.bySender.delete(sender);
+    held.count--;
     held.bytes -= entry.frameBytes;
-    if (held.entries.size === 0) this.#peers.delete(peer);
+    if (held.count === 0) this.#peers.delete(peer);
     this.#size--;
     this.#bytes -= entry.frameBytes;
     return entry;
   }
 
-  /** Every entry, peer by peer, oldest first within a peer. */
+  /** Every entry, peer by peer and sender by sender, oldest first within a sender. */
   *entries(): IterableIterator<UnconfirmedEntry> {
-    for (const held of this.#peers.values()) yield* held.entries.values();
+    for (const held of this.#peers.values()) {
+      for (const bySeq of held.bySender.values()) yield* bySeq.values();
+    }
   }
 
   /** The earliest `dueAt` of all entries, or `undefined` when empty. */

@@ -1,6 +1,7 @@
 import { decode, encode } from '@tala-net/codec';
 import { type LinkOptions, SimulatedNetwork } from '@tala-net/transport-inprocess';
 import { NodeId, type PeerId, seededRandom } from '@tala-net/types';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReliableMessaging } from '../src/index.js';
 
@@ -66,6 +67,34 @@ function expectExactlyOnce(nodes: readonly SimNode[], expected: Map<NodeId, stri
     expect(new Set(node.delivered).size).toBe(node.delivered.length);
     expect([...node.delivered].sort()).toEqual([...(expected.get(node.id) ?? [])].sort());
   }
+}
+
+/** Broadcasts a message from `node` and records that every other node must deliver it. */
+function broadcastExpected(
+  node: SimNode,
+  nodes: readonly SimNode[],
+  expected: Map<NodeId, string[]>,
+): void {
+  const result = node.messaging.broadcast(new Uint8Array([expected.size]));
+  if (!result.ok) throw new Error('broadcast refused');
+  for (const other of nodes) {
+    if (other !== node) {
+      expected.set(other.id, [...(expected.get(other.id) ?? []), `${node.id}:${result.seq}`]);
+    }
+  }
+}
+
+/** The links of a spanning tree (node i + 2's parent is tree[i] + 1) plus `extra` (0-based). */
+function graphLinks(
+  tree: readonly number[],
+  extra: readonly (readonly [number, number])[],
+): [number, number][] {
+  const links = new Set<string>();
+  for (const [i, parent] of tree.entries()) links.add(`${parent + 1}-${i + 2}`);
+  for (const [a, b] of extra) {
+    if (a !== b) links.add(`${Math.min(a, b) + 1}-${Math.max(a, b) + 1}`);
+  }
+  return [...links].map((link) => link.split('-').map(Number) as [number, number]);
 }
 
 const SEEDS = [1, 2, 3, 4, 5];
@@ -205,4 +234,46 @@ describe('ReliableMessaging in proxy mode', () => {
       expect(stats.reduce((sum, s) => sum + s.forwarded, 0)).toBeLessThanOrEqual(bound);
     },
   );
+});
+
+describe('ReliableMessaging, any connected graph of proxies', () => {
+  /** A connected graph on 1 … count: a random spanning tree plus extra links. */
+  const graphs = fc.integer({ min: 2, max: 6 }).chain((count) =>
+    fc.record({
+      count: fc.constant(count),
+      tree: fc.tuple(...Array.from({ length: count - 1 }, (_, i) => fc.nat({ max: i }))),
+      extra: fc.array(fc.tuple(fc.nat({ max: count - 1 }), fc.nat({ max: count - 1 })), {
+        maxLength: 6,
+      }),
+    }),
+  );
+
+  it('delivers every broadcast to every node exactly once, whatever the faults', () => {
+    fc.assert(
+      fc.property(
+        graphs,
+        fc.integer({ min: 1, max: 1_000 }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        ({ count, tree, extra }, seed, loss, duplicate) => {
+          const all = new Set(Array.from({ length: count }, (_, i) => i + 1));
+          const { sim, nodes } = simCluster(seed, count, graphLinks(tree, extra), all);
+          sim.setDefaultLink({ ...FAULTY, loss, duplicate });
+          const expected = new Map<NodeId, string[]>();
+          for (const node of nodes) {
+            for (let k = 0; k < 3; k++) {
+              broadcastExpected(node, nodes, expected);
+              sim.runFor(30);
+            }
+          }
+          sim.runFor(500);
+          sim.setDefaultLink(CLEAN);
+          sim.runFor(60_000);
+          expectExactlyOnce(nodes, expected);
+          for (const node of nodes) expect(node.messaging.stats.unconfirmed).toBe(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
 });

@@ -137,6 +137,9 @@ describe('ReliableMessaging', () => {
     expect(received.get(NodeId(2))!.map((event) => event.seq)).toEqual([first.seq]);
     expect(received.get(NodeId(3))!.map((event) => event.seq)).toEqual([first.seq, second.seq]);
     for (const node of nodes) expect(node.stats.unconfirmed).toBe(0);
+    // A peer whose connection ends leaves the connected peers.
+    void transports[2]!.close();
+    expect(nodes[0]!.connectedPeers()).toEqual([NodeId(2)]);
     for (const node of nodes) node.stop();
   });
 
@@ -200,6 +203,29 @@ describe('ReliableMessaging', () => {
     expect(silent.recv()).toBeDefined();
   });
 
+  it('holds at most its byte bounds, per peer and in all', () => {
+    const sim = new SimulatedNetwork({ seed: 2 });
+    const messaging = new ReliableMessaging({
+      transport: sim.addNode(NodeId(1)),
+      clock: sim.clockFor(NodeId(1)),
+      random: seededRandom(2),
+      maxUnconfirmedBytesPerPeer: 1_000,
+      maxUnconfirmedBytes: 1_500,
+    });
+    messaging.start();
+    const taken = (to: NodeId, count: number) =>
+      Array.from({ length: count }, () => messaging.send(to, new Uint8Array(100))).filter(
+        (r) => r.ok,
+      ).length;
+    // 121-byte frames: 8 fit in 1,000 bytes for peer 2, then 4 more in the 1,500 in all.
+    expect(taken(NodeId(2), 20)).toBe(8);
+    expect(taken(NodeId(3), 20)).toBe(4);
+    expect(messaging.stats).toMatchObject({ unconfirmed: 12, unconfirmedBytes: 12 * 121 });
+    // A smaller frame still fits in what is left.
+    expect(messaging.send(NodeId(3), new Uint8Array(10)).ok).toBe(true);
+    expect(messaging.stats.unconfirmedBytes).toBe(12 * 121 + 31);
+  });
+
   it('stores nothing without bound for a hostile peer that floods forged senders and sequence numbers', () => {
     const sim = new SimulatedNetwork({ seed: 5 });
     const hostile = sim.addNode(NodeId(66));
@@ -242,6 +268,25 @@ describe('ReliableMessaging', () => {
     expect(stats.forwarded).toBeLessThanOrEqual(delivered);
     expect(stats.refusedFull).toBe(delivered - stats.forwarded);
     expect(stats.unconfirmed).toBe(0);
+  });
+
+  it('ignores and counts messages with fields of the wrong type', () => {
+    // The in-process network hands objects over as they are, without the codec.
+    const net = new InProcessNetwork();
+    const messaging = new ReliableMessaging({ transport: net.addNode(NodeId(1)) });
+    const received: ClusterDataEvent[] = [];
+    messaging.addEventListener('data', (event) => received.push(event));
+    messaging.start();
+    const transport = net.addNode(NodeId(2));
+    const bad = [
+      { type: 'ClusterData', sender: NodeId(2), seq: 1, payload: new Uint8Array(1) },
+      { type: 'ClusterData', sender: NodeId(2), seq: -1n, payload: new Uint8Array(1) },
+      { type: 'ClusterData', sender: NodeId(2), seq: 1n, payload: [1] },
+      { type: 'ClusterDataAck', sender: 'x', seq: 1n },
+    ];
+    for (const message of bad) transport.send(NodeId(1), message as never);
+    expect(received).toEqual([]);
+    expect(messaging.stats).toMatchObject({ malformed: 4, dataReceived: 0, ackReceived: 0 });
   });
 
   it('acknowledges and ignores its own messages echoed back', () => {
