@@ -15,6 +15,13 @@ const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ) as { version: string };
 
+// A reader that went away (`tala-net demo | head`) ends the command; the demo's exit handler
+// still ends its nodes.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit();
+});
+
 const program = createProgram({
   stdin: process.stdin,
   stdout: process.stdout,

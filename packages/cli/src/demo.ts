@@ -205,9 +205,13 @@ class DemoScenario {
       action: async () => {
         killedAt = performance.now();
         await this.#cluster.kill(victim);
-        reporter.warn(`node ${victimId} killed with SIGKILL (pid gone, no goodbye)`);
       },
+      note: () => (killedAt === 0 ? '' : this.#crashNote(victimId, survivors, killedAt)),
     });
+    // Reported once the bar is done: a line written under a live bar would break its redraw.
+    reporter.warn(
+      `node ${victimId} was killed with SIGKILL after ${Math.floor(firstHalf / 2)} intents (no goodbye)`,
+    );
     const detection = await this.#awaitRebalance(victimId, survivors, killedAt, before);
     const restartedAt = performance.now();
     await this.#restart(victim, victimId);
@@ -301,9 +305,16 @@ class DemoScenario {
     count: number,
     submitters: readonly string[],
     title: string,
-    midway?: { at: number; action: () => Promise<void> },
+    midway?: { at: number; action: () => Promise<void>; note: () => string },
   ): Promise<void> {
     const bar = this.#reporter.bar(title, count);
+    const progress = (): string => {
+      const failed = failures > 0 ? `, ${failures} failed` : '';
+      const note = midway?.note() ?? '';
+      return `${title}: ${settled}/${count}${failed}${note === '' ? '' : ` (${note})`}`;
+    };
+    // Routing may stall while the cluster detects a crash: keep the message current meanwhile.
+    const refresh = setInterval(() => bar.message(progress()), 250);
     const nodes = this.#cluster.nodes.filter((node) => submitters.includes(node.id));
     let next = 0;
     let settled = 0;
@@ -327,14 +338,15 @@ class DemoScenario {
           this.#failed[code] = (this.#failed[code] ?? 0) + 1;
         }
         settled++;
-        bar.advance(
-          1,
-          `${title}: ${settled}/${count}${failures > 0 ? `, ${failures} failed` : ''}`,
-        );
+        bar.advance(1, progress());
       }
     };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
-    await midwayDone;
+    try {
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
+      await midwayDone;
+    } finally {
+      clearInterval(refresh);
+    }
     const failedText = failures === 0 ? 'none failed' : `${failures} failed`;
     bar.done(`${title}: ${count - failures}/${count} acknowledged, ${failedText}`);
   }
@@ -383,6 +395,20 @@ class DemoScenario {
       ownersMoved: moved,
       holdersChanged: changed,
     };
+  }
+
+  /** Where the survivors are in handling the crash of `victim`, from what they reported. */
+  #crashNote(victim: string, survivors: readonly string[], killedAt: number): string {
+    const of = (times: Map<string, number>): string => `${times.size}/${survivors.length}`;
+    const suspected = this.#ledger.memberChangeTimes(
+      victim,
+      ['suspected', 'dead', 'left'],
+      survivors,
+      killedAt,
+    );
+    const dead = this.#ledger.memberChangeTimes(victim, ['dead', 'left'], survivors, killedAt);
+    const rebalanced = this.#ledger.tableAdoptionTimes(survivors, survivors, killedAt);
+    return `node ${victim} killed: suspected by ${of(suspected)}, dead for ${of(dead)}, rebalanced on ${of(rebalanced)}`;
   }
 
   async #restart(index: number, id: string): Promise<void> {

@@ -26,7 +26,7 @@ describe('tala-net demo', () => {
     // Plain lines in a pipe: no cursor movement or colour codes.
     expect(demo.stdout).not.toContain('\u001b');
     expect(demo.stdout).toMatch(/3 nodes ready: 1@127\.0\.0\.1:\d+ \(pid \d+\)/);
-    expect(demo.stdout).toMatch(/node [23] killed with SIGKILL/);
+    expect(demo.stdout).toMatch(/node [23] was killed with SIGKILL after 50 intents/);
     expect(demo.stdout).toMatch(/node [23] restarted on 127\.0\.0\.1:\d+ \(pid \d+\)/);
     const count = (name: string): number =>
       Number(/^\d+/.exec(summaryRow(demo.stdout, name) ?? '')?.[0]);
