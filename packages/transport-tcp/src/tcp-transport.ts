@@ -28,7 +28,7 @@ import {
 } from '@tala-net/types';
 import { formatAddress, parseAddress } from './address.js';
 import { backoffDelay } from './backoff.js';
-import { Connection, type ConnectionHost } from './connection.js';
+import { Connection, type ConnectionHost, heartbeatInterval } from './connection.js';
 import { EncodeSlab } from './encode-slab.js';
 import {
   bytesOf,
@@ -146,6 +146,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   /** `undefined` with the default registry and frame limit: the codec's fastest path. */
   readonly #encodeOptions: EncodeOptions | undefined;
   #flushScheduled = false;
+  /** The next sweep of the open connections (heartbeats, idle timeouts), while any is open. */
+  #sweepTimer: TimerHandle | undefined;
+  readonly #onSweep = (): void => this.#sweep();
 
   constructor(options: TcpTransportOptions) {
     super();
@@ -614,6 +617,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   ): void {
     if (connection.direction === 'inbound') this.#pendingInbound--;
     connection.open(peer.id, bootId);
+    this.#scheduleSweep();
     connection.peerCounters = peer.counters;
     if (peer.dialing === connection) peer.dialing = undefined;
     peer.connection = connection;
@@ -707,6 +711,33 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
 
   #onSkipped(): void {
     this.#skippedFrames++;
+  }
+
+  /**
+   * Arms the sweep of open connections, unless it is armed: one timer for the whole transport,
+   * however many connections it holds.
+   */
+  #scheduleSweep(): void {
+    if (this.#sweepTimer !== undefined || this.closed) return;
+    const { clock } = this.#options;
+    this.#sweepTimer = clock.setTimer(
+      clock.now() + heartbeatInterval(this.#options),
+      this.#onSweep,
+    );
+  }
+
+  /** Visits every open connection (see `Connection.sweep`), then arms the next sweep if any is left. */
+  #sweep(): void {
+    this.#sweepTimer = undefined;
+    if (this.closed) return;
+    const now = this.#options.clock.now();
+    let open = false;
+    for (const connection of this.#connections) {
+      if (connection.state !== 'open') continue;
+      connection.sweep(now);
+      if (connection.state === 'open') open = true;
+    }
+    if (open) this.#scheduleSweep();
   }
 
   // ——— sending ———
@@ -848,6 +879,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       else this.#flush(peer);
     }
     await this.#allDrained(timeoutMs, options.signal);
+    if (this.#sweepTimer !== undefined) this.#options.clock.clearTimer(this.#sweepTimer);
+    this.#sweepTimer = undefined;
     for (const connection of [...this.#connections])
       connection.close('closed', 'the transport closed');
     for (const attempt of this.#dials.values())
