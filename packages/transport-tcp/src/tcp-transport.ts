@@ -296,13 +296,14 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#totals.closed++;
       return;
     }
-    const length = this.#checkedFrameLength(message);
     const peer = this.#peerToSend(to);
     if (peer === undefined) {
+      // Checked all the same: a message the codec cannot encode throws, whoever it is for.
+      this.#checkFrame(message);
       this.#totals.unknown++;
       return;
     }
-    if (!peer.queue.push(message, length, this.#slab, this.#encodeOptions)) {
+    if (!peer.queue.push(message, this.#slab, this.#encodeOptions)) {
       peer.counters.queueFull++;
       this.#totals.queueFull++;
       return;
@@ -312,13 +313,12 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   /**
-   * The frame length of `message`; throws the codec's `TalaError` when it cannot be encoded
-   * (`InvalidArgument`, or `MessageTooLarge` over `maxFrameBytes`).
+   * Throws the codec's `TalaError` when `message` cannot be encoded (`InvalidArgument`, or
+   * `MessageTooLarge` over `maxFrameBytes`).
    */
-  #checkedFrameLength(message: Message): number {
+  #checkFrame(message: Message): void {
     const length = encodedLength(message, this.#encodeOptions);
     if (length - HEADER_BYTES > this.#options.maxFrameBytes) encode(message, this.#encodeOptions);
-    return length;
   }
 
   broadcast(message: Message): void {
