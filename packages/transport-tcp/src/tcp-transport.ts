@@ -359,7 +359,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
         options.signal?.removeEventListener('abort', onAbort);
         resolve();
       };
-      state.drainWaiters.push(done);
+      state.addDrainWaiter(done);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -528,7 +528,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       // Another connection with the same peer wins: this dial resolves when it is open.
       if (attempt?.waiter !== undefined) {
         if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
-        else peer.openWaiters.push(attempt.waiter);
+        else peer.addOpenWaiter(attempt.waiter);
       }
       this.#dials.delete(connection);
       connection.close('replaced', 'another connection with the peer won');
@@ -547,7 +547,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       const peer = this.#peerFor(refusal.from);
       if (attempt?.waiter !== undefined) {
         if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
-        else peer.openWaiters.push(attempt.waiter);
+        else peer.addOpenWaiter(attempt.waiter);
       }
       connection.close('replaced', detail);
       return;
@@ -597,7 +597,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     if (!restarted && existingDialer <= candidateDialer) return candidate;
     if (peer.dialing === existing) {
       const attempt = this.#dials.get(existing);
-      if (attempt?.waiter !== undefined) peer.openWaiters.push(attempt.waiter);
+      if (attempt?.waiter !== undefined) peer.addOpenWaiter(attempt.waiter);
       this.#dials.delete(existing);
       peer.dialing = undefined;
     }
@@ -633,9 +633,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     const attempt = this.#dials.get(connection);
     this.#dials.delete(connection);
     attempt?.waiter?.resolve(peer.id);
-    const waiters = peer.openWaiters;
-    peer.openWaiters = [];
-    for (const waiter of waiters) waiter.resolve(peer.id);
+    for (const waiter of peer.takeOpenWaiters()) waiter.resolve(peer.id);
     this.dispatchEvent(new PeerConnectEvent(peer.id, address));
     if (peer.queue.frames > 0) this.#scheduleFlush(peer);
   }
@@ -888,9 +886,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     this.#dials.clear();
     for (const peer of this.#peers.values()) {
       this.#dropQueue(peer, 'closed');
-      for (const waiter of peer.openWaiters)
+      for (const waiter of peer.takeOpenWaiters())
         waiter.reject(errorOf('closed', 'the transport closed'));
-      peer.openWaiters = [];
     }
     this.#inbox = [];
     this.#inboxHead = 0;
@@ -908,7 +905,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       signal?.addEventListener('abort', finish, { once: true });
       let left = connected.length;
       for (const peer of connected) {
-        peer.drainWaiters.push(() => {
+        peer.addDrainWaiter(() => {
           if (--left === 0) finish();
         });
       }
