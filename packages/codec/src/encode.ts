@@ -71,13 +71,7 @@ export function encodeInto(
   offset = 0,
   options?: EncodeOptions,
 ): number {
-  if (options !== undefined) checkOptions(options);
-  if (!(target instanceof Uint8Array)) {
-    throw new TalaError(
-      'InvalidArgument',
-      `encodeInto: expected a Uint8Array target, found ${describeInput(target)}`,
-    );
-  }
+  checkTarget('encodeInto', target, options);
   const definition = definitionOf(message, options?.registry ?? defaultRegistry);
   const payload = checkedPayload(definition, message, options);
   const length = HEADER_BYTES + payload;
@@ -116,13 +110,7 @@ export function encodeIntoIfFits(
   offset = 0,
   options?: EncodeOptions,
 ): number {
-  if (options !== undefined) checkOptions(options);
-  if (!(target instanceof Uint8Array)) {
-    throw new TalaError(
-      'InvalidArgument',
-      `encodeIntoIfFits: expected a Uint8Array target, found ${describeInput(target)}`,
-    );
-  }
+  checkTarget('encodeIntoIfFits', target, options);
   if (!Number.isInteger(offset) || offset < 0 || offset > target.length) {
     throw unencodable('a frame into target', `an offset in 0 … ${target.length}`, `${offset}`);
   }
@@ -131,6 +119,17 @@ export function encodeIntoIfFits(
   const length = HEADER_BYTES + payload;
   if (length <= target.length - offset) writeFrame(definition, message, target, offset, payload);
   return length;
+}
+
+/** Checks the `options` and the `target` given to `caller` (`encodeInto`, …). */
+function checkTarget(caller: string, target: unknown, options: EncodeOptions | undefined): void {
+  if (options !== undefined) checkOptions(options);
+  if (!(target instanceof Uint8Array)) {
+    throw new TalaError(
+      'InvalidArgument',
+      `${caller}: expected a Uint8Array target, found ${describeInput(target)}`,
+    );
+  }
 }
 
 /** `options.maxFrameBytes`, checked, or the default. */
