@@ -12,10 +12,17 @@ export interface OpenWaiter {
 /** The waiters of a peer that has none: shared, so that an idle peer holds no arrays of its own. */
 const NO_WAITERS: never[] = [];
 
+/**
+ * The queue of a peer that was never sent anything: empty, shared, and refusing every frame (its
+ * bounds are 0), so that nothing can be queued in it by mistake.
+ */
+const NO_QUEUE = new OutboundQueue(0, 0);
+
 /** What a transport keeps for one peer: its queue, its connection, its dial state, its counters. */
 export class Peer {
   readonly counters = new Counters();
-  readonly queue: OutboundQueue;
+  /** Created by the first send (see {@link Peer.queue}). */
+  #queue: OutboundQueue | undefined;
   /** The open connection, if any. */
   connection: Connection | undefined;
   /** An outbound connection whose handshake is running, if any. */
@@ -34,12 +41,21 @@ export class Peer {
    */
   openWaiters: readonly OpenWaiter[] = NO_WAITERS;
 
-  constructor(
-    readonly id: NodeId,
-    maxFrames: number,
-    maxBytes: number,
-  ) {
-    this.queue = new OutboundQueue(maxFrames, maxBytes);
+  constructor(readonly id: NodeId) {}
+
+  /**
+   * The frames waiting for this peer: a shared empty queue until the first send (an idle peer,
+   * such as one that only sends to us, holds none of its own); send through
+   * {@link Peer.queueForSending}.
+   */
+  get queue(): OutboundQueue {
+    return this.#queue ?? NO_QUEUE;
+  }
+
+  /** This peer's own queue, created with the transport's bounds on first use. */
+  queueForSending(maxFrames: number, maxBytes: number): OutboundQueue {
+    this.#queue ??= new OutboundQueue(maxFrames, maxBytes);
+    return this.#queue;
   }
 
   /** Frames queued or being written. */

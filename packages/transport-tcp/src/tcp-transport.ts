@@ -303,7 +303,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#totals.unknown++;
       return;
     }
-    if (!peer.queue.push(message, this.#slab, this.#encodeOptions)) {
+    const { maxQueuedFrames, maxQueuedBytes } = this.#options;
+    const queue = peer.queueForSending(maxQueuedFrames, maxQueuedBytes);
+    if (!queue.push(message, this.#slab, this.#encodeOptions)) {
       peer.counters.queueFull++;
       this.#totals.queueFull++;
       return;
@@ -755,7 +757,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #peerFor(id: NodeId): Peer {
     let peer = this.#peers.get(id);
     if (peer === undefined) {
-      peer = new Peer(id, this.#options.maxQueuedFrames, this.#options.maxQueuedBytes);
+      peer = new Peer(id);
       this.#peers.set(id, peer);
     }
     return peer;
