@@ -64,7 +64,11 @@ export {
   PROMETHEUS_CONTENT_TYPE,
   writePrometheusText,
 } from './prometheus-text.js';
-export { ClusterDataEvent, type ReliableMessagingEventMap } from './reliable-data-event.js';
+export {
+  ClusterDataEvent,
+  ClusterDataExpiredEvent,
+  type ReliableMessagingEventMap,
+} from './reliable-data-event.js';
 export {
   type BroadcastResult,
   ReliableMessaging,

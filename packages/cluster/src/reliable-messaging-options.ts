@@ -42,7 +42,8 @@ export interface ReliableMessagingOptions {
   readonly maxRetransmitAfterMs?: number;
   /**
    * Sends of one Data frame to one peer (the first included); then it is given up and counted
-   * in `expired`.
+   * in `expired`. With the default timeouts, a frame is given up about 26 s after its first
+   * send.
    * @default 10
    */
   readonly maxAttempts?: number;
@@ -74,8 +75,9 @@ export interface ReliableMessagingOptions {
   /**
    * Sequence numbers per sender in the receiver's duplicate window (a multiple of 8; one bit
    * each). A message more than this far behind the newest one seen from its sender is taken
-   * as already delivered.
-   * @default 4_096
+   * as already delivered: a retransmission that arrives after its sender has sent this many
+   * newer messages (to any peer) is acknowledged and dropped.
+   * @default 8_192
    */
   readonly seenWindow?: number;
   /**
@@ -117,7 +119,7 @@ export const RELIABLE_MESSAGING_DEFAULTS: ReliableMessagingLimits = Object.freez
   maxUnconfirmed: 8_192,
   maxUnconfirmedBytes: 32 * MIB,
   maxPayloadBytes: MIB,
-  seenWindow: 4_096,
+  seenWindow: 8_192,
   maxSenders: 1_024,
 });
 

@@ -17,7 +17,11 @@ import {
   clusterDataFrameBytes,
   registerClusterDataMessages,
 } from './data-messages.js';
-import { ClusterDataEvent, type ReliableMessagingEventMap } from './reliable-data-event.js';
+import {
+  ClusterDataEvent,
+  ClusterDataExpiredEvent,
+  type ReliableMessagingEventMap,
+} from './reliable-data-event.js';
 import {
   type ReliableMessagingLimits,
   type ReliableMessagingOptions,
@@ -131,7 +135,7 @@ type Counter = Exclude<keyof ReliableMessagingStats, 'unconfirmed' | 'unconfirme
  * message carries its sender and a sequence number, is acknowledged by every hop that receives
  * it, and is sent again after a timeout (doubling, up to `maxAttempts`) until then. Receivers
  * drop duplicates with a bounded window per sender, so the application sees each message once
- * (a `data` event).
+ * (a `data` event); a frame given up is reported by an `expired` event.
  *
  * **Sequence numbers** are per sender instance, not per peer: a broadcast carries one number
  * to every peer, and each peer sees increasing numbers. The first is a random multiple of 2^32,
@@ -146,7 +150,10 @@ type Counter = Exclude<keyof ReliableMessagingStats, 'unconfirmed' | 'unconfirme
  * that does not fit is refused (`send` says `full`; a forward is skipped), counted in
  * `refusedFull`, and what already waits keeps its place. A frame unacknowledged after
  * `maxAttempts` sends is given up (`expired`). Receiver state is `seenWindow / 8` bytes for each
- * of at most `maxSenders` senders. Nothing a peer sends makes it store more.
+ * of at most `maxSenders` senders (1 MiB with the defaults). Nothing a peer sends makes it
+ * store more. The price of bounded receiver state: a late copy from a sender that was
+ * forgotten (more than `maxSenders` senders heard since) can be delivered again, and a message
+ * that arrives more than `seenWindow` numbers behind its sender's newest is not delivered.
  *
  * @example
  * ```ts
@@ -237,8 +244,8 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
   }
 
   /**
-   * Starts receiving (and, in proxy mode, forwarding). Idempotent; does nothing once stopped or
-   * when the signal has aborted.
+   * Starts receiving (and, in proxy mode, forwarding). Idempotent; starts again after `stop()`
+   * (with the same sequence numbers going on); does nothing once the signal has aborted.
    */
   start(): void {
     if (this.#running || this.#signal?.aborted === true) return;
@@ -264,6 +271,7 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
     if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
     this.#timer = undefined;
     this.#unconfirmed.clear();
+    this.#connected.clear();
   }
 
   /** The peers `broadcast` and proxy forwarding reach now (see `ReliableMessagingOptions.peers`). */
@@ -458,6 +466,7 @@ export class ReliableMessaging extends SafeEventTarget<ReliableMessagingEventMap
       if (entry.attempts >= this.#limits.maxAttempts) {
         this.#unconfirmed.remove(entry.peer, entry.sender, entry.seq);
         this.#counters.expired++;
+        this.dispatchEvent(new ClusterDataExpiredEvent(entry.peer, entry.sender, entry.seq));
       } else {
         this.#counters.retransmissions++;
         this.#sendEntry(entry, now);

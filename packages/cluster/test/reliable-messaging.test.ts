@@ -98,7 +98,11 @@ describe('ReliableMessaging', () => {
   it('retransmits with backoff while no ack comes, then gives up', () => {
     const { sim, a, b } = simPair({ retransmitAfterMs: 100, maxAttempts: 4 });
     b.messaging.stop();
-    a.messaging.send(NodeId(2), bytes(9));
+    const expired: string[] = [];
+    a.messaging.addEventListener('expired', (event) => {
+      expired.push(`${event.peer} ${event.sender}:${event.seq} at ${sim.now()}`);
+    });
+    const sent = a.messaging.send(NodeId(2), bytes(9));
     const sends: number[] = [];
     let last = 1;
     for (let t = 0; t < 2_000; t += 10) {
@@ -112,6 +116,8 @@ describe('ReliableMessaging', () => {
     expect(sends).toEqual([100, 300, 700]);
     expect(a.messaging.stats).toMatchObject({ dataSent: 4, retransmissions: 3, expired: 1 });
     expect(a.messaging.stats.unconfirmed).toBe(0);
+    // Given up when the fourth send's wait (800 ms, from 700) runs out.
+    expect(expired).toEqual([`2 1:${sent.ok ? sent.seq : -1n} at 1500`]);
   });
 
   it('uses one sequence number per broadcast and increasing numbers per sender', () => {
