@@ -53,7 +53,7 @@ export class ClusterEngine {
   #segmentConduit: Conduit | undefined;
   #running = false;
   #previous: VersionedTable | undefined;
-  readonly #retryTimers = new Set<TimerHandle>();
+  readonly #timers = new Set<TimerHandle>();
 
   constructor(options: ClusterEngineOptions) {
     this.#options = options;
@@ -95,14 +95,56 @@ export class ClusterEngine {
       request: (request) => this.#replicator.serve(request),
     });
     this.#running = true;
+    this.#scheduleRepair();
+  }
+
+  /**
+   * Anti-entropy: every two pull intervals, each owner catches up the replicas whose last
+   * acknowledgement does not match its segment (a replica skipped while it looked dead, a lost
+   * round), and an owner still without its segment fetches it again, so holders converge
+   * without waiting for the next intent.
+   */
+  #scheduleRepair(): void {
+    const { clock, coordinator } = this.#options.options;
+    const timer = clock.setTimer(clock.now() + 2 * (coordinator.pullIntervalMs ?? 1000), () => {
+      this.#timers.delete(timer);
+      if (!this.#running) return;
+      this.#repair();
+      this.#scheduleRepair();
+    });
+    this.#timers.add(timer);
+  }
+
+  #repair(): void {
+    const table = this.#options.table()?.table;
+    if (table === undefined) return;
+    for (const state of this.#states.values()) {
+      if (!state.synced && state.role === 'holder') {
+        this.#fetchSoon(state);
+        continue;
+      }
+      if (!this.#stillOwner(state)) continue;
+      if (state.round !== undefined) continue;
+      const replicas = table.assignmentOf(state.partition)?.replicas ?? [];
+      const behind = replicas.some((replica) => {
+        const ack = state.acks.get(replica);
+        return (
+          ack === undefined ||
+          !ack.synced ||
+          ack.start !== state.log.start ||
+          ack.end !== state.log.end
+        );
+      });
+      if (behind) this.#pushSoon(state);
+    }
   }
 
   /** Stops submissions and retries. */
   stop(): void {
     this.#running = false;
     this.#router.stop();
-    for (const timer of this.#retryTimers) this.#options.options.clock.clearTimer(timer);
-    this.#retryTimers.clear();
+    for (const timer of this.#timers) this.#options.options.clock.clearTimer(timer);
+    this.#timers.clear();
   }
 
   /** Members Alive or Suspect in the local view, this node included, ascending. */
@@ -122,6 +164,19 @@ export class ClusterEngine {
       .filter((m) => m.node === id || states.includes(m.state))
       .map((m) => m.node);
     return members.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * `node` came (back): what it acknowledged before may be gone (a restart), so the owners
+   * forget its acknowledgements and catch it up.
+   */
+  memberReturned(node: NodeId): void {
+    const table = this.#options.table()?.table;
+    for (const state of this.#states.values()) {
+      state.acks.delete(node);
+      const isReplica = table?.assignmentOf(state.partition)?.replicas.includes(node) === true;
+      if (isReplica && state.synced && this.#stillOwner(state)) this.#pushSoon(state);
+    }
   }
 
   submit(
@@ -146,8 +201,8 @@ export class ClusterEngine {
 
   /**
    * Applies a newly adopted table to the partition states and returns the previous table:
-   * fresh partitions start empty, a holder that held the partition before keeps its segment,
-   * a new owner fetches the segment, owners push their segments to their (new) replicas, and
+   * a holder that held the partition before keeps its segment, other holders fetch the
+   * longest copy they can find (or start empty when every member holds nothing), owners push their segments to their (new) replicas, and
    * a node that stops holding a partition keeps its segment for one table (to answer fetches).
    */
   adopt(table: VersionedTable): VersionedTable | undefined {
@@ -174,18 +229,25 @@ export class ClusterEngine {
       state.role === 'holder' &&
       state.synced &&
       (heldBefore || state.syncedEpoch >= table.epoch);
-    if (!keeps) {
-      state?.abandon();
+    if (state === undefined) {
       state = this.#newState(partition);
       this.#states.set(partition, state);
-      if (table.fresh.has(partition)) state.synced = true;
-    }
-    if (state === undefined) return;
-    state.role = 'holder';
-    if (table.table.ownerOf(partition) !== this.#options.id) {
+    } else if (!keeps) {
+      // Its bytes stay (a fetch may find them the longest copy), but not as a complete copy.
       state.abandon();
+      state.synced = false;
+    }
+    state.role = 'holder';
+    const assignment = table.table.assignmentOf(partition);
+    if (assignment?.owner !== this.#options.id) {
+      state.abandon();
+      // A replica without a complete copy asks for one rather than wait for the owner's next push.
+      if (!state.synced) this.#fetchSoon(state);
       return;
     }
+    // A replica new to this partition starts from nothing, whatever it acknowledged long ago.
+    for (const replica of state.acks.keys())
+      if (!assignment.replicas.includes(replica) || !heldBefore) state.acks.delete(replica);
     if (state.synced) this.#pushSoon(state);
     else this.#fetchSoon(state);
   }
@@ -203,25 +265,20 @@ export class ClusterEngine {
     return new PartitionState(partition, intentWindow, intentWindowMs);
   }
 
-  /** The owner pushes its segment to its replicas (new ones get a copy). */
+  /** The owner pushes its segment to its replicas (new ones get a copy); a failure waits for the repair. */
   #pushSoon(state: PartitionState): void {
     if (!this.#running) return;
-    this.#replicator.replicate(state).catch((error: unknown) => {
-      if (this.#stillOwner(state)) this.#retry(() => this.#pushSoon(state));
-      else void error;
-    });
+    this.#replicator.replicate(state).catch(() => undefined);
   }
 
-  /** A new owner fetches the segment, retrying while it owns the partition. */
+  /** A new owner fetches the segment (a failure waits for the repair), then pushes it on. */
   #fetchSoon(state: PartitionState): void {
-    if (!this.#running) return;
+    if (!this.#running || state.fetching !== undefined) return;
     this.#replicator.fetch(state).then(
       () => {
         if (this.#stillOwner(state)) this.#pushSoon(state);
       },
-      () => {
-        if (this.#stillOwner(state) && !state.synced) this.#retry(() => this.#fetchSoon(state));
-      },
+      () => undefined,
     );
   }
 
@@ -232,15 +289,5 @@ export class ClusterEngine {
       state.role === 'holder' &&
       this.#options.table()?.table.ownerOf(state.partition) === this.#options.id
     );
-  }
-
-  #retry(action: () => void): void {
-    const { clock, coordinator } = this.#options.options;
-    const delay = coordinator.pullIntervalMs ?? 1000;
-    const timer = clock.setTimer(clock.now() + delay / 2, () => {
-      this.#retryTimers.delete(timer);
-      action();
-    });
-    this.#retryTimers.add(timer);
   }
 }

@@ -43,7 +43,7 @@ export interface ClusterTable {
   readonly partitions: number;
   /** The members the table was computed for, ascending. */
   readonly members: readonly NodeId[];
-  /** Partitions whose holders start with an empty segment (new, or every holder lost). */
+  /** Partitions the coordinator's rebalance plan had no source for (new, or every holder lost). */
   readonly fresh: readonly PartitionId[];
   /** Owner and replicas of each partition, by ascending partition id. */
   readonly assignments: readonly PartitionAssignment[];

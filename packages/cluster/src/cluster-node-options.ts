@@ -1,6 +1,7 @@
 import type { SwimConfig, SwimPreset } from '@tala-net/membership';
 import type { TcpTlsOptions } from '@tala-net/transport-tcp';
 import type { Clock, NodeId, Random, Transport } from '@tala-net/types';
+import type { ReliableMessagingOptions } from './reliable-messaging-options.js';
 import type { TableAuthority } from './table-authority.js';
 
 /** Options of {@link ClusterNode.start}. */
@@ -130,6 +131,20 @@ export interface ClusterNodeOptions {
    * @default 1000
    */
   readonly leaveTimeoutMs?: number;
+  /**
+   * Proxy mode of the reliable messaging: every Data message received is forwarded to every
+   * other connected peer except its sender.
+   * @default false
+   */
+  readonly proxy?: boolean;
+  /**
+   * Limits of the reliable Data/Ack messaging (retransmission, unconfirmed bounds, window).
+   * @default the defaults of `ReliableMessagingOptions`
+   */
+  readonly messaging?: Omit<
+    ReliableMessagingOptions,
+    'transport' | 'clock' | 'random' | 'signal' | 'proxy'
+  >;
   /** Stops the node (gracefully) when aborted. */
   readonly signal?: AbortSignal;
 }

@@ -28,7 +28,9 @@ import type { ClusterStatus, MemberStatus, PeerTransportStats } from './cluster-
 import { CoordinatorAuthority } from './coordinator-authority.js';
 import type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
 import { loadOrCreateNodeId, randomNodeId } from './node-id-file.js';
+import { type BroadcastResult, ReliableMessaging, type SendResult } from './reliable-messaging.js';
 import { type ResolvedClusterOptions, resolveClusterOptions } from './resolved-cluster-options.js';
+import { StatusServer } from './status-server.js';
 import type { TableAuthority } from './table-authority.js';
 import type { VersionedTable } from './versioned-table.js';
 
@@ -68,6 +70,8 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   readonly membership: SwimNode;
   /** The request/response layer (channels `tala.intent` and `tala.segment` are the node's). */
   readonly network: Network;
+  /** Reliable Data/Ack messaging between the members (`send`, `broadcast`, proxy mode). */
+  readonly messaging: ReliableMessaging;
   /** Resolves once the node has stopped. */
   readonly done: Promise<void>;
   readonly #options: ResolvedClusterOptions;
@@ -77,6 +81,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   readonly #startedAt: number;
   readonly #listening = new AbortController();
   #stopping: Promise<void> | undefined;
+  #statusServer: StatusServer | undefined;
   #resolveDone!: () => void;
   #tablesAdopted = 0;
   #tablesComputed = 0;
@@ -107,6 +112,13 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       address: utf8.encode(address),
     });
     this.network = new Network({ transport, clock: options.clock, random: options.random });
+    this.messaging = new ReliableMessaging({
+      ...options.messaging,
+      transport,
+      clock: options.clock,
+      random: options.random,
+      proxy: options.proxy,
+    });
     this.#authority = options.authority ?? new CoordinatorAuthority(options.coordinator);
     this.#engine = new ClusterEngine({
       id: this.id,
@@ -162,6 +174,17 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     const address = options.advertise ?? transport.address ?? '';
     const node = new ClusterNode(resolved, transport, ownsTransport, address);
     await node.#run(options.signal);
+    if (options.status !== undefined) {
+      try {
+        node.#statusServer = await StatusServer.start({
+          address: options.status,
+          status: () => node.status(),
+        });
+      } catch (error) {
+        await node.stop();
+        throw error;
+      }
+    }
     return node;
   }
 
@@ -197,6 +220,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       report: (error, source) => this.#report(error, source),
     });
     this.membership.start();
+    this.messaging.start();
     if (signal !== undefined) {
       if (signal.aborted) void this.stop();
       else
@@ -210,6 +234,24 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   /** The table this node routes by, or `undefined` before it has one. */
   get table(): VersionedTable | undefined {
     return this.#authority.table;
+  }
+
+  /** The `host:port` the status endpoint listens on, or `undefined` without one. */
+  get statusAddress(): string | undefined {
+    return this.#statusServer?.address;
+  }
+
+  /**
+   * Sends `payload` reliably to member `to` (a Data frame, retransmitted until acknowledged,
+   * within the messaging limits). Never throws for a delivery problem: see `SendResult`.
+   */
+  send(to: PeerId, payload: Uint8Array): SendResult {
+    return this.messaging.send(to, payload);
+  }
+
+  /** Sends `payload` reliably to every connected peer (one sequence number for all). */
+  broadcast(payload: Uint8Array): BroadcastResult {
+    return this.messaging.broadcast(payload);
   }
 
   /** `true` from `start` until `stop` begins. */
@@ -260,6 +302,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
         incarnation: m.incarnation.toString(),
       }));
     const counters = this.#engine.counters;
+    const messaging = this.messaging.stats;
     return {
       id: this.id.toString(),
       address: this.address,
@@ -289,11 +332,11 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
         ...counters,
         tablesAdopted: this.#tablesAdopted,
         tablesComputed: this.#tablesComputed,
-        dataSent: 0,
-        dataReceived: 0,
-        ackSent: 0,
-        ackReceived: 0,
-        unconfirmed: 0,
+        dataSent: messaging.dataSent,
+        dataReceived: messaging.dataReceived,
+        ackSent: messaging.ackSent,
+        ackReceived: messaging.ackReceived,
+        unconfirmed: messaging.unconfirmed,
         peers: this.#peerStats(),
       },
     };
@@ -320,6 +363,8 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       this.#report(error, 'stop');
     }
     this.#listening.abort();
+    this.messaging.stop();
+    await this.#statusServer?.close();
     this.membership.stop();
     this.#authority.stop();
     await this.network.stop();
@@ -361,6 +406,8 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     const change = event.type as MembershipEventType;
     const joined = change === 'joined' || change === 'alive' ? event.member.node : undefined;
     this.#authority.membershipChanged(joined);
+    if (joined !== undefined || change === 'updated')
+      this.#engine.memberReturned(event.member.node);
     this.dispatchEvent(new MemberEvent(change, event.member));
   }
 

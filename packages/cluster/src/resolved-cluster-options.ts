@@ -25,6 +25,8 @@ export interface ResolvedClusterOptions {
   readonly intentWindowMs: number;
   readonly segmentChunkBytes: number;
   readonly leaveTimeoutMs: number;
+  readonly proxy: boolean;
+  readonly messaging: NonNullable<ClusterNodeOptions['messaging']>;
 }
 
 function integer(value: unknown, fallback: number, min: number, max: number, name: string): number {
@@ -111,5 +113,7 @@ export function resolveClusterOptions(options: ClusterNodeOptions): ResolvedClus
       'segmentChunkBytes',
     ),
     leaveTimeoutMs: integer(options.leaveTimeoutMs, 1_000, 0, 60_000, 'leaveTimeoutMs'),
+    proxy: options.proxy === true,
+    messaging: options.messaging ?? {},
   };
 }

@@ -10,6 +10,8 @@ export const SEGMENT_CHANNEL = 'tala.segment';
 
 /** Bytes of an encoded `SegmentAck` frame (header 5 + payload 21). */
 const ACK_FRAME_BYTES = 26;
+/** The offset of a probe: past the end of any segment. */
+const PROBE_OFFSET = 0xffff_ffff_ffff_ffffn;
 /** Most requests of one catch-up or fetch (chunks included) before it gives up. */
 const MAX_STEPS = 4096;
 
@@ -80,7 +82,16 @@ export class SegmentReplicator {
           ErrorCode.RequestTimedOut,
           `replica ${replica} did not catch up in time`,
         );
-      state.acks.set(replica, await this.#push(state, replica, offset, !continues, remaining));
+      const answer = await this.#push(state, replica, offset, !continues, remaining);
+      state.acks.set(replica, answer);
+      if (answer.end > log.end) {
+        // The replica holds more than this owner (an owner that lost its copy): fetch it first.
+        state.synced = false;
+        throw new RequestError(
+          ErrorCode.LeaderNotAvailable,
+          `replica ${replica} holds more of partition ${state.partition}`,
+        );
+      }
     }
     throw new RequestError(ErrorCode.NotEnoughReplicas, `replica ${replica} did not catch up`);
   }
@@ -129,19 +140,63 @@ export class SegmentReplicator {
     const candidates = [...new Set([...holders, ...others])].filter(
       (n) => n !== context.id && context.isLive(n),
     );
-    let lastError: unknown = new TalaError(
-      'Unreachable',
-      `no holder of partition ${state.partition} answered`,
+    // Ask every candidate what it holds, then copy the longest copy: owners only append, and an
+    // owner delivers only what every replica holds, so the longest copy misses no delivered id.
+    const answers = await Promise.all(
+      candidates.map((candidate) =>
+        this.#probe(state.partition, candidate).then(
+          (ack) => ({ candidate, ack, error: undefined }),
+          (error: unknown) => ({ candidate, ack: undefined, error }),
+        ),
+      ),
     );
-    for (const candidate of candidates) {
-      try {
-        await this.#fetchFrom(state, candidate);
-        return;
-      } catch (error) {
-        lastError = error;
+    let best: { candidate: NodeId; ack: SegmentAck } | undefined;
+    for (const { candidate, ack } of answers) {
+      if (ack === undefined || (ack.end === 0n && !ack.synced)) continue;
+      if (
+        best === undefined ||
+        ack.end > best.ack.end ||
+        (ack.end === best.ack.end && ack.synced && !best.ack.synced)
+      ) {
+        best = { candidate, ack };
       }
     }
-    throw lastError;
+    if (best !== undefined && (best.ack.end > state.log.end || best.ack.synced)) {
+      await this.#fetchFrom(state, best.candidate);
+      return;
+    }
+    const refusal = answers.find(
+      ({ error }) =>
+        error !== undefined &&
+        !(error instanceof RequestError && error.code === 'NotReplicaForPartition'),
+    );
+    const everyoneRefused = refusal === undefined;
+    const lastError = refusal?.error;
+    if (!everyoneRefused) throw lastError;
+    // Every other member answered that it holds nothing: the segment is what this node has.
+    if (state.log.end === 0n) state.reset(0n, new Uint8Array(0), context.options.clock.now());
+    state.synced = true;
+    state.syncedEpoch = table.epoch;
+    if (!table.fresh.has(state.partition) && candidates.length > 0) {
+      context.report(
+        new TalaError(
+          'Unreachable',
+          `partition ${state.partition}: no member holds its segment any more`,
+        ),
+        'segment:lost',
+      );
+    }
+  }
+
+  /** What `from` holds of `partition` (a fetch past any end: an ack and no bytes). */
+  async #probe(partition: PartitionId, from: NodeId): Promise<SegmentAck> {
+    const context = this.#context;
+    const frame = encode({ type: 'SegmentFetch', partition, offset: PROBE_OFFSET });
+    const response = await context.segmentConduit().request(from, frame, {
+      timeout: context.options.replicationTimeoutMs,
+      metadata: { epoch: (context.table()?.epoch ?? 0n).toString() },
+    });
+    return decodeAck(response.subarray(0, ACK_FRAME_BYTES), partition);
   }
 
   async #fetchFrom(state: PartitionState, from: NodeId): Promise<void> {
@@ -223,7 +278,10 @@ export class SegmentReplicator {
     context.counters.segmentBytesReceived += data.length;
     if (data.length % 16 !== 0)
       throw new RequestError(ErrorCode.CorruptMessage, 'segment: partial record');
-    if (request.metadata.get('reset') === '1') {
+    const reset = request.metadata.get('reset') === '1';
+    if (reset && offset + BigInt(data.length) < state.log.end) {
+      // Never shorten a copy for a shorter one: the owner learns from the ack and fetches this one.
+    } else if (reset) {
       state.reset(offset, data, now);
       state.synced = true;
       if (epoch > state.syncedEpoch) state.syncedEpoch = epoch;
@@ -241,21 +299,19 @@ export class SegmentReplicator {
       throw new RequestError(ErrorCode.LeaderNotAvailable, 'fetch: this node has an older table');
     }
     const state = context.states.get(partition);
-    if (state === undefined || !state.synced) {
+    if (state === undefined) {
       throw new RequestError(
         ErrorCode.NotReplicaForPartition,
-        `fetch: no complete segment of partition ${partition}`,
+        `fetch: no segment of partition ${partition} here`,
       );
     }
     const at = offset < state.log.start ? state.log.start : offset;
     const data = state.log.read(at, context.options.segmentChunkBytes);
     context.counters.segmentBytesSent += data.length;
-    const ack = encode(ackOf(state));
-    const chunk = encode({ type: 'SegmentSync', partition, segmentData: data });
-    const response = new Uint8Array(ack.length + chunk.length);
-    response.set(ack, 0);
-    response.set(chunk, ack.length);
-    return response;
+    return concatFrames(
+      encode(ackOf(state)),
+      encode({ type: 'SegmentSync', partition, segmentData: data }),
+    );
   }
 
   #stateFor(partition: PartitionId): PartitionState {
@@ -267,6 +323,13 @@ export class SegmentReplicator {
     }
     return state;
   }
+}
+
+function concatFrames(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(first.length + second.length);
+  bytes.set(first, 0);
+  bytes.set(second, first.length);
+  return bytes;
 }
 
 function ackOf(state: PartitionState): SegmentAck {

@@ -13,7 +13,7 @@ export interface VersionedTable {
   readonly coordinator: NodeId;
   /** The members it was computed for, ascending. */
   readonly members: readonly NodeId[];
-  /** Partitions whose holders start with an empty segment. */
+  /** Partitions the coordinator's rebalance plan had no source for (new, or every holder lost). */
   readonly fresh: ReadonlySet<PartitionId>;
   /** Owner and replicas of every partition (its `version` is the epoch). */
   readonly table: PartitionTable;

@@ -21,6 +21,7 @@ export class PayloadReader {
   readonly #type: string;
   #at: number;
 
+  /** Reads the payload of the frame at `frameStart` (payload up to `end`) of message `type`. */
   constructor(bytes: Uint8Array, frameStart: number, end: number, type: string) {
     this.#bytes = bytes;
     this.#frameStart = frameStart;
@@ -48,18 +49,22 @@ export class PayloadReader {
     return at;
   }
 
+  /** A u8. */
   u8(field: string): number {
     return this.#bytes[this.#need(field, 1)]!;
   }
 
+  /** A u16. */
   u16(field: string): number {
     return readU16(this.#bytes, this.#need(field, 2));
   }
 
+  /** A u32. */
   u32(field: string): number {
     return readU32(this.#bytes, this.#need(field, 4));
   }
 
+  /** A u64. */
   u64(field: string): bigint {
     return readU64(this.#bytes, this.#need(field, 8));
   }
@@ -120,34 +125,40 @@ export class PayloadWriter {
   readonly #bytes: Uint8Array;
   #at: number;
 
+  /** Writes into `bytes` from offset `at`. */
   constructor(bytes: Uint8Array, at: number) {
     this.#bytes = bytes;
     this.#at = at;
   }
 
+  /** A u8. */
   u8(value: number): this {
     this.#bytes[this.#at++] = value;
     return this;
   }
 
+  /** A u16. */
   u16(value: number): this {
     writeU16(this.#bytes, this.#at, value);
     this.#at += 2;
     return this;
   }
 
+  /** A u32. */
   u32(value: number): this {
     writeU32(this.#bytes, this.#at, value);
     this.#at += 4;
     return this;
   }
 
+  /** A u64. */
   u64(value: bigint): this {
     writeU64(this.#bytes, this.#at, value);
     this.#at += 8;
     return this;
   }
 
+  /** Raw bytes. */
   bytes(value: Uint8Array): this {
     this.#bytes.set(value, this.#at);
     this.#at += value.length;

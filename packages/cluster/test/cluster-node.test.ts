@@ -56,3 +56,16 @@ describe('intents in the simulator', () => {
     await cluster.stopAll();
   });
 });
+
+describe('reliable messaging through the node', () => {
+  it('sends Data that the peer acknowledges, counted in both status documents', async () => {
+    const cluster = await simulatedCluster(2);
+    await cluster.run(2_000);
+    const [a, b] = [cluster.nodes.get(NodeId(1))!, cluster.nodes.get(NodeId(2))!];
+    expect(a.send(NodeId(2), new Uint8Array([1, 2, 3])).ok).toBe(true);
+    await cluster.run(500);
+    expect(a.status().stats).toMatchObject({ dataSent: 1, ackReceived: 1, unconfirmed: 0 });
+    expect(b.status().stats).toMatchObject({ dataReceived: 1, ackSent: 1 });
+    await cluster.stopAll();
+  });
+});

@@ -1,5 +1,6 @@
 import { NodeId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
+import { expectInvariants } from './invariants.js';
 import { intentId, simulatedCluster, tablesAgree } from './support.js';
 
 describe('the partition table under faults', () => {
@@ -64,6 +65,55 @@ describe('the partition table under faults', () => {
       );
       expect(new Set(digests).size).toBe(1);
     }
+    await cluster.stopAll();
+  });
+
+  it('a joiner gets the table, takes over partitions with their segments, and still recognises old ids', async () => {
+    const cluster = await simulatedCluster(3, { seed: 11, node: { partitions: 12, replicas: 1 } });
+    await cluster.run(3_000);
+    const submitter = cluster.nodes.get(NodeId(2))!;
+    const first = Array.from({ length: 36 }, (_, n) =>
+      submitter.submitIntent(intentId(n), new Uint8Array([n])),
+    );
+    await cluster.until(Promise.all(first));
+    const joiner = await cluster.start(NodeId(4));
+    await cluster.run(5_000);
+    const nodes = cluster.live();
+    expect(tablesAgree(nodes)).toBe(true);
+    const table = joiner.table!;
+    expect(table.members).toEqual([1, 2, 3, 4].map((i) => NodeId(i)));
+    const owned = table.table.assignments.filter((a) => a.owner === NodeId(4));
+    expect(owned.length).toBeGreaterThan(0);
+    for (const assignment of owned)
+      expect(joiner.segment(assignment.partitionId)?.synced).toBe(true);
+    const again = Array.from({ length: 36 }, (_, n) =>
+      submitter.submitIntent(intentId(n), new Uint8Array([n])),
+    );
+    const receipts = await cluster.until(Promise.all(again));
+    expect(receipts.every((r) => r.duplicate)).toBe(true);
+    expect(receipts.some((r) => r.owner === NodeId(4))).toBe(true);
+    expect([...cluster.deliveries.values()].every((count) => count === 1)).toBe(true);
+    await cluster.stopAll();
+  });
+
+  it('a crashed node that restarts rejoins, gets partitions back and a copy of their segments', async () => {
+    const cluster = await simulatedCluster(4, { seed: 5, node: { partitions: 12, replicas: 2 } });
+    await cluster.run(3_000);
+    const submitter = cluster.nodes.get(NodeId(1))!;
+    await cluster.until(
+      Promise.all(
+        Array.from({ length: 24 }, (_, n) => submitter.submitIntent(intentId(n), new Uint8Array())),
+      ),
+    );
+    cluster.crash(NodeId(4));
+    await cluster.run(30_000, 25);
+    expect(cluster.nodes.get(NodeId(1))!.table!.members).toEqual([1, 2, 3].map((i) => NodeId(i)));
+    await cluster.start(NodeId(4));
+    await cluster.run(30_000, 25);
+    expectInvariants(cluster, new Map());
+    const table = cluster.nodes.get(NodeId(1))!.table!;
+    expect(table.members).toEqual([1, 2, 3, 4].map((i) => NodeId(i)));
+    expect(table.table.partitionsFor(NodeId(4)).length).toBeGreaterThan(0);
     await cluster.stopAll();
   });
 });

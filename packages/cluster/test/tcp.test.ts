@@ -99,4 +99,14 @@ describe('a cluster over TCP on loopback', () => {
     const receipt = await second.submitIntent(intentId(1), new Uint8Array([1]));
     expect(receipt.duplicate).toBe(false);
   });
+
+  it('serves its status document over HTTP when asked to', async () => {
+    const node = await start({ id: NodeId(7), status: '127.0.0.1:0' });
+    await whenever([node], () => node.table !== undefined);
+    const response = await fetch(`http://${node.statusAddress}/`);
+    const document = (await response.json()) as { id: string; table: { partitions: number } };
+    expect(document.id).toBe('7');
+    expect(document.table.partitions).toBe(16);
+    expect((await fetch(`http://${node.statusAddress}/healthz`)).status).toBe(200);
+  });
 });
