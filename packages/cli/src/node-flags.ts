@@ -36,8 +36,7 @@ export interface NodeFlags {
 
 /**
  * The options of `ClusterNode.start` for the flags of `tala-net node`: the TLS files are read
- * here. `--status` is not among them: the command serves the status endpoint itself, with the
- * cluster's `StatusServer`. Throws a `TalaError` (`InvalidArgument`) when only some of the three TLS flags are given
+ * here. Throws a `TalaError` (`InvalidArgument`) when only some of the three TLS flags are given
  * or a file cannot be read.
  */
 export function clusterOptionsFromFlags(flags: NodeFlags): ClusterNodeOptions {
@@ -58,6 +57,7 @@ export function clusterOptionsFromFlags(flags: NodeFlags): ClusterNodeOptions {
     ...(flags.label === undefined ? {} : { label: flags.label }),
     ...(flags.partitions === undefined ? {} : { partitions: flags.partitions }),
     ...(flags.replicas === undefined ? {} : { replicas: flags.replicas }),
+    ...(flags.status === undefined ? {} : { status: flags.status }),
     ...(flags.zone === undefined ? {} : { zone: flags.zone }),
     ...(flags.swim === undefined ? {} : { swim: flags.swim }),
     ...(tlsGiven === 3

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { ClusterNode, StatusServer } from '@tala-net/cluster';
+import type { ClusterNode } from '@tala-net/cluster';
 import { TalaError } from '@tala-net/types';
 import { clusterOptionsFromFlags, type NodeFlags } from './node-flags.js';
 import {
@@ -39,18 +39,6 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
   // Loaded on use: `status` and `demo` do not need the cluster's code in their process.
   const cluster = await import('@tala-net/cluster');
   const node = await cluster.ClusterNode.start(startOptions);
-  let statusServer: StatusServer | undefined;
-  if (flags.status !== undefined) {
-    try {
-      statusServer = await cluster.StatusServer.start({
-        address: flags.status,
-        status: () => node.status(),
-      });
-    } catch (error) {
-      await node.stop();
-      throw error;
-    }
-  }
   const write = (line: NodeLine): void => {
     const text = `${JSON.stringify(line)}\n`;
     // Written before the node goes on: a line must survive a SIGKILL that follows it.
@@ -63,7 +51,7 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
     else options.errors.write(`tala-net node: ${event.source}: ${message}\n`);
   });
   if (options.ndjson) reportLines(node, write, options.input);
-  const status = statusServer === undefined ? null : `http://${statusServer.address}`;
+  const status = node.statusAddress === undefined ? null : `http://${node.statusAddress}`;
   if (options.ndjson) {
     write({ type: 'ready', id: String(node.id), address: node.address, status });
   } else {
@@ -71,7 +59,6 @@ export async function runNode(flags: NodeFlags, options: RunNodeOptions): Promis
     options.output.write(`tala-net node ${node.id} ready on ${node.address}${endpoint}\n`);
   }
   await node.done;
-  await statusServer?.close();
   if (options.ndjson) write({ type: 'left' });
   else options.output.write(`tala-net node ${node.id} left the cluster\n`);
 }
