@@ -49,7 +49,12 @@ const document: ClusterStatus = {
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
+  await Promise.all(
+    servers.splice(0).map((server) => {
+      server.closeAllConnections();
+      return new Promise((done) => server.close(done));
+    }),
+  );
 });
 
 /** Serves `answer` on 127.0.0.1 (a free port) and returns the base URL. */
@@ -145,6 +150,30 @@ describe('tala-net status', () => {
     expect(a.stderr).toContain('expected HTTP 200, found 503 Service Unavailable [Unreachable]');
     expect(b.stderr).toContain('expected a tala-net status document, found no string "id"');
     expect(c.stderr).toContain('expected JSON, found "<html>" [InvalidArgument]');
+  });
+
+  it('prints a node that has no table yet', async () => {
+    const alone = { ...document, members: document.members.slice(0, 1), table: null };
+    const run = await runCli(['status', await serve({ status: 200, body: JSON.stringify(alone) })]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('\npartition table: none yet\n');
+    const row = run.stdout
+      .split('\n')
+      .find((line) => line.trimStart().startsWith('1 '))
+      ?.trim();
+    expect(row?.split(/\s{2,}/)).toEqual(['1', '127.0.0.1:7001', 'alive', '0', '0', '0']);
+  });
+
+  it('gives up on a node that does not answer within --timeout', async () => {
+    const silent = createServer(() => {
+      // Never answers.
+    });
+    servers.push(silent);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const run = await runCli(['status', '--timeout', '300', url]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`tala-net: status ${url}/: no answer within 300 ms [TimedOut]\n`);
   });
 
   it('refuses a URL that is not one, and a missing URL', async () => {
