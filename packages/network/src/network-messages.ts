@@ -95,6 +95,14 @@ const REQUEST_FIXED_BYTES = 26;
 /** Fixed response bytes: correlation (8), error code (2), error message length (2). */
 const RESPONSE_FIXED_BYTES = 12;
 
+/**
+ * Encoded payload size of a `ChannelRequest` with `metadata` (already checked) and `payload`:
+ * the same for every attempt of a request, whatever its correlation id and budget.
+ */
+export function requestPayloadLength(metadata: MetadataEntries, payload: Uint8Array): number {
+  return REQUEST_FIXED_BYTES + metadataLength(metadata) + payload.length;
+}
+
 function errorMessageBytes(message: ChannelResponse): number {
   const { errorMessage } = message;
   const length = typeof errorMessage === 'string' ? utf8Length(errorMessage) : -1;
@@ -160,7 +168,7 @@ export const channelRequestMessage = defineMessage({
   tag: 0x31,
   type: 'ChannelRequest',
   owner: OWNER,
-  payloadLength: (m) => REQUEST_FIXED_BYTES + metadataLength(m.metadata) + m.payload.length,
+  payloadLength: (m) => requestPayloadLength(m.metadata, m.payload),
   checkedPayloadLength(m) {
     checkU16(m.version, 'ChannelRequest', 'version');
     checkU64(m.correlationId, 'ChannelRequest', 'correlationId');
