@@ -23,6 +23,7 @@ import {
   type MetadataEntries,
   metadataBytes,
   metadataLength,
+  NO_METADATA_ENTRIES,
   readMetadata,
   utf8Length,
   writeMetadata,
@@ -144,13 +145,12 @@ export const channelMessageMessage = defineMessage({
     if (end - at < MESSAGE_FIXED_BYTES + 1) {
       throw tooShort('ChannelMessage.payload', MESSAGE_FIXED_BYTES + 1, end - at);
     }
-    const [metadata, offset] = readMetadata(
-      bytes,
-      frameStart,
-      at + 4,
-      end,
-      'ChannelMessage.metadata',
-    );
+    // No metadata (the common case) needs no reading and no result pair.
+    let metadata = NO_METADATA_ENTRIES;
+    let offset = at + 5;
+    if (bytes[at + 4] !== 0) {
+      [metadata, offset] = readMetadata(bytes, frameStart, at + 4, end, 'ChannelMessage.metadata');
+    }
     return {
       type: 'ChannelMessage',
       channel: readU32(bytes, at),
@@ -194,13 +194,12 @@ export const channelRequestMessage = defineMessage({
     if (end - at < REQUEST_FIXED_BYTES + 1) {
       throw tooShort('ChannelRequest.payload', REQUEST_FIXED_BYTES + 1, end - at);
     }
-    const [metadata, offset] = readMetadata(
-      bytes,
-      frameStart,
-      at + 26,
-      end,
-      'ChannelRequest.metadata',
-    );
+    // No metadata (the common case) needs no reading and no result pair.
+    let metadata = NO_METADATA_ENTRIES;
+    let offset = at + 27;
+    if (bytes[at + 26] !== 0) {
+      [metadata, offset] = readMetadata(bytes, frameStart, at + 26, end, 'ChannelRequest.metadata');
+    }
     return {
       type: 'ChannelRequest',
       version: readU16(bytes, at),
