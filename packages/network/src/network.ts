@@ -117,6 +117,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   readonly #counters = new Map<string, ChannelCounters>();
   readonly #pending: PendingRequests;
   readonly #connected = new Set<NodeId>();
+  /** The peer the last message came from while it is in `#connected`: most messages skip the set. */
+  #lastHeard: PeerId | undefined = undefined;
   readonly #failed = new Map<NodeId, DisconnectReason>();
   readonly #listening = new AbortController();
   readonly #host: ConduitHost;
@@ -361,7 +363,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (to === transport.localId) {
       return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
     }
-    if (!this.#connected.has(to) && !transport.addressBook.has(to)) {
+    if (to !== this.#lastHeard && !this.#connected.has(to) && !transport.addressBook.has(to)) {
       const reason = this.#failed.get(to);
       return reason === undefined
         ? ['unknownPeer', new TalaError('UnknownPeer', `no connection to ${to} and no address`)]
@@ -621,10 +623,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   }
 
   #heardFrom(peer: PeerId): void {
+    if (peer === this.#lastHeard) return;
     if (!this.#connected.has(peer)) {
       this.#connected.add(peer);
       this.#failed.delete(peer);
     }
+    this.#lastHeard = peer;
   }
 
   #onConnect(event: PeerConnectEvent): void {
@@ -634,6 +638,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
 
   #onDisconnect(event: PeerDisconnectEvent): void {
     this.#connected.delete(event.peer);
+    if (event.peer === this.#lastHeard) this.#lastHeard = undefined;
     if (!FAILURES.has(event.reason)) {
       this.#failed.delete(event.peer);
       return;
