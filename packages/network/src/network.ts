@@ -545,6 +545,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     return response;
   }
 
+  readonly #isPending = (id: number): boolean => this.#pending.has(id);
+
   /** Times request `id` out at `at`, through the one deadline timer. */
   #expireAt(at: number, id: number): void {
     const deadlines = this.#deadlines;
@@ -552,8 +554,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     // Entries of answered requests wait in the heap until they come up: rebuild it when they
     // outnumber the pending requests, so that it stays bounded by them.
     if (deadlines.size > 2 * this.#pending.size + 1024) {
-      deadlines.clear();
-      for (const request of this.#pending.values()) deadlines.push(request.deadline, request.id);
+      deadlines.retain(this.#isPending);
     }
     if (at < this.#deadlineTimerAt) this.#armDeadlineTimer(at);
   }
