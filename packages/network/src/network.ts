@@ -754,7 +754,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#answerError(entry, from, correlationId, deadline, error);
       return;
     }
-    if (isThenable(result)) {
+    // Most processors answer at once with bytes: no need to look for a `then` on them.
+    if (result !== undefined && !(result instanceof Uint8Array) && isThenable(result)) {
       this.#serving++;
       result.then(
         (value) => {
