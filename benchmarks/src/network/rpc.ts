@@ -9,11 +9,14 @@ export interface RpcRun {
   readonly requestsPerSecond: number;
   readonly p50Us: number;
   readonly p99Us: number;
+  /** CPU time of the process (both ends of the connection run in it) per request, in µs. */
+  readonly cpuUsPerRequest: number;
 }
 
 /**
  * Runs `total` requests of `payload` with `inFlight` outstanding at a time (each lane issues
- * its next request when the previous one settles); measures the rate and the latencies.
+ * its next request when the previous one settles); measures the rate, the latencies and the
+ * process's CPU time.
  */
 export async function drive(
   rpc: Rpc,
@@ -23,6 +26,7 @@ export async function drive(
 ): Promise<RpcRun> {
   const latencies = new Float64Array(total);
   let started = 0;
+  const cpuBefore = process.cpuUsage();
   const begin = performance.now();
   const lane = async (): Promise<void> => {
     while (started < total) {
@@ -34,10 +38,12 @@ export async function drive(
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
   const elapsed = performance.now() - begin;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort();
   return {
     requestsPerSecond: (total / elapsed) * 1000,
     p50Us: latencies[Math.floor(total * 0.5)]! * 1000,
     p99Us: latencies[Math.floor(total * 0.99)]! * 1000,
+    cpuUsPerRequest: (cpu.user + cpu.system) / total,
   };
 }

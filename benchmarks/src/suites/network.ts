@@ -21,6 +21,9 @@ import type { Suite } from '../suite.js';
  * and `Conduit.send` of 16-byte channel messages against `TcpTransport.send` of the same
  * `ChannelMessage` frames (the bare transport), time until the receiver has them all.
  *
+ * Both ends of every connection run in this process, so its CPU time per request is the whole
+ * cost of a request: it compares across a loaded machine, where wall-clock rates drift.
+ *
  * Each measurement alternates the variants and reports the median of the repetitions. The slow
  * peers run fewer requests so that the suite stays within about two minutes.
  */
@@ -75,6 +78,7 @@ async function measure(inFlight: 1 | 64): Promise<Map<string, RpcRun>> {
       requestsPerSecond: median(list.map((run) => run.requestsPerSecond)),
       p50Us: median(list.map((run) => run.p50Us)),
       p99Us: median(list.map((run) => run.p99Us)),
+      cpuUsPerRequest: median(list.map((run) => run.cpuUsPerRequest)),
     });
   }
   return medians;
@@ -82,15 +86,15 @@ async function measure(inFlight: 1 | 64): Promise<Map<string, RpcRun>> {
 
 function rpcTable(rows: { inFlight: number; runs: Map<string, RpcRun> }[]): string[] {
   const lines = [
-    '| in flight | variant | req/s | p50 | p99 | network ÷ variant (req/s) | p99 ÷ ceiling p99 |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| in flight | variant | req/s | p50 | p99 | network ÷ variant (req/s) | p99 ÷ ceiling p99 | CPU per request (both ends) | variant CPU ÷ network CPU |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { inFlight, runs } of rows) {
     const network = runs.get(NETWORK)!;
     const ceiling = runs.get(CEILING)!;
     for (const [name, run] of runs) {
       lines.push(
-        `| ${inFlight} | ${name} | ${fmt(run.requestsPerSecond / 1000, 1)} k | ${fmt(run.p50Us, 0)} µs | ${fmt(run.p99Us, 0)} µs | ${name === NETWORK ? '' : `${fmt(network.requestsPerSecond / run.requestsPerSecond)}×`} | ${fmt(run.p99Us / ceiling.p99Us)}× |`,
+        `| ${inFlight} | ${name} | ${fmt(run.requestsPerSecond / 1000, 1)} k | ${fmt(run.p50Us, 0)} µs | ${fmt(run.p99Us, 0)} µs | ${name === NETWORK ? '' : `${fmt(network.requestsPerSecond / run.requestsPerSecond)}×`} | ${fmt(run.p99Us / ceiling.p99Us)}× | ${fmt(run.cpuUsPerRequest)} µs | ${fmt(run.cpuUsPerRequest / network.cpuUsPerRequest)}× |`,
       );
     }
   }
