@@ -284,29 +284,59 @@ function reclaimSideBySide(baseline: EngineClass) {
 
 type CreateNode = (options: SwimNodeOptions) => SwimNode;
 
-function speed(rounds: number, createNode: CreateNode | undefined) {
+/** A simulated network to run the CPU scenario on: today's, or the one of an earlier commit. */
+type CreateNetwork = (seed: number) => SimulatedNetwork;
+
+function speed(
+  rounds: number,
+  createNode: CreateNode | undefined,
+  createNetwork: CreateNetwork = (seed) => new SimulatedNetwork({ seed }),
+) {
   const cpu = process.cpuUsage();
-  const c = cluster({
+  const c = new SwimCluster({
     n: 1000,
     seed: 99,
     log: false,
+    network: createNetwork(99),
     ...(createNode === undefined ? {} : { createNode }),
   });
   c.sim.runFor(rounds * PERIOD);
   return { cpuMs: cpuMs(cpu), messages: c.sim.stats.sent, converged: c.converged() };
 }
 
-/** Today's engine and the baseline's on the same scenario, alternating, `reps` times each. */
-function speedSideBySide(rounds: number, reps: number, baselineNode: CreateNode) {
+/**
+ * Today's stack and the baseline's on the same scenario, alternating, `reps` times each: the
+ * baseline's SWIM node on today's simulator (the engine and its driver alone), and the
+ * baseline's SWIM node on the baseline's simulator (the whole stack of that commit, as the
+ * scenario was first measured).
+ */
+function speedSideBySide(
+  rounds: number,
+  reps: number,
+  baselineNode: CreateNode,
+  baselineNetwork: CreateNetwork,
+) {
   const today: ReturnType<typeof speed>[] = [];
   const before: ReturnType<typeof speed>[] = [];
+  const beforeStack: ReturnType<typeof speed>[] = [];
   for (let rep = 0; rep < reps; rep++) {
     before.push(speed(rounds, baselineNode));
     today.push(speed(rounds, undefined));
+    beforeStack.push(speed(rounds, baselineNode, baselineNetwork));
   }
   const cpu = median(today.map((r) => r.cpuMs));
   const baselineCpu = median(before.map((r) => r.cpuMs));
-  return { rounds, reps, today, before, cpuMs: cpu, baselineCpuMs: baselineCpu };
+  const baselineStackCpu = median(beforeStack.map((r) => r.cpuMs));
+  return {
+    rounds,
+    reps,
+    today,
+    before,
+    beforeStack,
+    cpuMs: cpu,
+    baselineCpuMs: baselineCpu,
+    baselineStackCpuMs: baselineStackCpu,
+  };
 }
 
 const row = (label: string, x: Spread, unit: (ms: number) => string, bound?: string) =>
@@ -352,7 +382,13 @@ const suite: Suite = {
     console.log('healing', heals, longHeals);
     const reclaims = reclaimSideBySide(baseline.SwimEngine as unknown as EngineClass);
     console.log('reclaim', reclaims);
-    const cpu = speedSideBySide(quick ? 50 : 300, quick ? 1 : 3, baselineNode);
+    const baselineSimulator = await loadPackageAt<typeof import('@tala-net/transport-inprocess')>(
+      BASELINE_COMMIT,
+      'transport-inprocess',
+    );
+    const baselineNetwork: CreateNetwork = (seed) =>
+      new baselineSimulator.SimulatedNetwork({ seed }) as unknown as SimulatedNetwork;
+    const cpu = speedSideBySide(quick ? 50 : 300, quick ? 1 : 3, baselineNode, baselineNetwork);
     console.log('speed', cpu);
 
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -412,11 +448,12 @@ CPU and reclaim cost, side by side in this run with the engine of commit \`${BAS
 
 | measurement | today | ${BASELINE_COMMIT} | ratio (today ÷ ${BASELINE_COMMIT}) |
 | --- | --- | --- | --- |
-| 1,000 members × ${cpu.rounds} periods, CPU, median of ${cpu.reps} | ${fmt(cpu.cpuMs / 1000, 1)} s | ${fmt(cpu.baselineCpuMs / 1000, 1)} s | ${fmt(cpu.cpuMs / cpu.baselineCpuMs)} |
+| 1,000 members × ${cpu.rounds} periods, CPU, median of ${cpu.reps}: the SWIM node of each commit on today's simulator | ${fmt(cpu.cpuMs / 1000, 1)} s | ${fmt(cpu.baselineCpuMs / 1000, 1)} s | ${fmt(cpu.cpuMs / cpu.baselineCpuMs)} |
+| the same, each commit's SWIM node on its own simulator (the whole stack) | ${fmt(cpu.cpuMs / 1000, 1)} s | ${fmt(cpu.baselineStackCpuMs / 1000, 1)} s | ${fmt(cpu.cpuMs / cpu.baselineStackCpuMs)} |
 ${reclaims.map((r) => `| forgetting a member (reclaim timer) at ${r.n.toLocaleString('en-US')} members, µs each, median of 5 runs of ${RECLAIMS} | ${fmt(r.usPerReclaim)} | ${fmt(r.baselineUsPerReclaim)} | ${fmt(r.usPerReclaim / r.baselineUsPerReclaim)} |`).join('\n')}
 | reclaim cost growth, 100,000 ÷ 1,000 members | ${fmt(reclaimLast.usPerReclaim / reclaimFirst.usPerReclaim, 1)}× | ${fmt(reclaimLast.baselineUsPerReclaim / reclaimFirst.baselineUsPerReclaim, 1)}× | |
 
-Both engines sent the same messages in the CPU runs (${cpu.today[0]?.messages} and ${cpu.before[0]?.messages}).
+Both sides sent the same messages in the CPU runs (${cpu.today[0]?.messages}, ${cpu.before[0]?.messages} and ${cpu.beforeStack[0]?.messages}).
 
 False positives: "dead" and "suspected" count membership events about healthy members, summed
 over every observer (one suspicion seen by 99 members counts 99). Lifeguard off = classic SWIM

@@ -64,19 +64,21 @@ interface MemberRecord {
   update: MemberUpdate;
   generation: number;
   suspicion: Suspicion | undefined;
+  // The times below are `undefined` until first set, not a number: a record then carries no
+  // boxed number for each (a thousand members × a thousand nodes in a simulation).
   /** When the member was declared Dead or Left (for the reclaim timer). */
-  downSince: number;
-  /** When a `PushPull` from this member was last answered with our state. */
-  answeredAt: number;
-  /** When this member, while down, was last reminded of our record of it. */
-  remindedAt: number;
+  downSince: number | undefined;
+  /** When a `PushPull` from this member was last answered with our state (if ever). */
+  answeredAt: number | undefined;
+  /** When this member, while down, was last reminded of our record of it (if ever). */
+  remindedAt: number | undefined;
   /** The current suspicion's last look (one probe carrying it, before the verdict) went out. */
   lastLook: boolean;
   /**
    * Lifeguard: until when our own new suspicion of this member is told to the member only, not
-   * gossiped (`-Infinity` when it is not held back).
+   * gossiped (`undefined` when it is not held back).
    */
-  quietUntil: number;
+  quietUntil: number | undefined;
 }
 
 interface Tombstone {
@@ -435,7 +437,7 @@ export class SwimEngine {
     if (
       record === undefined ||
       !isLive(record.update.state) ||
-      now - record.answeredAt < this.config.probeInterval
+      (record.answeredAt !== undefined && now - record.answeredAt < this.config.probeInterval)
     ) {
       this.stats.unansweredPushPulls++;
       return;
@@ -498,7 +500,7 @@ export class SwimEngine {
     const record = this.#recordOf(timer.node);
     if (record === undefined || record.generation !== timer.generation) return;
     if (isLive(record.update.state)) return;
-    const due = record.downSince + this.config.reclaimTime;
+    const due = (record.downSince ?? 0) + this.config.reclaimTime;
     if (now < due) {
       // Fired early (a coarse real clock): come back when it is really due.
       this.#timer(due, timer);
@@ -763,7 +765,7 @@ export class SwimEngine {
     const suspicion = record.suspicion;
     if (suspicion === undefined || !this.config.lifeguard) return;
     if (!suspicion.confirm(accuser)) return;
-    record.quietUntil = Number.NEGATIVE_INFINITY;
+    record.quietUntil = undefined;
     record.update = { ...record.update, accuser };
     this.#queue.enqueue(record.update);
     this.#timer(suspicion.deadline, {
@@ -778,9 +780,9 @@ export class SwimEngine {
     if (record === undefined || record.update.state !== 'Suspect') return;
     const suspicion = record.suspicion;
     if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
-    if (record.quietUntil > Number.NEGATIVE_INFINITY) {
+    if (record.quietUntil !== undefined) {
       // The suspicion's own deadline timer is still set: this one only ends the hold.
-      this.#endHold(now, record, incarnation);
+      this.#endHold(now, record, record.quietUntil, incarnation);
       return;
     }
     if (now < suspicion.deadline) {
@@ -806,22 +808,23 @@ export class SwimEngine {
    */
   #holdBack(now: number, record: MemberRecord): void {
     this.#queue.remove(record.node);
-    record.quietUntil = now + this.#health.scale(this.config.probeTimeout);
+    const quietUntil = now + this.#health.scale(this.config.probeTimeout);
+    record.quietUntil = quietUntil;
     this.#tell(record.node, record.update);
     const incarnation = record.update.incarnation;
-    this.#timer(record.quietUntil, { kind: 'suspicion', node: record.node, incarnation });
+    this.#timer(quietUntil, { kind: 'suspicion', node: record.node, incarnation });
   }
 
   /**
    * The suspect did not refute within the hold (our message or its answer may have been lost):
    * it is told once more, and the suspicion is gossiped.
    */
-  #endHold(now: number, record: MemberRecord, incarnation: bigint): void {
-    if (now < record.quietUntil) {
-      this.#timer(record.quietUntil, { kind: 'suspicion', node: record.node, incarnation });
+  #endHold(now: number, record: MemberRecord, quietUntil: number, incarnation: bigint): void {
+    if (now < quietUntil) {
+      this.#timer(quietUntil, { kind: 'suspicion', node: record.node, incarnation });
       return;
     }
-    record.quietUntil = Number.NEGATIVE_INFINITY;
+    record.quietUntil = undefined;
     this.#queue.enqueue(record.update);
     this.#tell(record.node, record.update);
   }
@@ -920,7 +923,7 @@ export class SwimEngine {
       return;
     }
     const forgotten = this.#tombstones.delete(update.node);
-    const added = this.#addRecord({ ...update, address: update.address.slice() });
+    const added = this.#addRecord({ ...update, address: copyAddress(update.address) });
     this.#queue.enqueue(added.update);
     if (forgotten && sender === update.node) this.#reunite(now, update.node);
   }
@@ -940,7 +943,7 @@ export class SwimEngine {
       node: record.node,
       state: 'Alive',
       incarnation: update.incarnation,
-      address: update.address.slice(),
+      address: copyAddress(update.address),
     });
     if (!isLive(previous) && sender === record.node) this.#reunite(now, record.node);
   }
@@ -1065,8 +1068,9 @@ export class SwimEngine {
     const record = this.#recordOf(from);
     let last: MemberUpdate;
     if (record !== undefined) {
-      if (isLive(record.update.state) || now - record.remindedAt < this.config.probeInterval)
-        return;
+      const remindedAt = record.remindedAt;
+      if (isLive(record.update.state)) return;
+      if (remindedAt !== undefined && now - remindedAt < this.config.probeInterval) return;
       record.remindedAt = now;
       last = record.update;
     } else {
@@ -1125,11 +1129,11 @@ export class SwimEngine {
       update,
       generation: 0,
       suspicion: undefined,
-      downSince: 0,
-      answeredAt: Number.NEGATIVE_INFINITY,
-      remindedAt: Number.NEGATIVE_INFINITY,
+      downSince: undefined,
+      answeredAt: undefined,
+      remindedAt: undefined,
       lastLook: false,
-      quietUntil: Number.NEGATIVE_INFINITY,
+      quietUntil: undefined,
     };
     this.#records.set(update.node, record);
     this.#lookedUpNode = undefined;
@@ -1144,7 +1148,7 @@ export class SwimEngine {
 
   /** Moves `record` to `next`, keeping the list view, counters, queue and events in step. */
   #setState(record: MemberRecord, update: MemberUpdate): void {
-    record.quietUntil = Number.NEGATIVE_INFINITY;
+    record.quietUntil = undefined;
     // Only a Suspect names its accuser.
     const next = update.state === 'Suspect' ? update : withoutAccuser(update);
     const previous = record.update;
@@ -1329,7 +1333,12 @@ function isLive(state: MemberUpdateState): boolean {
 }
 
 function copyUpdate(update: MemberUpdate): MemberUpdate {
-  return { ...update, address: update.address.slice() };
+  return { ...update, address: copyAddress(update.address) };
+}
+
+/** A copy of `address`; empty addresses share one empty array (there is nothing to change in it). */
+function copyAddress(address: Uint8Array): Uint8Array {
+  return address.length === 0 ? EMPTY_ADDRESS : address.slice();
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

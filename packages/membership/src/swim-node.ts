@@ -146,7 +146,6 @@ export class SwimNode extends MembershipEventTarget {
   };
   readonly #onAbort = (): void => this.stop();
   readonly #addresses: MemberAddresses;
-  readonly #bootstrap: readonly MemberUpdate[];
   readonly #dialer: SeedDialer;
 
   /**
@@ -173,7 +172,6 @@ export class SwimNode extends MembershipEventTarget {
       ...(options.members === undefined ? {} : { members: options.members }),
       ...(options.incarnation === undefined ? {} : { incarnation: options.incarnation }),
     });
-    this.#bootstrap = this.engine.members();
     this.#addresses = new MemberAddresses(options.transport.addressBook, this.engine.id);
     this.#dialer = new SeedDialer({
       transport: options.transport,
@@ -247,7 +245,7 @@ export class SwimNode extends MembershipEventTarget {
     this.#running = true;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#transport.addEventListener('message', this.#onMessage);
-    for (const member of this.#bootstrap) this.#addresses.learned(member);
+    for (const member of this.engine.members()) this.#addresses.learned(member);
     this.#apply(this.engine.start(this.#clock.now()));
     if (this.#running) this.#dialer.start();
   }
