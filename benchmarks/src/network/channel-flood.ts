@@ -2,17 +2,26 @@ import type { Conduit } from '@tala-net/network';
 import { NodeId } from '@tala-net/types';
 import { networkPair } from './tala-rpc.js';
 
+/** Time and CPU time of one flood of channel messages. */
+export interface FloodRun {
+  /** Milliseconds until the receiver had every message. */
+  readonly ms: number;
+  /** CPU time of the process (sender and receiver) per message, in nanoseconds. */
+  readonly cpuNsPerMessage: number;
+}
+
 /**
- * Time in ms until node 2 of a TCP pair received `messages` channel messages of `payload`, sent
- * in batches of `batch` that wait for `drained`: through `Conduit.send` with `useNetwork`,
- * otherwise as the same `ChannelMessage` frames through the bare `TcpTransport.send`.
+ * Time and CPU time until node 2 of a TCP pair received `messages` channel messages of
+ * `payload`, sent in batches of `batch` that wait for `drained`: through `Conduit.send` with
+ * `useNetwork`, otherwise as the same `ChannelMessage` frames through the bare
+ * `TcpTransport.send`.
  */
 export async function channelFlood(
   useNetwork: boolean,
   payload: Uint8Array,
   messages: number,
   batch: number,
-): Promise<number> {
+): Promise<FloodRun> {
   const pair = await networkPair();
   let received = 0;
   let done!: () => void;
@@ -32,6 +41,7 @@ export async function channelFlood(
   }
   const message = { type: 'ChannelMessage', channel: 1, metadata: [], payload: payload } as const;
   const peer = NodeId(2);
+  const cpuBefore = process.cpuUsage();
   const begin = performance.now();
   for (let sent = 0; sent < messages; ) {
     const end = Math.min(messages, sent + batch);
@@ -43,6 +53,7 @@ export async function channelFlood(
   }
   await all;
   const elapsed = performance.now() - begin;
+  const cpu = process.cpuUsage(cpuBefore);
   await pair.close();
-  return elapsed;
+  return { ms: elapsed, cpuNsPerMessage: ((cpu.user + cpu.system) * 1000) / messages };
 }

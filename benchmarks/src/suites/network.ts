@@ -1,5 +1,5 @@
 import { registerNetworkMessages } from '@tala-net/network';
-import { channelFlood } from '../network/channel-flood.js';
+import { channelFlood, type FloodRun } from '../network/channel-flood.js';
 import { grpcUnaryRpc } from '../network/grpc-unary-rpc.js';
 import { libp2pEchoRpc } from '../network/libp2p-echo-rpc.js';
 import { rawNetRpc } from '../network/raw-net-rpc.js';
@@ -107,14 +107,16 @@ const suite: Suite = {
     registerNetworkMessages();
     const rows: { inFlight: number; runs: Map<string, RpcRun> }[] = [];
     for (const inFlight of [1, 64] as const) rows.push({ inFlight, runs: await measure(inFlight) });
-    const bare: number[] = [];
-    const channel: number[] = [];
+    const bare: FloodRun[] = [];
+    const channel: FloodRun[] = [];
     for (let r = 0; r < REPETITIONS; r++) {
       bare.push(await channelFlood(false, PAYLOAD, MESSAGES, BATCH));
       channel.push(await channelFlood(true, PAYLOAD, MESSAGES, BATCH));
     }
-    const bareRate = (MESSAGES / median(bare)) * 1000;
-    const channelRate = (MESSAGES / median(channel)) * 1000;
+    const bareRate = (MESSAGES / median(bare.map((run) => run.ms))) * 1000;
+    const channelRate = (MESSAGES / median(channel.map((run) => run.ms))) * 1000;
+    const bareCpu = median(bare.map((run) => run.cpuNsPerMessage));
+    const channelCpu = median(channel.map((run) => run.cpuNsPerMessage));
     const counts = VARIANTS.map(
       (variant) =>
         `${variant.name} ${variant.requests[1].toLocaleString('en')} / ${variant.requests[64].toLocaleString('en')}`,
@@ -124,14 +126,14 @@ const suite: Suite = {
       '',
       ...rpcTable(rows),
       '',
-      `Channel messages, ${MESSAGES.toLocaleString('en')} × 16 bytes, until the receiver has them all: bare \`TcpTransport.send\` ${fmt(bareRate / 1e3, 0)} k msg/s, \`Conduit.send\` ${fmt(channelRate / 1e3, 0)} k msg/s: overhead ${fmt((1 - channelRate / bareRate) * 100, 1)} %.`,
+      `Channel messages, ${MESSAGES.toLocaleString('en')} × 16 bytes, until the receiver has them all: bare \`TcpTransport.send\` ${fmt(bareRate / 1e3, 0)} k msg/s, \`Conduit.send\` ${fmt(channelRate / 1e3, 0)} k msg/s: overhead ${fmt((1 - channelRate / bareRate) * 100, 1)} %; CPU per message (both ends) ${fmt(bareCpu, 0)} ns and ${fmt(channelCpu, 0)} ns: ${fmt((channelCpu / bareCpu - 1) * 100, 1)} % more.`,
     ].join('\n');
     return {
       title: 'Network: request/response and channels over TCP loopback',
       markdown,
       data: {
         rpc: rows.map(({ inFlight, runs }) => ({ inFlight, ...Object.fromEntries(runs) })),
-        channels: { bareMs: bare, channelMs: channel, bareRate, channelRate },
+        channels: { bare, channel, bareRate, channelRate, bareCpu, channelCpu },
       },
     };
   },
