@@ -117,8 +117,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   readonly #counters = new Map<string, ChannelCounters>();
   readonly #pending: PendingRequests;
   readonly #connected = new Set<NodeId>();
-  /** The peer the last message came from while it is in `#connected`: most messages skip the set. */
-  #lastHeard: PeerId | undefined = undefined;
+  /** A peer of `#connected` (the last one heard from or sent to): most frames skip the set. */
+  #lastConnected: PeerId | undefined = undefined;
+  /** The registered channel a conduit of which sent last: most sends skip the map. */
+  #lastEntry: ChannelEntry | undefined = undefined;
   readonly #failed = new Map<NodeId, DisconnectReason>();
   readonly #listening = new AbortController();
   readonly #host: ConduitHost;
@@ -260,6 +262,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (entry === undefined) return false;
     this.#byName.delete(channel);
     this.#byId.delete(entry.id);
+    if (this.#lastEntry === entry) this.#lastEntry = undefined;
     return true;
   }
 
@@ -284,8 +287,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   // ——— sending ———
 
   #entryOf(conduit: Conduit): ChannelEntry | undefined {
+    const last = this.#lastEntry;
+    if (last?.conduit === conduit) return last;
     const entry = this.#byName.get(conduit.channel);
-    return entry?.conduit === conduit ? entry : undefined;
+    if (entry?.conduit !== conduit) return undefined;
+    this.#lastEntry = entry;
+    return entry;
   }
 
   #send(
@@ -363,14 +370,9 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (to === transport.localId) {
       return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
     }
-    if (to !== this.#lastHeard && !this.#connected.has(to) && !transport.addressBook.has(to)) {
-      const reason = this.#failed.get(to);
-      return reason === undefined
-        ? ['unknownPeer', new TalaError('UnknownPeer', `no connection to ${to} and no address`)]
-        : [
-            'connectionFailed',
-            new TalaError('ConnectionFailed', `the connection to ${to} failed (${reason})`),
-          ];
+    if (to !== this.#lastConnected) {
+      if (this.#connected.has(to)) this.#lastConnected = to;
+      else if (!transport.addressBook.has(to)) return this.#unreachable(to);
     }
     const buffered = transport.buffered(to);
     if (buffered.frames >= maxBufferedFrames || buffered.bytes >= maxBufferedBytes) {
@@ -383,6 +385,17 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       ];
     }
     return undefined;
+  }
+
+  /** Why `to`, neither connected nor in the address book, cannot be sent to. */
+  #unreachable(to: PeerId): [ChannelDropCause, TalaError] {
+    const reason = this.#failed.get(to);
+    return reason === undefined
+      ? ['unknownPeer', new TalaError('UnknownPeer', `no connection to ${to} and no address`)]
+      : [
+          'connectionFailed',
+          new TalaError('ConnectionFailed', `the connection to ${to} failed (${reason})`),
+        ];
   }
 
   #refused(
@@ -624,12 +637,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   }
 
   #heardFrom(peer: PeerId): void {
-    if (peer === this.#lastHeard) return;
+    if (peer === this.#lastConnected) return;
     if (!this.#connected.has(peer)) {
       this.#connected.add(peer);
       this.#failed.delete(peer);
     }
-    this.#lastHeard = peer;
+    this.#lastConnected = peer;
   }
 
   #onConnect(event: PeerConnectEvent): void {
@@ -639,7 +652,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
 
   #onDisconnect(event: PeerDisconnectEvent): void {
     this.#connected.delete(event.peer);
-    if (event.peer === this.#lastHeard) this.#lastHeard = undefined;
+    if (event.peer === this.#lastConnected) this.#lastConnected = undefined;
     if (!FAILURES.has(event.reason)) {
       this.#failed.delete(event.peer);
       return;
