@@ -28,7 +28,7 @@ import type { Suite } from '../suite.js';
  * peers run fewer requests so that the suite stays within about two minutes.
  */
 const PAYLOAD = new Uint8Array(16).fill(0xab);
-const REPETITIONS = 5;
+const REPETITIONS = 7;
 const WARM_UP = 200;
 const MESSAGES = 200_000;
 const BATCH = 4_096;
