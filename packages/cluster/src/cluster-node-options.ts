@@ -1,6 +1,8 @@
 import type { SwimConfig, SwimPreset } from '@tala-net/membership';
 import type { TcpTlsOptions } from '@tala-net/transport-tcp';
 import type { Clock, NodeId, Random, Transport } from '@tala-net/types';
+import type { ReliableMessagingOptions } from './reliable-messaging-options.js';
+import type { TableAuthority } from './table-authority.js';
 
 /** Options of {@link ClusterNode.start}. */
 export interface ClusterNodeOptions {
@@ -76,6 +78,73 @@ export interface ClusterNodeOptions {
    * @default seeded from `crypto.getRandomValues`
    */
   readonly random?: Random;
+  /**
+   * What decides the partition table. Replace it to let an external consensus store decide.
+   * @default a `CoordinatorAuthority`: the lowest-id Alive member computes tables
+   */
+  readonly authority?: TableAuthority;
+  /**
+   * How long the coordinator waits after a membership change before computing a table.
+   * @default 200
+   */
+  readonly tableDebounceMs?: number;
+  /**
+   * Interval of the anti-entropy table pull (each node asks one random member).
+   * @default 1000
+   */
+  readonly tablePullIntervalMs?: number;
+  /**
+   * Deadline of `submitIntent` without its own `timeout`, in milliseconds, retries included.
+   * @default 10000
+   */
+  readonly intentTimeoutMs?: number;
+  /**
+   * How long one attempt of `submitIntent` waits for the owner before it is retried.
+   * @default 2000
+   */
+  readonly attemptTimeoutMs?: number;
+  /**
+   * How long an owner waits for its replicas to acknowledge a record before the intent fails
+   * with the retriable `NotEnoughReplicas`.
+   * @default 1000
+   */
+  readonly replicationTimeoutMs?: number;
+  /**
+   * Dedup window in count: each partition's segment keeps the ids of at least this many (at
+   * most twice as many) delivered intents.
+   * @default 65536
+   */
+  readonly intentWindow?: number;
+  /**
+   * Dedup window in time: an id is recognised as a duplicate for at most this long after the
+   * holder recorded it (milliseconds).
+   * @default 600000 (10 minutes)
+   */
+  readonly intentWindowMs?: number;
+  /**
+   * Largest segment chunk of one `SegmentSync` frame, in bytes (under the frame limit).
+   * @default 262144
+   */
+  readonly segmentChunkBytes?: number;
+  /**
+   * How long `stop()` waits for the leave to be sent and the queues to drain.
+   * @default 1000
+   */
+  readonly leaveTimeoutMs?: number;
+  /**
+   * Proxy mode of the reliable messaging: every Data message received is forwarded to every
+   * other connected peer except its sender.
+   * @default false
+   */
+  readonly proxy?: boolean;
+  /**
+   * Limits of the reliable Data/Ack messaging (retransmission, unconfirmed bounds, window).
+   * @default the defaults of `ReliableMessagingOptions`
+   */
+  readonly messaging?: Omit<
+    ReliableMessagingOptions,
+    'transport' | 'clock' | 'random' | 'signal' | 'proxy'
+  >;
   /** Stops the node (gracefully) when aborted. */
   readonly signal?: AbortSignal;
 }

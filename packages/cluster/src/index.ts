@@ -5,6 +5,35 @@
  *
  * @module @tala-net/cluster
  */
+export {
+  type ClusterNodeEventMap,
+  IntentEvent,
+  MemberEvent,
+  TableEvent,
+} from './cluster-events.js';
+export {
+  type ClusterTable,
+  clusterMessages,
+  clusterTableMessage,
+  INTENT_ID_LENGTH,
+  type IntentReceipt as IntentReceiptMessage,
+  type IntentSubmit,
+  intentReceiptMessage,
+  intentSubmitMessage,
+  MAX_INTENT_HOPS,
+  MAX_TABLE_MEMBERS,
+  MAX_TABLE_PARTITIONS,
+  MAX_TABLE_REPLICAS,
+  MAX_ZONE_BYTES,
+  registerClusterMessages,
+  type SegmentAck,
+  type SegmentFetch,
+  segmentAckMessage,
+  segmentFetchMessage,
+  type TablePull,
+  tablePullMessage,
+} from './cluster-messages.js';
+export { ClusterNode } from './cluster-node.js';
 export type { ClusterNodeOptions } from './cluster-node-options.js';
 export type {
   AssignmentStatus,
@@ -14,6 +43,7 @@ export type {
   PeerTransportStats,
   TableStatus,
 } from './cluster-status.js';
+export { CoordinatorAuthority, type CoordinatorAuthorityOptions } from './coordinator-authority.js';
 export {
   CLUSTER_DATA_ACK_FRAME_BYTES,
   type ClusterData,
@@ -24,6 +54,8 @@ export {
   clusterDataMessages,
   registerClusterDataMessages,
 } from './data-messages.js';
+export type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
+export { INTENT_CHANNEL, MAX_FORWARD_HOPS } from './intent-router.js';
 export {
   clusterStatusMetrics,
   type MetricFamily,
@@ -50,4 +82,8 @@ export {
   type ReliableMessagingOptions,
   reliableMessagingLimits,
 } from './reliable-messaging-options.js';
+export { RECORD_BYTES, SegmentLog } from './segment-log.js';
+export { SEGMENT_CHANNEL } from './segment-replicator.js';
 export { StatusServer, type StatusServerOptions, type StatusServerStats } from './status-server.js';
+export type { TableAuthority, TableAuthorityContext } from './table-authority.js';
+export { isNewerTable, type TableKey, type VersionedTable } from './versioned-table.js';

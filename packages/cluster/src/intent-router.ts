@@ -1,0 +1,315 @@
+import { setMaxListeners } from 'node:events';
+import { decode, encode } from '@tala-net/codec';
+import { type Conduit, ErrorCode, type IncomingRequest, RequestError } from '@tala-net/network';
+import { partitionForIntent } from '@tala-net/partition';
+import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
+import { INTENT_ID_LENGTH, type IntentSubmit } from './cluster-messages.js';
+import type { EngineContext } from './engine-context.js';
+import type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
+import { intentKey } from './partition-state.js';
+import type { SegmentReplicator } from './segment-replicator.js';
+
+/** The network channel intents travel on. */
+export const INTENT_CHANNEL = 'tala.intent';
+/** Most nodes an intent goes through after its submitter before it is refused (retriable). */
+export const MAX_FORWARD_HOPS = 4;
+
+/** Failures of one attempt that a new attempt (with the next table) may get past. */
+const RETRIABLE_CODES: ReadonlySet<string> = new Set([
+  'LeaderNotAvailable',
+  'NotLeaderForPartition',
+  'RequestTimedOut',
+  'NotEnoughReplicas',
+  'NotController',
+  'UnknownPeer',
+  'ConnectionFailed',
+  'QueueFull',
+]);
+
+/** Delivers an intent to the application (the node's `intent` event). */
+export type Deliver = (id: Uint8Array, partition: PartitionId, payload: Uint8Array) => void;
+
+/**
+ * Routes intents to the owner of their partition and delivers them there once per id.
+ *
+ * The owner records the id in the partition's segment, replicates the segment to every live
+ * replica of the partition, and only then delivers the intent and answers. A second copy of
+ * the id (a retry, a duplicated frame, a resubmission) finds the id in the segment (or in
+ * flight) and is answered `duplicate: true` without a second delivery, on this owner and on
+ * any later owner that holds the segment.
+ */
+export class IntentRouter {
+  readonly #context: EngineContext;
+  readonly #replicator: SegmentReplicator;
+  readonly #deliver: Deliver;
+  readonly #conduit: () => Conduit;
+  readonly #stopped = new AbortController();
+
+  constructor(
+    context: EngineContext,
+    replicator: SegmentReplicator,
+    deliver: Deliver,
+    conduit: () => Conduit,
+  ) {
+    this.#context = context;
+    this.#replicator = replicator;
+    this.#deliver = deliver;
+    this.#conduit = conduit;
+    // Every submission waiting for a retry listens for the stop.
+    setMaxListeners(0, this.#stopped.signal);
+  }
+
+  /** Stops: submissions in progress reject with `Closed`. */
+  stop(): void {
+    this.#stopped.abort();
+  }
+
+  /** See `ClusterNode.submitIntent`. */
+  async submit(
+    id: Uint8Array,
+    payload: Uint8Array,
+    options: SubmitIntentOptions,
+  ): Promise<IntentReceipt> {
+    checkSubmission(id, payload, options);
+    const context = this.#context;
+    const { clock } = context.options;
+    context.counters.intentsSubmitted++;
+    const deadline = clock.now() + (options.timeout ?? context.options.intentTimeoutMs);
+    const idCopy = id.slice();
+    const payloadCopy = payload.slice();
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      this.#checkStillWanted(options.signal);
+      const remaining = deadline - clock.now();
+      if (remaining <= 0) break;
+      try {
+        return await this.#attempt(
+          idCopy,
+          payloadCopy,
+          Math.min(remaining, context.options.attemptTimeoutMs),
+          options.signal,
+        );
+      } catch (error) {
+        if (!isRetriable(error) || !context.running()) {
+          context.counters.intentsFailed++;
+          throw error;
+        }
+        lastError = error;
+      }
+      const backoff = Math.min(
+        deadline - clock.now(),
+        10 * 2 ** Math.min(attempt, 6) * (0.5 + context.options.random.next() / 2),
+      );
+      if (backoff > 0) await this.#sleep(backoff, options.signal);
+    }
+    context.counters.intentsFailed++;
+    throw new TalaError(
+      lastError instanceof TalaError ? lastError.code : 'RequestTimedOut',
+      `submitIntent: not delivered within its deadline${lastError instanceof Error ? ` (last: ${lastError.message})` : ''}`,
+      { cause: lastError },
+    );
+  }
+
+  #checkStillWanted(signal: AbortSignal | undefined): void {
+    if (signal?.aborted === true)
+      throw new TalaError('Aborted', 'submitIntent: aborted', { cause: signal.reason });
+    if (!this.#context.running()) throw new TalaError('Closed', 'submitIntent: the node stopped');
+  }
+
+  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const { clock } = this.#context.options;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clock.clearTimer(timer);
+        signal?.removeEventListener('abort', done);
+        this.#stopped.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = clock.setTimer(clock.now() + ms, done);
+      signal?.addEventListener('abort', done, { once: true });
+      this.#stopped.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async #attempt(
+    id: Uint8Array,
+    payload: Uint8Array,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<IntentReceipt> {
+    const context = this.#context;
+    const table = context.table();
+    if (table === undefined)
+      throw new RequestError(ErrorCode.LeaderNotAvailable, 'no partition table yet');
+    const partition = partitionForIntent(id, table.table.numPartitions ?? table.table.size);
+    const owner = table.table.ownerOf(partition);
+    if (owner === undefined)
+      throw new RequestError(ErrorCode.LeaderNotAvailable, `partition ${partition} has no owner`);
+    if (owner === context.id) return this.own(partition, id, payload);
+    const request: IntentSubmit = {
+      type: 'IntentSubmit',
+      id,
+      partition,
+      epoch: table.epoch,
+      hops: 0,
+      payload,
+    };
+    const response = await this.#conduit().request(owner, encode(request), {
+      timeout: Math.max(1, Math.floor(timeout)),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    return decodeReceipt(response);
+  }
+
+  /** Answers an `IntentSubmit` request: delivers it as owner, or forwards it to the owner. */
+  async serve(request: IncomingRequest): Promise<Uint8Array> {
+    const context = this.#context;
+    let message: ReturnType<typeof decode>;
+    try {
+      message = decode(request.payload);
+    } catch (error) {
+      throw new RequestError(ErrorCode.CorruptMessage, 'intent: undecodable request', {
+        cause: error,
+      });
+    }
+    if (message.type !== 'IntentSubmit')
+      throw new RequestError(ErrorCode.InvalidRequest, `intent: unexpected ${message.type}`);
+    const table = context.table();
+    const from = request.from as NodeId;
+    if (table === undefined || message.epoch > table.epoch)
+      context.observedEpoch(from, message.epoch);
+    if (table === undefined)
+      throw new RequestError(ErrorCode.LeaderNotAvailable, 'no partition table yet');
+    const partition = partitionForIntent(message.id, table.table.numPartitions ?? table.table.size);
+    const owner = table.table.ownerOf(partition);
+    if (owner === context.id)
+      return encode(toReceiptMessage(await this.own(partition, message.id, message.payload)));
+    if (owner === undefined || message.hops >= MAX_FORWARD_HOPS) {
+      throw new RequestError(
+        ErrorCode.NotLeaderForPartition,
+        `partition ${partition} is not owned here`,
+      );
+    }
+    context.counters.intentsForwarded++;
+    const forward: IntentSubmit = {
+      ...message,
+      partition,
+      epoch: table.epoch,
+      hops: message.hops + 1,
+    };
+    try {
+      const timeout = Math.max(1, Math.floor(request.deadline - context.options.clock.now()));
+      return await this.#conduit().request(owner, encode(forward), { timeout });
+    } catch (error) {
+      if (error instanceof RequestError) throw error;
+      throw new RequestError(ErrorCode.NotLeaderForPartition, `forward to ${owner} failed`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Delivers an intent of a partition this node owns, once per id: records it, replicates the
+   * segment, then delivers and answers. Rejects with a retriable `RequestError` when the
+   * segment is not complete here yet (`LeaderNotAvailable`) or a replica did not acknowledge
+   * in time (`NotEnoughReplicas`; the id stays recorded and a retry delivers it).
+   */
+  own(partition: PartitionId, id: Uint8Array, payload: Uint8Array): Promise<IntentReceipt> {
+    const context = this.#context;
+    const state = context.states.get(partition);
+    if (state === undefined || !state.synced || state.role !== 'holder') {
+      return Promise.reject(
+        new RequestError(ErrorCode.LeaderNotAvailable, `partition ${partition} is not ready here`),
+      );
+    }
+    const key = intentKey(id);
+    const now = context.options.clock.now();
+    const inFlight = state.pending.get(key);
+    if (inFlight !== undefined) {
+      return inFlight.then((receipt) => {
+        context.counters.intentsDuplicate++;
+        return { ...receipt, duplicate: true };
+      });
+    }
+    const recorded = state.contains(key, now);
+    if (recorded && !state.undelivered.has(key)) {
+      context.counters.intentsDuplicate++;
+      return Promise.resolve({ partition, owner: context.id, duplicate: true });
+    }
+    if (!recorded) {
+      state.record(id, key, now);
+      state.undelivered.add(key);
+    }
+    const delivery = this.#replicator.replicate(state).then(
+      () => {
+        if (!state.undelivered.delete(key)) {
+          context.counters.intentsDuplicate++;
+          return { partition, owner: context.id, duplicate: true };
+        }
+        context.counters.intentsDelivered++;
+        this.#deliver(id.slice(), partition, payload.slice());
+        return { partition, owner: context.id, duplicate: false };
+      },
+      (error: unknown) => {
+        throw error instanceof RequestError && error.code === 'NotLeaderForPartition'
+          ? error
+          : new RequestError(
+              ErrorCode.NotEnoughReplicas,
+              `partition ${partition}: replicas did not acknowledge`,
+              { cause: error },
+            );
+      },
+    );
+    const settled = delivery.finally(() => state.pending.delete(key));
+    state.pending.set(key, settled);
+    return settled;
+  }
+}
+
+function isRetriable(error: unknown): boolean {
+  if (error instanceof RequestError) return error.retriable;
+  return error instanceof TalaError && RETRIABLE_CODES.has(error.code);
+}
+
+function checkSubmission(id: unknown, payload: unknown, options: SubmitIntentOptions): void {
+  if (!(id instanceof Uint8Array) || id.length !== INTENT_ID_LENGTH) {
+    throw new TalaError(
+      'InvalidArgument',
+      `submitIntent: expected a 16-byte Uint8Array id, found ${id instanceof Uint8Array ? `${id.length} bytes` : typeof id}`,
+    );
+  }
+  if (!(payload instanceof Uint8Array)) {
+    throw new TalaError(
+      'InvalidArgument',
+      `submitIntent: expected a Uint8Array payload, found ${typeof payload}`,
+    );
+  }
+  const timeout = options.timeout;
+  if (
+    timeout !== undefined &&
+    (!Number.isInteger(timeout) || timeout < 1 || timeout > 2_147_483_647)
+  ) {
+    throw new TalaError(
+      'InvalidArgument',
+      `submitIntent: timeout must be an integer in 1 … 2^31 − 1, found ${timeout}`,
+    );
+  }
+}
+
+function toReceiptMessage(receipt: IntentReceipt) {
+  return { type: 'IntentReceipt' as const, ...receipt };
+}
+
+function decodeReceipt(bytes: Uint8Array): IntentReceipt {
+  let message: ReturnType<typeof decode>;
+  try {
+    message = decode(bytes);
+  } catch (error) {
+    throw new RequestError(ErrorCode.CorruptMessage, 'intent: undecodable receipt', {
+      cause: error,
+    });
+  }
+  if (message.type !== 'IntentReceipt')
+    throw new RequestError(ErrorCode.CorruptMessage, `intent: unexpected ${message.type}`);
+  return { partition: message.partition, owner: message.owner, duplicate: message.duplicate };
+}

@@ -1,0 +1,100 @@
+import type { NodeId, PartitionId } from '@tala-net/types';
+import type { SegmentAck } from './cluster-messages.js';
+import type { IntentReceipt } from './intent-receipt.js';
+import { SegmentLog } from './segment-log.js';
+
+/** The hex key of an intent id. */
+export function intentKey(id: Uint8Array): string {
+  let key = '';
+  for (const byte of id) key += byte.toString(16).padStart(2, '0');
+  return key;
+}
+
+/**
+ * What a node keeps of one partition it holds (or held until the current table): the segment,
+ * the dedup index of the ids in it (bounded by the segment's count and by `windowMs`), and, as
+ * owner, the intents being replicated and what each replica acknowledged.
+ */
+export class PartitionState {
+  readonly partition: PartitionId;
+  readonly log: SegmentLog;
+  /** `true` when the segment is a complete copy (the owner's, or one that was caught up). */
+  synced = false;
+  /** The table epoch of the owner that last made the segment complete here (push or fetch). */
+  syncedEpoch = 0n;
+  /** `holder` in the current table, `former` when it held the partition in the previous one. */
+  role: 'holder' | 'former' = 'holder';
+  /** Intents recorded and being replicated, by key. */
+  readonly pending = new Map<string, Promise<IntentReceipt>>();
+  /** Recorded ids not delivered yet (replication failed so far), by key. */
+  readonly undelivered = new Set<string>();
+  /** Owner side: the last acknowledgement of each replica. */
+  readonly acks = new Map<NodeId, SegmentAck>();
+  /** Owner side: the replication round in progress (rounds run one after the other). */
+  round: Promise<void> | undefined;
+  /** New owner: the fetch of the segment in progress. */
+  fetching: Promise<void> | undefined;
+  readonly #windowMs: number;
+  /** Id key → when it was indexed; insertion order is time order. */
+  readonly #index = new Map<string, number>();
+
+  constructor(partition: PartitionId, keep: number, windowMs: number) {
+    this.partition = partition;
+    this.log = new SegmentLog(keep);
+    this.#windowMs = windowMs;
+  }
+
+  /** `true` when `key` is in the dedup window at `now`. */
+  contains(key: string, now: number): boolean {
+    this.#sweep(now);
+    return this.#index.has(key);
+  }
+
+  /** Appends the record of `id` to the segment and indexes it. */
+  record(id: Uint8Array, key: string, now: number): void {
+    this.#forget(this.log.append(id));
+    this.#index.set(key, now);
+  }
+
+  /** Writes replicated bytes at `offset` (see `SegmentLog.write`) and re-indexes. */
+  write(offset: bigint, data: Uint8Array, now: number): void {
+    const truncates = offset < this.log.end;
+    this.#forget(this.log.write(offset, data));
+    if (truncates) this.#reindex(now);
+    else
+      for (let at = 0; at < data.length; at += 16)
+        this.#index.set(intentKey(data.subarray(at, at + 16)), now);
+  }
+
+  /** Replaces the segment with `data` at logical offset `start` and re-indexes. */
+  reset(start: bigint, data: Uint8Array, now: number): void {
+    this.log.reset(start, data);
+    this.#reindex(now);
+  }
+
+  /** Forgets the intents in progress (the node no longer owns the partition). */
+  abandon(): void {
+    this.undelivered.clear();
+    this.acks.clear();
+  }
+
+  #reindex(now: number): void {
+    this.#index.clear();
+    for (const id of this.log.ids()) this.#index.set(intentKey(id), now);
+  }
+
+  #forget(dropped: readonly Uint8Array[]): void {
+    for (const id of dropped) {
+      const key = intentKey(id);
+      this.#index.delete(key);
+      this.undelivered.delete(key);
+    }
+  }
+
+  #sweep(now: number): void {
+    for (const [key, at] of this.#index) {
+      if (at + this.#windowMs > now) return;
+      this.#index.delete(key);
+    }
+  }
+}
