@@ -26,7 +26,9 @@ if (!rootReadme.includes(`Node ≥ ${nodeVersion}`)) {
 for (const { dir, path, name, manifest: pkg } of publicPackages()) {
   const fail = (what) => problems.push(`packages/${dir}/package.json (${name}): ${what}`);
   const nonEmpty = (value) => typeof value === 'string' && value.trim() !== '';
-  if (name !== `@tala-net/${dir}`) fail(`name must be @tala-net/${dir}`);
+  // The command is published unscoped, as the name people type: `npx tala-net`.
+  const expectedName = dir === 'cli' ? 'tala-net' : `@tala-net/${dir}`;
+  if (name !== expectedName) fail(`name must be ${expectedName}`);
   if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(pkg.version ?? '')) fail('version must be semver');
   if (!nonEmpty(pkg.description)) fail('description is missing');
   if (pkg.license !== rootPkg.license) fail(`license must be ${rootPkg.license}`);

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { decode, encode, encodedLength, encodeInto, FrameDecoder } from '@tala-net/codec';
 import { type Message, NodeId, PartitionId, seededRandom } from '@tala-net/types';
 import { do_not_optimize, measure } from 'mitata';
@@ -205,17 +207,27 @@ function segmentCase(): Case {
   };
 }
 
-/** Median ns per call of `fn`. */
+/*
+ * A full garbage collection before every measurement (mitata runs `gc` once before it starts), so
+ * that no variant pays for collecting the garbage of the one measured before it: 1 MiB frames
+ * leave hundreds of MiB behind, and where the collector stands decides whether the next 1 MiB
+ * array is fresh memory (page faults) or reused. The suite runs without --expose-gc, so the
+ * function is taken from V8 at run time.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Median ns per call of `fn`, measured from a full garbage collection. */
 async function median(fn: () => void): Promise<number> {
-  const stats = await measure(fn, { min_cpu_time: 300 * 1e6 });
+  const stats = await measure(fn, { min_cpu_time: 300 * 1e6, gc: collectGarbage });
   return stats.p50;
 }
 
 /**
- * Median ns per call of today's codec and of the codec before the registry, measured in the
- * order now, before, before, now, each keeping the lower of its two medians: whichever runs first
- * after the warm-up also pays for collecting the warm-up's garbage (hundreds of MiB of 1 MiB
- * frames), which once made the first median here 30× the second.
+ * Median ns per call of today's codec and of the codec before the registry, each measured from a
+ * full garbage collection, in the order now, before, before, now, each keeping the lower of its
+ * two medians: the order cancels a drift of the machine's load across the four, and the lower
+ * median drops a measurement that other processes disturbed.
  */
 async function sideBySide(now: () => void, then: () => void): Promise<[number, number]> {
   const first = await median(now);

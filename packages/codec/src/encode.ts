@@ -71,13 +71,7 @@ export function encodeInto(
   offset = 0,
   options?: EncodeOptions,
 ): number {
-  if (options !== undefined) checkOptions(options);
-  if (!(target instanceof Uint8Array)) {
-    throw new TalaError(
-      'InvalidArgument',
-      `encodeInto: expected a Uint8Array target, found ${describeInput(target)}`,
-    );
-  }
+  checkTarget('encodeInto', target, options);
   const definition = definitionOf(message, options?.registry ?? defaultRegistry);
   const payload = checkedPayload(definition, message, options);
   const length = HEADER_BYTES + payload;
@@ -90,6 +84,52 @@ export function encodeInto(
   }
   writeFrame(definition, message, target, offset, payload);
   return length;
+}
+
+/**
+ * Encodes `message` into `target` at `offset` if its frame fits there, and returns the frame's
+ * length either way: a length larger than `target.length − offset` means that nothing was
+ * written. For a writer that appends frames to a buffer: it learns the length and encodes in one
+ * pass over the message (checking its fields once), and starts a new buffer only when a frame
+ * does not fit.
+ *
+ * Throws what {@link encodeInto} throws for a message it cannot encode (nothing is written
+ * then), and `InvalidArgument` for an `offset` outside `0 … target.length`.
+ *
+ * @example
+ * ```ts
+ * const buffer = new Uint8Array(64);
+ * const ping = { type: 'Ping', from: NodeId(7), seq: 1n } as const;
+ * encodeIntoIfFits(ping, buffer, 0); // 21: written at 0
+ * encodeIntoIfFits(ping, buffer, 50); // 21: does not fit in the 14 bytes left, nothing written
+ * ```
+ */
+export function encodeIntoIfFits(
+  message: Message,
+  target: Uint8Array,
+  offset = 0,
+  options?: EncodeOptions,
+): number {
+  checkTarget('encodeIntoIfFits', target, options);
+  if (!Number.isInteger(offset) || offset < 0 || offset > target.length) {
+    throw unencodable('a frame into target', `an offset in 0 … ${target.length}`, `${offset}`);
+  }
+  const definition = definitionOf(message, options?.registry ?? defaultRegistry);
+  const payload = checkedPayload(definition, message, options);
+  const length = HEADER_BYTES + payload;
+  if (length <= target.length - offset) writeFrame(definition, message, target, offset, payload);
+  return length;
+}
+
+/** Checks the `options` and the `target` given to `caller` (`encodeInto`, …). */
+function checkTarget(caller: string, target: unknown, options: EncodeOptions | undefined): void {
+  if (options !== undefined) checkOptions(options);
+  if (!(target instanceof Uint8Array)) {
+    throw new TalaError(
+      'InvalidArgument',
+      `${caller}: expected a Uint8Array target, found ${describeInput(target)}`,
+    );
+  }
 }
 
 /** `options.maxFrameBytes`, checked, or the default. */

@@ -13,8 +13,14 @@ import { readPayload } from './reference-fast-path.js';
 import { corrupted, describeInput } from './wire-error.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
-/** First buffer size of a frame assembled across chunks; it doubles as bytes arrive. */
+/** First buffer size of a frame assembled across chunks; it grows as bytes arrive. */
 const INITIAL_FRAME_BYTES = 64 * 1024;
+/**
+ * How much a frame's buffer grows when it is full: held memory stays within this factor of the
+ * bytes received (or {@link INITIAL_FRAME_BYTES}), and a frame is copied into a larger buffer
+ * at most log4 of its size over 64 KiB times (a 1 MiB frame: twice, 320 KiB in all).
+ */
+const GROWTH_FACTOR = 4;
 
 /** A frame whose tag no registered definition owns, skipped by a {@link FrameDecoder}. */
 export interface UnknownFrame {
@@ -52,7 +58,18 @@ export interface FrameDecoderOptions extends DecodeOptions {
    * @default undefined
    */
   readonly onUnknownFrame?: (frame: UnknownFrame) => void;
+  /**
+   * Memory for a frame assembled across chunks: returns a plain `Uint8Array` of `length` bytes
+   * over memory of its own, never handed out before the decoder has written every byte of it.
+   * So it need not be zero-filled: a program whose runtime offers memory that is not zeroed
+   * (Node does) may pass an allocator of it, saving a pass over every large frame. An array of
+   * another length fails the stream with `InvalidArgument`.
+   * @default (length) => new Uint8Array(length)
+   */
+  readonly allocate?: (length: number) => Uint8Array;
 }
+
+const zeroFilled = (length: number): Uint8Array => new Uint8Array(length);
 
 /**
  * Streaming decoder for a byte stream of frames, such as a TCP connection: feed it chunks cut
@@ -107,6 +124,7 @@ export class FrameDecoder {
   readonly #registry: MessageRegistry;
   readonly #rejectUnknown: boolean;
   readonly #onUnknownFrame: ((frame: UnknownFrame) => void) | undefined;
+  readonly #allocate: (length: number) => Uint8Array;
   /** The definition of the frame held in `#frame`. */
   #definition: AnyMessageDefinition | undefined;
   /** Payload bytes of a skipped frame still to come. */
@@ -115,9 +133,9 @@ export class FrameDecoder {
   readonly #header = new Uint8Array(HEADER_BYTES);
   #headerFill = 0;
   /**
-   * The frame being assembled across chunks. Its buffer grows (doubling) as bytes arrive, up to
-   * the declared size `#frameLength`, so a peer that only sends a header costs no more memory
-   * than the bytes it actually sent.
+   * The frame being assembled across chunks. Its buffer grows as bytes arrive, up to the
+   * declared size `#frameLength`, so a peer that only sends a header costs no more memory than
+   * 64 KiB or a few times the bytes it actually sent.
    */
   #frame: Uint8Array | undefined;
   #frameLength = 0;
@@ -143,6 +161,14 @@ export class FrameDecoder {
     }
     this.#rejectUnknown = unknownTags === 'reject';
     this.#onUnknownFrame = options?.onUnknownFrame;
+    const allocate = options?.allocate ?? zeroFilled;
+    if (typeof allocate !== 'function') {
+      throw new TalaError(
+        'InvalidArgument',
+        `FrameDecoder: allocate must be a function, found ${describeInput(allocate)}`,
+      );
+    }
+    this.#allocate = allocate;
   }
 
   /**
@@ -324,23 +350,38 @@ export class FrameDecoder {
   ): void {
     this.#definition = definition;
     this.#frameLength = HEADER_BYTES + payloadLength;
-    this.#frame = new Uint8Array(
+    this.#frame = this.#newBuffer(
       Math.min(this.#frameLength, Math.max(INITIAL_FRAME_BYTES, firstBytes.length)),
     );
     this.#frame.set(firstBytes);
     this.#frameFill = firstBytes.length;
   }
 
-  /** The frame buffer, grown (doubling, capped at the declared size) to hold `needed` bytes. */
+  /**
+   * The frame buffer, grown ({@link GROWTH_FACTOR} at a time, capped at the declared size) to
+   * hold `needed` bytes.
+   */
   #reserve(needed: number): Uint8Array {
     const frame = this.#frame!;
     if (needed <= frame.length) return frame;
-    let capacity = frame.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const grown = new Uint8Array(Math.min(capacity, this.#frameLength));
+    let capacity = frame.length * GROWTH_FACTOR;
+    while (capacity < needed) capacity *= GROWTH_FACTOR;
+    const grown = this.#newBuffer(Math.min(capacity, this.#frameLength));
     grown.set(frame.subarray(0, this.#frameFill));
     this.#frame = grown;
     return grown;
+  }
+
+  /** An array of `length` bytes from the `allocate` option, checked. */
+  #newBuffer(length: number): Uint8Array {
+    const buffer = this.#allocate(length);
+    if (!(buffer instanceof Uint8Array) || buffer.length !== length) {
+      throw new TalaError(
+        'InvalidArgument',
+        `FrameDecoder: allocate(${length}) returned ${describeInput(buffer)}`,
+      );
+    }
+    return buffer;
   }
 
   #fail(error: unknown, frameStart: number): TalaError {

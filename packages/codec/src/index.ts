@@ -36,7 +36,7 @@ export {
 } from './codec-options.js';
 export { decode } from './decode.js';
 export { defaultRegistry } from './default-registry.js';
-export { encode, encodeInto } from './encode.js';
+export { encode, encodeInto, encodeIntoIfFits } from './encode.js';
 export { encodedLength } from './encoded-length.js';
 export { FrameDecoder, type FrameDecoderOptions, type UnknownFrame } from './frame-decoder.js';
 export {

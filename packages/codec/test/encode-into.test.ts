@@ -2,7 +2,14 @@ import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { invalidArgument } from '../../../testing/expect-tala-error.js';
-import { decode, encode, encodedLength, encodeInto, FrameDecoder } from '../src/index.js';
+import {
+  decode,
+  encode,
+  encodedLength,
+  encodeInto,
+  encodeIntoIfFits,
+  FrameDecoder,
+} from '../src/index.js';
 import { message } from './arbitraries.js';
 
 const SENTINEL = 0xa5;
@@ -169,5 +176,63 @@ describe('encodeInto', () => {
       assignments: [{ partitionId: PartitionId(0xffff_ffff), owner: max, replicas: [NodeId(0)] }],
     };
     expect(decode(encode(m))).toEqual(m);
+  });
+});
+
+describe('encodeIntoIfFits', () => {
+  it('writes a frame that fits, as encodeInto does, and returns its length', () => {
+    fc.assert(
+      fc.property(message, fc.nat({ max: 32 }), fc.nat({ max: 32 }), (m, start, spare) => {
+        const length = encodedLength(m);
+        const target = new Uint8Array(start + length + spare).fill(SENTINEL);
+        expect(encodeIntoIfFits(m, target, start)).toBe(length);
+        expect([...target.subarray(start, start + length)]).toEqual([...encode(m)]);
+        const untouched = [...target.subarray(0, start), ...target.subarray(start + length)];
+        expect(untouched.every((b) => b === SENTINEL)).toBe(true);
+      }),
+      { seed: 20_261_201, numRuns: 300 },
+    );
+  });
+
+  it('writes nothing when the frame does not fit, and still returns its length', () => {
+    fc.assert(
+      fc.property(
+        message,
+        fc.nat({ max: 32 }),
+        fc.integer({ min: 1, max: 32 }),
+        (m, start, short) => {
+          const length = encodedLength(m);
+          const target = new Uint8Array(start + Math.max(0, length - short)).fill(SENTINEL);
+          expect(encodeIntoIfFits(m, target, start)).toBe(length);
+          expect(target.every((b) => b === SENTINEL)).toBe(true);
+        },
+      ),
+      { seed: 20_261_202, numRuns: 300 },
+    );
+  });
+
+  it('throws what encodeInto throws for a message it cannot encode, writing nothing', () => {
+    const target = new Uint8Array(64).fill(SENTINEL);
+    const bad = { type: 'Ping', from: NodeId(1), seq: -1n } as unknown as Message;
+    expect(invalidArgument(() => encodeIntoIfFits(bad, target, 0)).message).toBe(
+      invalidArgument(() => encodeInto(bad, target, 0)).message,
+    );
+    const large: Message = {
+      type: 'SegmentSync',
+      partition: PartitionId(1),
+      segmentData: new Uint8Array(100),
+    };
+    const tooLarge = () => encodeIntoIfFits(large, target, 0, { maxFrameBytes: 50 });
+    expect(tooLarge).toThrow(expect.objectContaining({ code: 'MessageTooLarge' }));
+    expect(target.every((b) => b === SENTINEL)).toBe(true);
+  });
+
+  it('rejects an offset outside the target and a target that is not a Uint8Array', () => {
+    const ping: Message = { type: 'Ping', from: NodeId(1), seq: 1n };
+    for (const offset of [-1, 1.5, 65, Number.NaN]) {
+      invalidArgument(() => encodeIntoIfFits(ping, new Uint8Array(64), offset));
+    }
+    invalidArgument(() => encodeIntoIfFits(ping, [] as unknown as Uint8Array, 0));
+    expect(encodeIntoIfFits(ping, new Uint8Array(64), 64)).toBe(21);
   });
 });

@@ -174,6 +174,58 @@ describe('FrameDecoder limits', () => {
   });
 });
 
+describe('FrameDecoder allocate option', () => {
+  /** An allocator that fills its memory with garbage, as memory that is not zeroed may hold. */
+  function dirtyAllocator(lengths: number[]): (length: number) => Uint8Array {
+    return (length) => {
+      lengths.push(length);
+      return new Uint8Array(length).fill(0xa5);
+    };
+  }
+
+  it('assembles split frames in its memory, grown fourfold, with the same result', () => {
+    const MiB = 1024 * 1024;
+    const segmentData = new Uint8Array(MiB - 9);
+    for (let i = 0; i < segmentData.length; i++) segmentData[i] = i % 251;
+    const bytes = encode({ type: 'SegmentSync', partition: PartitionId(3), segmentData });
+    const lengths: number[] = [];
+    const decoder = new FrameDecoder({ allocate: dirtyAllocator(lengths) });
+    const [decoded, ...rest] = feed(decoder, bytes, [64 * 1024]);
+    if (decoded?.type !== 'SegmentSync') throw new Error('expected a SegmentSync');
+    expect([rest.length, decoded.partition]).toEqual([0, 3]);
+    expect(sameBytes(decoded.segmentData, segmentData)).toBe(true);
+    // 64 KiB, then 256 KiB, then the frame's declared size.
+    expect(lengths).toEqual([64 * 1024, 256 * 1024, MiB]);
+  });
+
+  it('yields any sequence of messages, in order, for any chunking, whatever its memory held', () => {
+    fc.assert(
+      fc.property(
+        fc.array(message, { maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
+        (messages, sizes) => {
+          const stream = concat(messages.map((m) => encode(m)));
+          const plain = feed(new FrameDecoder(), stream, sizes);
+          const dirty = feed(new FrameDecoder({ allocate: dirtyAllocator([]) }), stream, sizes);
+          expect(dirty).toEqual(plain);
+          expect(dirty.map((m) => encode(m))).toEqual(messages.map((m) => encode(m)));
+        },
+      ),
+      { seed: 20_261_201, numRuns: 200 },
+    );
+  });
+
+  it('rejects an allocator that is not a function, or returns the wrong memory', () => {
+    const notAFunction = thrownTalaError(() => new FrameDecoder({ allocate: 7 as never }));
+    expect(notAFunction.code).toBe('InvalidArgument');
+    const short = new FrameDecoder({ allocate: (length) => new Uint8Array(length - 1) });
+    const bytes = encode({ type: 'Ping', from: NodeId(1), seq: 2n });
+    const error = thrownTalaError(() => short.push(bytes.subarray(0, 10)));
+    expect(error.code).toBe('InvalidArgument');
+    expect(error.message).toContain('allocate(21) returned Uint8Array');
+  });
+});
+
 describe('FrameDecoder failure and end of stream', () => {
   const ping = encode({ type: 'Ping', from: NodeId(5), seq: 6n });
   const bad = new Uint8Array([0x01, 0x04, 0, 0, 0, 1, 2, 3, 4]); // a Ping of 4 bytes

@@ -4,6 +4,7 @@ import type { DisconnectReason, Message, NodeId, TimerHandle } from '@tala-net/t
 import { MAX_HANDSHAKE_PAYLOAD_BYTES } from './handshake-messages.js';
 import type { Counters } from './tcp-stats.js';
 import type { ResolvedTcpOptions } from './tcp-transport-options.js';
+import { unzeroedBytes } from './unzeroed-memory.js';
 
 /** Who opened a connection: this node (`outbound`) or the peer (`inbound`). */
 export type ConnectionDirection = 'inbound' | 'outbound';
@@ -13,6 +14,9 @@ export type ConnectionDirection = 'inbound' | 'outbound';
  * ones are written as they are.
  */
 const COALESCE_BELOW_BYTES = 16 * 1024;
+
+/** What a connection holds of a handshake frame before its first byte arrived. */
+const NO_BYTES = new Uint8Array(0);
 
 /** Where a socket holds the {@link Connection} that owns it, for the shared event handlers. */
 const OWNER = Symbol('tala-net:connection');
@@ -77,15 +81,20 @@ export class Connection {
   peerCounters: Counters | undefined;
   /** The transport's counters. */
   totals: Counters | undefined;
-  readonly #decoder: FrameDecoder;
+  /** Created with the first bytes after the handshake: an idle connection holds none. */
+  #decoder: FrameDecoder | undefined;
   /** Bytes of the handshake frame received so far (the stream before the main decoder). */
-  #handshakeBytes: Uint8Array = new Uint8Array(0);
+  #handshakeBytes: Uint8Array = NO_BYTES;
   /** Bytes of incomplete frames the decoder held after the last chunk. */
   #partialBytes = 0;
   /** Frames and bytes of each write in flight, oldest first, from `#inFlightHead` (pairs). */
   #inFlight: number[] | undefined;
   #inFlightHead = 0;
   #onWritten: (() => void) | undefined;
+  /**
+   * The handshake deadline, or the destruction deadline after {@link Connection.closeAfterWrites}.
+   * An open connection has none: its transport's sweep visits it ({@link Connection.sweep}).
+   */
   #timer: TimerHandle | undefined;
   #heardAt: number;
   #wroteAt: number;
@@ -98,11 +107,6 @@ export class Connection {
     private readonly options: ResolvedTcpOptions,
     readonly host: ConnectionHost,
   ) {
-    this.#decoder = new FrameDecoder({
-      registry: options.registry,
-      maxFrameBytes: options.maxFrameBytes,
-      onUnknownFrame: () => host.onSkipped(this),
-    });
     this.#heardAt = this.#wroteAt = options.clock.now();
     socket.setNoDelay(true);
     if (options.keepAliveMs > 0) socket.setKeepAlive(true, options.keepAliveMs);
@@ -125,12 +129,33 @@ export class Connection {
     return this.state !== 'closed' && !this.socket.writableNeedDrain;
   }
 
-  /** Marks the handshake complete: from now on, messages are handed to the transport. */
+  /**
+   * Marks the handshake complete: from now on, messages are handed to the transport, and the
+   * transport's sweep takes over the deadlines ({@link Connection.sweep}).
+   */
   open(peerId: NodeId, bootId: bigint): void {
     this.peerId = peerId;
     this.peerBootId = bootId;
     this.state = 'open';
-    this.#armTimer(this.options.clock.now() + this.#heartbeatEvery());
+    this.#clearTimer();
+  }
+
+  /**
+   * The periodic check of an open connection, run by its transport every
+   * {@link heartbeatInterval} for all its connections: closes it when nothing was heard for
+   * `idleTimeoutMs` (a half-open connection), and writes a heartbeat when nothing was written
+   * for a heartbeat interval.
+   */
+  sweep(now: number): void {
+    if (this.state !== 'open') return;
+    const { idleTimeoutMs } = this.options;
+    if (now - this.#heardAt >= idleTimeoutMs) {
+      this.close('timeout', `nothing heard for ${idleTimeoutMs} ms`);
+      return;
+    }
+    if (now - this.#wroteAt >= heartbeatInterval(this.options)) {
+      this.writeControl({ type: 'Heartbeat' });
+    }
   }
 
   /** Writes one control frame (handshake or heartbeat) now. */
@@ -248,14 +273,15 @@ export class Connection {
     if (this.totals !== undefined) this.totals.bytesIn += received.length;
     const chunk = this.state === 'handshake' ? this.#takeHandshake(received) : received;
     if (chunk === undefined || chunk.length === 0) return;
+    const decoder = this.#decoder ?? this.#newDecoder();
     let messages: Message[];
     try {
-      messages = this.#decoder.push(chunk);
+      messages = decoder.push(chunk);
     } catch (error) {
       this.close('protocol', (error as Error).message);
       return;
     }
-    if (!this.#updatePartialBytes(this.#decoder.bufferedBytes)) {
+    if (!this.#updatePartialBytes(decoder.bufferedBytes)) {
       this.close('protocol', 'the budget for incomplete frames of all connections is exhausted');
       return;
     }
@@ -265,6 +291,17 @@ export class Connection {
       if (this.totals !== undefined) this.totals.framesIn++;
       if (message.type !== 'Heartbeat') this.#onOpenMessage(message);
     }
+  }
+
+  #newDecoder(): FrameDecoder {
+    const host = this.host;
+    this.#decoder = new FrameDecoder({
+      registry: this.options.registry,
+      maxFrameBytes: this.options.maxFrameBytes,
+      onUnknownFrame: () => host.onSkipped(this),
+      allocate: unzeroedBytes,
+    });
+    return this.#decoder;
   }
 
   /**
@@ -287,7 +324,7 @@ export class Connection {
       this.#handshakeBytes = bytes;
       return undefined;
     }
-    this.#handshakeBytes = new Uint8Array(0);
+    this.#handshakeBytes = NO_BYTES;
     let message: Message;
     try {
       message = decode(bytes.subarray(0, HEADER_BYTES + length), {
@@ -315,10 +352,6 @@ export class Connection {
     this.host.onMessage(this, message);
   }
 
-  #heartbeatEvery(): number {
-    return Math.floor(this.options.idleTimeoutMs / 3);
-  }
-
   #armTimer(at: number): void {
     this.#clearTimer();
     this.#timer = this.options.clock.setTimer(at, () => this.#onTimer());
@@ -329,21 +362,20 @@ export class Connection {
     this.#timer = undefined;
   }
 
+  /** The handshake deadline passed. */
   #onTimer(): void {
     this.#timer = undefined;
-    if (this.state === 'closed') return;
-    const now = this.options.clock.now();
-    if (this.state === 'handshake') {
-      this.close('timeout', `no handshake within ${this.options.handshakeTimeoutMs} ms`);
-      return;
-    }
-    if (now - this.#heardAt >= this.options.idleTimeoutMs) {
-      this.close('timeout', `nothing heard for ${this.options.idleTimeoutMs} ms`);
-      return;
-    }
-    if (now - this.#wroteAt >= this.#heartbeatEvery()) this.writeControl({ type: 'Heartbeat' });
-    this.#armTimer(now + this.#heartbeatEvery());
+    if (this.state !== 'handshake') return;
+    this.close('timeout', `no handshake within ${this.options.handshakeTimeoutMs} ms`);
   }
+}
+
+/**
+ * How often a transport sweeps its open connections: a third of `idleTimeoutMs`, so that a
+ * connection hears a heartbeat (or anything else) well before its peer's idle timeout.
+ */
+export function heartbeatInterval(options: ResolvedTcpOptions): number {
+  return Math.floor(options.idleTimeoutMs / 3);
 }
 
 function concat(

@@ -1,4 +1,4 @@
-import { type EncodeOptions, encodeInto } from '@tala-net/codec';
+import { type EncodeOptions, encodeInto, encodeIntoIfFits } from '@tala-net/codec';
 import type { Message } from '@tala-net/types';
 import type { EncodeSlab } from './encode-slab.js';
 
@@ -52,43 +52,68 @@ export class OutboundQueue {
   }
 
   /**
-   * Encodes `message`, whose frame is `length` bytes (its `encodedLength`), at the end of the
-   * queue, with the codec's `options` (`undefined`: its defaults); `false` (and nothing queued)
-   * when it would exceed a bound. Throws what the codec throws for a message it cannot encode,
-   * leaving the queue as it was.
+   * Encodes `message` at the end of the queue, with the codec's `options` (`undefined`: its
+   * defaults); `false` (and nothing queued) when it would exceed a bound. Throws what the codec
+   * throws for a message it cannot encode, leaving the queue as it was.
+   *
+   * The message is checked and encoded once: straight into the slab's free space, which is
+   * claimed only when the frame is queued (a refused frame leaves bytes there that the next
+   * frame overwrites). Only a frame that does not fit there is encoded again, into a new slab
+   * or, from {@link OWN_BUFFER_FROM_BYTES}, into memory of its own.
    */
-  push(
+  push(message: Message, slab: EncodeSlab, options: EncodeOptions | undefined): boolean {
+    const at = slab.used;
+    const length = encodeIntoIfFits(message, slab.bytes, at, options);
+    if (this.#frames >= this.maxFrames || this.#bytes + length > this.maxBytes) return false;
+    if (at + length > slab.bytes.length) {
+      this.#pushUnfitted(message, length, slab, options);
+    } else if (length >= OWN_BUFFER_FROM_BYTES) {
+      slab.used = at + length;
+      this.#closeRun();
+      this.#addChunk(slab.bytes.subarray(at, at + length), 1);
+    } else {
+      slab.used = at + length;
+      this.#appendToRun(slab.bytes, at, length);
+    }
+    this.#frames++;
+    this.#bytes += length;
+    return true;
+  }
+
+  /** Encodes a checked `message` of `length` bytes that did not fit in the slab's free space. */
+  #pushUnfitted(
     message: Message,
     length: number,
     slab: EncodeSlab,
     options: EncodeOptions | undefined,
-  ): boolean {
-    if (this.#frames >= this.maxFrames || this.#bytes + length > this.maxBytes) return false;
+  ): void {
     if (length >= OWN_BUFFER_FROM_BYTES) {
       // encodeInto writes every byte of the frame, so its memory need not be zeroed first.
       const frame = Buffer.allocUnsafe(length);
       encodeInto(message, frame, 0, options);
       this.#closeRun();
       this.#addChunk(frame, 1);
-    } else {
-      slab.reserve(length);
-      const at = slab.used;
-      encodeInto(message, slab.bytes, at, options);
-      slab.used = at + length;
-      if (this.#runSlab === slab.bytes && this.#runEnd === at) {
-        this.#runEnd = at + length;
-        this.#runFrames++;
-      } else {
-        this.#closeRun();
-        this.#runSlab = slab.bytes;
-        this.#runStart = at;
-        this.#runEnd = at + length;
-        this.#runFrames = 1;
-      }
+      return;
     }
-    this.#frames++;
-    this.#bytes += length;
-    return true;
+    slab.reserve(length);
+    const at = slab.used;
+    encodeInto(message, slab.bytes, at, options);
+    slab.used = at + length;
+    this.#appendToRun(slab.bytes, at, length);
+  }
+
+  /** Adds the frame at `bytes[at, at + length)` to the open run, or opens a run with it. */
+  #appendToRun(bytes: Uint8Array, at: number, length: number): void {
+    if (this.#runSlab === bytes && this.#runEnd === at) {
+      this.#runEnd = at + length;
+      this.#runFrames++;
+      return;
+    }
+    this.#closeRun();
+    this.#runSlab = bytes;
+    this.#runStart = at;
+    this.#runEnd = at + length;
+    this.#runFrames = 1;
   }
 
   /** Removes and returns every waiting frame, oldest first. */

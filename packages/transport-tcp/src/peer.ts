@@ -9,10 +9,20 @@ export interface OpenWaiter {
   reject(error: Error): void;
 }
 
+/** The waiters of a peer that has none: shared, so that an idle peer holds no arrays of its own. */
+const NO_WAITERS: never[] = [];
+
+/**
+ * The queue of a peer that was never sent anything: empty, shared, and refusing every frame (its
+ * bounds are 0), so that nothing can be queued in it by mistake.
+ */
+const NO_QUEUE = new OutboundQueue(0, 0);
+
 /** What a transport keeps for one peer: its queue, its connection, its dial state, its counters. */
 export class Peer {
   readonly counters = new Counters();
-  readonly queue: OutboundQueue;
+  /** Created by the first send (see {@link Peer.queue}). */
+  #queue: OutboundQueue | undefined;
   /** The open connection, if any. */
   connection: Connection | undefined;
   /** An outbound connection whose handshake is running, if any. */
@@ -23,17 +33,29 @@ export class Peer {
   redial: TimerHandle | undefined;
   /** Whether a connection was ever open (the next one counts as a reconnect). */
   everConnected = false;
-  /** Promises of `drained(peer)`. */
-  drainWaiters: (() => void)[] = [];
-  /** `dial()`s that resolve when this peer's connection opens (their own lost to another). */
-  openWaiters: OpenWaiter[] = [];
+  /** Promises of `drained(peer)` (add with {@link Peer.addDrainWaiter}). */
+  drainWaiters: readonly (() => void)[] = NO_WAITERS;
+  /**
+   * `dial()`s that resolve when this peer's connection opens (their own lost to another); add
+   * with {@link Peer.addOpenWaiter}.
+   */
+  openWaiters: readonly OpenWaiter[] = NO_WAITERS;
 
-  constructor(
-    readonly id: NodeId,
-    maxFrames: number,
-    maxBytes: number,
-  ) {
-    this.queue = new OutboundQueue(maxFrames, maxBytes);
+  constructor(readonly id: NodeId) {}
+
+  /**
+   * The frames waiting for this peer: a shared empty queue until the first send (an idle peer,
+   * such as one that only sends to us, holds none of its own); send through
+   * {@link Peer.queueForSending}.
+   */
+  get queue(): OutboundQueue {
+    return this.#queue ?? NO_QUEUE;
+  }
+
+  /** This peer's own queue, created with the transport's bounds on first use. */
+  queueForSending(maxFrames: number, maxBytes: number): OutboundQueue {
+    this.#queue ??= new OutboundQueue(maxFrames, maxBytes);
+    return this.#queue;
   }
 
   /** Frames queued or being written. */
@@ -50,8 +72,27 @@ export class Peer {
   settleDrained(force = false): void {
     if (this.drainWaiters.length === 0 || (!force && this.bufferedFrames > 0)) return;
     const waiters = this.drainWaiters;
-    this.drainWaiters = [];
+    this.drainWaiters = NO_WAITERS;
     for (const resolve of waiters) resolve();
+  }
+
+  /** Adds a `drained(peer)` promise's resolver. */
+  addDrainWaiter(waiter: () => void): void {
+    if (this.drainWaiters === NO_WAITERS) this.drainWaiters = [waiter];
+    else (this.drainWaiters as (() => void)[]).push(waiter);
+  }
+
+  /** Adds a `dial()` that resolves when this peer's connection opens. */
+  addOpenWaiter(waiter: OpenWaiter): void {
+    if (this.openWaiters === NO_WAITERS) this.openWaiters = [waiter];
+    else (this.openWaiters as OpenWaiter[]).push(waiter);
+  }
+
+  /** Removes and returns the open waiters. */
+  takeOpenWaiters(): readonly OpenWaiter[] {
+    const waiters = this.openWaiters;
+    this.openWaiters = NO_WAITERS;
+    return waiters;
   }
 
   /** `true` when nothing references this peer any more and it can be forgotten. */

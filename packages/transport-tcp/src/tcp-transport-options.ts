@@ -98,7 +98,9 @@ export interface TcpTransportOptions {
   readonly dialTimeoutMs?: number;
   /**
    * A connection that hears nothing for this long is closed (`timeout`): this detects half-open
-   * connections. Idle connections send a heartbeat every third of it.
+   * connections. One timer per transport checks its open connections every third of it, so the
+   * close comes at most a third later; a connection that wrote nothing for a third of it sends
+   * a heartbeat then.
    * @default 30_000
    */
   readonly idleTimeoutMs?: number;

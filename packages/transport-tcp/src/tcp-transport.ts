@@ -28,7 +28,7 @@ import {
 } from '@tala-net/types';
 import { formatAddress, parseAddress } from './address.js';
 import { backoffDelay } from './backoff.js';
-import { Connection, type ConnectionHost } from './connection.js';
+import { Connection, type ConnectionHost, heartbeatInterval } from './connection.js';
 import { EncodeSlab } from './encode-slab.js';
 import {
   bytesOf,
@@ -146,6 +146,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   /** `undefined` with the default registry and frame limit: the codec's fastest path. */
   readonly #encodeOptions: EncodeOptions | undefined;
   #flushScheduled = false;
+  /** The next sweep of the open connections (heartbeats, idle timeouts), while any is open. */
+  #sweepTimer: TimerHandle | undefined;
+  readonly #onSweep = (): void => this.#sweep();
 
   constructor(options: TcpTransportOptions) {
     super();
@@ -293,13 +296,16 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#totals.closed++;
       return;
     }
-    const length = this.#checkedFrameLength(message);
     const peer = this.#peerToSend(to);
     if (peer === undefined) {
+      // Checked all the same: a message the codec cannot encode throws, whoever it is for.
+      this.#checkFrame(message);
       this.#totals.unknown++;
       return;
     }
-    if (!peer.queue.push(message, length, this.#slab, this.#encodeOptions)) {
+    const { maxQueuedFrames, maxQueuedBytes } = this.#options;
+    const queue = peer.queueForSending(maxQueuedFrames, maxQueuedBytes);
+    if (!queue.push(message, this.#slab, this.#encodeOptions)) {
       peer.counters.queueFull++;
       this.#totals.queueFull++;
       return;
@@ -309,13 +315,12 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   /**
-   * The frame length of `message`; throws the codec's `TalaError` when it cannot be encoded
-   * (`InvalidArgument`, or `MessageTooLarge` over `maxFrameBytes`).
+   * Throws the codec's `TalaError` when `message` cannot be encoded (`InvalidArgument`, or
+   * `MessageTooLarge` over `maxFrameBytes`).
    */
-  #checkedFrameLength(message: Message): number {
+  #checkFrame(message: Message): void {
     const length = encodedLength(message, this.#encodeOptions);
     if (length - HEADER_BYTES > this.#options.maxFrameBytes) encode(message, this.#encodeOptions);
-    return length;
   }
 
   broadcast(message: Message): void {
@@ -356,7 +361,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
         options.signal?.removeEventListener('abort', onAbort);
         resolve();
       };
-      state.drainWaiters.push(done);
+      state.addDrainWaiter(done);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -525,7 +530,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       // Another connection with the same peer wins: this dial resolves when it is open.
       if (attempt?.waiter !== undefined) {
         if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
-        else peer.openWaiters.push(attempt.waiter);
+        else peer.addOpenWaiter(attempt.waiter);
       }
       this.#dials.delete(connection);
       connection.close('replaced', 'another connection with the peer won');
@@ -544,7 +549,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       const peer = this.#peerFor(refusal.from);
       if (attempt?.waiter !== undefined) {
         if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
-        else peer.openWaiters.push(attempt.waiter);
+        else peer.addOpenWaiter(attempt.waiter);
       }
       connection.close('replaced', detail);
       return;
@@ -594,7 +599,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     if (!restarted && existingDialer <= candidateDialer) return candidate;
     if (peer.dialing === existing) {
       const attempt = this.#dials.get(existing);
-      if (attempt?.waiter !== undefined) peer.openWaiters.push(attempt.waiter);
+      if (attempt?.waiter !== undefined) peer.addOpenWaiter(attempt.waiter);
       this.#dials.delete(existing);
       peer.dialing = undefined;
     }
@@ -614,6 +619,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   ): void {
     if (connection.direction === 'inbound') this.#pendingInbound--;
     connection.open(peer.id, bootId);
+    this.#scheduleSweep();
     connection.peerCounters = peer.counters;
     if (peer.dialing === connection) peer.dialing = undefined;
     peer.connection = connection;
@@ -629,9 +635,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     const attempt = this.#dials.get(connection);
     this.#dials.delete(connection);
     attempt?.waiter?.resolve(peer.id);
-    const waiters = peer.openWaiters;
-    peer.openWaiters = [];
-    for (const waiter of waiters) waiter.resolve(peer.id);
+    for (const waiter of peer.takeOpenWaiters()) waiter.resolve(peer.id);
     this.dispatchEvent(new PeerConnectEvent(peer.id, address));
     if (peer.queue.frames > 0) this.#scheduleFlush(peer);
   }
@@ -709,6 +713,33 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     this.#skippedFrames++;
   }
 
+  /**
+   * Arms the sweep of open connections, unless it is armed: one timer for the whole transport,
+   * however many connections it holds.
+   */
+  #scheduleSweep(): void {
+    if (this.#sweepTimer !== undefined || this.closed) return;
+    const { clock } = this.#options;
+    this.#sweepTimer = clock.setTimer(
+      clock.now() + heartbeatInterval(this.#options),
+      this.#onSweep,
+    );
+  }
+
+  /** Visits every open connection (see `Connection.sweep`), then arms the next sweep if any is left. */
+  #sweep(): void {
+    this.#sweepTimer = undefined;
+    if (this.closed) return;
+    const now = this.#options.clock.now();
+    let open = false;
+    for (const connection of this.#connections) {
+      if (connection.state !== 'open') continue;
+      connection.sweep(now);
+      if (connection.state === 'open') open = true;
+    }
+    if (open) this.#scheduleSweep();
+  }
+
   // ——— sending ———
 
   #peerToSend(to: PeerId): Peer | undefined {
@@ -726,7 +757,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #peerFor(id: NodeId): Peer {
     let peer = this.#peers.get(id);
     if (peer === undefined) {
-      peer = new Peer(id, this.#options.maxQueuedFrames, this.#options.maxQueuedBytes);
+      peer = new Peer(id);
       this.#peers.set(id, peer);
     }
     return peer;
@@ -848,6 +879,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       else this.#flush(peer);
     }
     await this.#allDrained(timeoutMs, options.signal);
+    if (this.#sweepTimer !== undefined) this.#options.clock.clearTimer(this.#sweepTimer);
+    this.#sweepTimer = undefined;
     for (const connection of [...this.#connections])
       connection.close('closed', 'the transport closed');
     for (const attempt of this.#dials.values())
@@ -855,9 +888,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     this.#dials.clear();
     for (const peer of this.#peers.values()) {
       this.#dropQueue(peer, 'closed');
-      for (const waiter of peer.openWaiters)
+      for (const waiter of peer.takeOpenWaiters())
         waiter.reject(errorOf('closed', 'the transport closed'));
-      peer.openWaiters = [];
     }
     this.#inbox = [];
     this.#inboxHead = 0;
@@ -875,7 +907,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       signal?.addEventListener('abort', finish, { once: true });
       let left = connected.length;
       for (const peer of connected) {
-        peer.drainWaiters.push(() => {
+        peer.addDrainWaiter(() => {
           if (--left === 0) finish();
         });
       }

@@ -198,6 +198,32 @@ describe('TcpTransport: timeouts and backpressure', () => {
     await silent.until(() => silent.closed);
   });
 
+  it('one timer serves every open connection: heartbeats go to each, silent ones time out', async () => {
+    const clock = new ManualClock();
+    const b = await listening({ localId: NodeId(2), clock, idleTimeoutMs: 3_000 });
+    const peers = [
+      await RawPeer.handshake(b.address!, NodeId(7)),
+      await RawPeer.handshake(b.address!, NodeId(8)),
+      await RawPeer.handshake(b.address!, NodeId(9)),
+    ];
+    await eventually(() => b.connectedPeers().length === 3);
+    expect(clock.pendingTimers).toBe(1);
+    clock.advance(1_000);
+    for (const peer of peers) {
+      await peer.until(() => peer.received.some((m) => m.type === 'Heartbeat'));
+    }
+    const talker = peers[0]!;
+    for (let second = 2; second <= 3; second++) {
+      const heard = b.stats.framesIn;
+      talker.write({ type: 'Heartbeat' });
+      await eventually(() => b.stats.framesIn > heard);
+      clock.advance(1_000);
+    }
+    for (const silent of peers.slice(1)) await silent.until(() => silent.closed);
+    expect(b.connectedPeers()).toEqual([7n]);
+    expect(clock.pendingTimers).toBe(1);
+  });
+
   it('a peer that talks is never timed out', async () => {
     const clock = new ManualClock();
     const b = await listening({ localId: NodeId(2), clock, idleTimeoutMs: 3_000 });

@@ -12,11 +12,10 @@ const intent = (bytes: number, fill: number): Message => ({
   partition: PartitionId(fill),
   payload: new Uint8Array(bytes).fill(fill),
 });
-const lengthOf = (message: Message): number => encode(message).length;
 const unbounded = (): OutboundQueue => new OutboundQueue(1_000_000, 1 << 30);
 
 function push(queue: OutboundQueue, slab: EncodeSlab, message: Message): boolean {
-  return queue.push(message, lengthOf(message), slab, undefined);
+  return queue.push(message, slab, undefined);
 }
 
 function decodeChunks(chunks: readonly Uint8Array[]): Message[] {
@@ -64,12 +63,25 @@ describe('OutboundQueue', () => {
     expect(decodeChunks(byBytes.takeAll().chunks)).toEqual([ping(1), ping(2)]);
   });
 
+  it('a refused frame claims no slab space: the next frame takes its place', () => {
+    const slab = new EncodeSlab();
+    const full = new OutboundQueue(1, 1 << 20);
+    const other = unbounded();
+    expect(push(full, slab, ping(1))).toBe(true);
+    expect(push(full, slab, intent(100, 4))).toBe(false);
+    expect(slab.used).toBe(21);
+    expect(push(other, slab, ping(2))).toBe(true);
+    expect(slab.used).toBe(42);
+    expect(decodeChunks(full.takeAll().chunks)).toEqual([ping(1)]);
+    expect(decodeChunks(other.takeAll().chunks)).toEqual([ping(2)]);
+  });
+
   it('throws the codec error for a message it cannot encode and stays as it was', () => {
     const slab = new EncodeSlab();
     const queue = unbounded();
     push(queue, slab, ping(1));
     const bad = { type: 'Ping', from: -1n, seq: 1n } as unknown as Message;
-    invalidArgument(() => queue.push(bad, 21, slab, undefined));
+    invalidArgument(() => queue.push(bad, slab, undefined));
     push(queue, slab, ping(2));
     expect(queue.frames).toBe(2);
     expect(decodeChunks(queue.takeAll().chunks)).toEqual([ping(1), ping(2)]);

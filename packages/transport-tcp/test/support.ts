@@ -193,6 +193,11 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
+  /** Timers set and neither run nor cleared. */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+
   setTimer(at: number, callback: () => void): TimerHandle {
     const timer = { at, callback };
     this.#timers.add(timer);

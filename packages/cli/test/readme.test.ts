@@ -1,0 +1,3 @@
+import { describeReadmeExamples } from '../../../testing/readme-examples.js';
+
+describeReadmeExamples(import.meta.url);
