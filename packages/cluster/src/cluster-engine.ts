@@ -7,6 +7,7 @@ import { type Deliver, INTENT_CHANNEL, IntentRouter } from './intent-router.js';
 import { PartitionState } from './partition-state.js';
 import type { ResolvedClusterOptions } from './resolved-cluster-options.js';
 import { SEGMENT_CHANNEL, SegmentReplicator } from './segment-replicator.js';
+import type { SegmentView } from './segment-view.js';
 import { holds, type VersionedTable } from './versioned-table.js';
 
 /** Every how many repairs the owners ask their replicas again what they hold. */
@@ -22,15 +23,6 @@ export interface ClusterEngineOptions {
   readonly observedEpoch: (from: NodeId, epoch: bigint) => void;
   readonly deliver: Deliver;
   readonly report: (error: unknown, source: string) => void;
-}
-
-/** A segment as `ClusterNode.segment` shows it. */
-export interface SegmentView {
-  readonly start: bigint;
-  readonly end: bigint;
-  readonly digest: string;
-  readonly synced: boolean;
-  readonly bytes: Uint8Array;
 }
 
 /**
