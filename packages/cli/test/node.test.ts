@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makePki } from '../../transport-tcp/test/support.js';
+import { makePki } from '../../../testing/pki.js';
 import { fetchStatus } from '../src/fetch-status.js';
 import { freePort } from '../src/free-port.js';
 import { waitUntil } from '../src/wait-until.js';

@@ -1,7 +1,7 @@
 import { NodeId } from '@tala-net/types';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makePki } from '../../../testing/pki.js';
 import { ClusterNode, type ClusterNodeOptions } from '../src/index.js';
-import { makePki } from './pki.js';
 import { intentId, tablesAgree } from './support.js';
 
 /** Safety net only: the waits below end on events, long before this. */

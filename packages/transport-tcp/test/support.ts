@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { encode, FrameDecoder } from '@tala-net/codec';
 import type { Clock, Message, NodeId, TimerHandle } from '@tala-net/types';
 import { afterEach } from 'vitest';
@@ -224,76 +220,4 @@ export class ManualClock implements Clock {
   }
 }
 
-/** PEM files of a test PKI made with the `openssl` command. */
-export interface NodeCertificate {
-  readonly key: string;
-  readonly cert: string;
-}
-
-/**
- * Creates a CA and, for each id, a key and a certificate signed by it that names the id as
- * `URI:tala-net:node:<id>` (or other URIs given in `names`), with the real `openssl` tool.
- */
-export function makePki(ids: readonly (bigint | { id: bigint; uri: string })[]): {
-  ca: string;
-  nodes: NodeCertificate[];
-} {
-  const dir = mkdtempSync(join(tmpdir(), 'tala-net-pki-'));
-  try {
-    const run = (...args: string[]): void => {
-      execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    };
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    run(
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-subj',
-      '/CN=tala-net test CA',
-      '-days',
-      '2',
-    );
-    const nodes = ids.map((entry, index) => {
-      const uri = typeof entry === 'bigint' ? `tala-net:node:${entry}` : entry.uri;
-      writeFileSync(join(dir, `n${index}.ext`), `subjectAltName=URI:${uri},IP:127.0.0.1\n`);
-      run(
-        'req',
-        ...ec,
-        '-keyout',
-        `n${index}.key`,
-        '-out',
-        `n${index}.csr`,
-        '-subj',
-        `/CN=node-${index}`,
-      );
-      run(
-        'x509',
-        '-req',
-        '-in',
-        `n${index}.csr`,
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-out',
-        `n${index}.crt`,
-        '-days',
-        '2',
-        '-extfile',
-        `n${index}.ext`,
-      );
-      return {
-        key: readFileSync(join(dir, `n${index}.key`), 'utf8'),
-        cert: readFileSync(join(dir, `n${index}.crt`), 'utf8'),
-      };
-    });
-    return { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), nodes };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export { makePki, type NodeCertificate } from '../../../testing/pki.js';
