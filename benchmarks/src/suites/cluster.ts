@@ -1,0 +1,261 @@
+import { loadavg } from 'node:os';
+import { ClusterNode } from '@tala-net/cluster';
+import { NodeId } from '@tala-net/types';
+import { type IdleUsage, idleUsage } from '../cluster/idle-usage.js';
+import { driveLoad, EchoOwners, type LoadRun, planIntents } from '../cluster/intent-load.js';
+import { NodeProcesses, sleep } from '../cluster/node-processes.js';
+import { tableView, waitForTable } from '../cluster/table-views.js';
+import type { Suite } from '../suite.js';
+
+/*
+ * A 5-process `tala-net node` cluster on loopback, side by side in one run:
+ *
+ * 1. intents per second, acknowledged, 64 in flight, through a `ClusterNode` in this process that
+ *    joins the cluster as a sixth member and calls `submitIntent` (only ids owned by one of the
+ *    five processes: every intent crosses the network to its owner, which records it, replicates
+ *    it to its replicas and delivers it before it answers), against the same intents sent as
+ *    `IntentSubmit` frames over a bare `TcpTransport` to one echo process per owner (the
+ *    ceiling), rounds alternated;
+ * 2. time from the SIGKILL of one process to one table without it in every survivor's status
+ *    document (and to its death in every survivor's member list), over several kills;
+ * 3. CPU and RSS of each node process idle in the converged 5-node cluster, from `/proc`.
+ */
+const NODES = 5;
+const PARTITIONS = 64;
+const REPLICAS = 2;
+const LABEL = 'bench';
+const IN_FLIGHT = 64;
+const PAYLOAD = new Uint8Array(16).fill(0xab);
+const INTENTS_PER_RUN = Number(process.env.CLUSTER_BENCH_INTENTS ?? 4_000);
+const WARM_UP_INTENTS = 1_000;
+const ROUNDS = 3;
+const IDLE_SETTLE_MS = 2_000;
+const IDLE_WINDOW_MS = 5_000;
+/** The nodes killed, one per run, by index (index 0, id 1, is the coordinator). */
+const KILLED = [4, 0, 2, 3];
+const CONVERGE_TIMEOUT_MS = 60_000;
+/** Id of the submitting member in this process: above the processes' ids, never coordinator. */
+const SUBMITTER_ID = NodeId(NODES + 1);
+
+interface KillRun {
+  readonly killedId: string;
+  /** From the SIGKILL to the first poll that saw it dead in every survivor's member list. */
+  readonly deadEverywhereMs: number;
+  /** From the SIGKILL to the first poll that saw one table without it on every survivor. */
+  readonly rebalancedMs: number;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+};
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ids = (count: number): Set<string> =>
+  new Set(Array.from({ length: count }, (_, i) => String(i + 1)));
+const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
+
+/** Starts node 1, then the others joining through it, and waits for one table of all five. */
+async function startCluster(processes: NodeProcesses): Promise<void> {
+  await processes.start(0, []);
+  await Promise.all(range(NODES - 1).map((i) => processes.start(i + 1, [0])));
+  await waitForTable(processes, range(NODES), ids(NODES), CONVERGE_TIMEOUT_MS);
+}
+
+/** Joins a submitting member and waits until it and every process route by one table of six. */
+async function joinSubmitter(processes: NodeProcesses): Promise<ClusterNode> {
+  const submitter = await ClusterNode.start({
+    id: SUBMITTER_ID,
+    listen: '127.0.0.1:0',
+    seeds: [processes.nodes[0]!.listen],
+    label: LABEL,
+    partitions: PARTITIONS,
+    replicas: REPLICAS,
+    swim: 'local',
+  });
+  const all = ids(NODES + 1);
+  await waitForTable(processes, range(NODES), all, CONVERGE_TIMEOUT_MS);
+  const deadline = performance.now() + CONVERGE_TIMEOUT_MS;
+  for (;;) {
+    const key = tableView(await processes.status(0))?.key;
+    const own = submitter.table;
+    if (own !== undefined && key === `${own.epoch}/${own.coordinator}`) break;
+    if (performance.now() > deadline) throw new Error('the submitter did not adopt the table');
+    await sleep(20);
+  }
+  return submitter;
+}
+
+interface LoadRounds {
+  readonly cluster: LoadRun[];
+  readonly ceiling: LoadRun[];
+}
+
+async function measureLoad(processes: NodeProcesses): Promise<LoadRounds> {
+  const submitter = await joinSubmitter(processes);
+  let echo: EchoOwners | undefined;
+  try {
+    echo = await EchoOwners.start(range(NODES).map((i) => NodeId(i + 1)));
+    const rounds: LoadRounds = { cluster: [], ceiling: [] };
+    for (let round = 0; round <= ROUNDS; round++) {
+      const intents = planIntents(
+        submitter.table!,
+        round === 0 ? WARM_UP_INTENTS : INTENTS_PER_RUN,
+        SUBMITTER_ID,
+      );
+      const cluster = await driveLoad(intents, IN_FLIGHT, (intent) =>
+        submitter.submitIntent(intent.id, PAYLOAD),
+      );
+      const ceiling = await driveLoad(intents, IN_FLIGHT, (intent) =>
+        echo!.submit(intent, PAYLOAD),
+      );
+      if (round === 0) continue;
+      rounds.cluster.push(cluster);
+      rounds.ceiling.push(ceiling);
+    }
+    return rounds;
+  } finally {
+    await echo?.close();
+    await submitter.stop();
+  }
+}
+
+/** Kills each node of {@link KILLED} in turn, times the rebalance, restarts it. */
+async function measureKills(processes: NodeProcesses): Promise<KillRun[]> {
+  const runs: KillRun[] = [];
+  for (const index of KILLED) {
+    const killedId = processes.nodes[index]!.id;
+    const survivors = range(NODES).filter((i) => i !== index);
+    let deadAt: number | undefined;
+    const begin = performance.now();
+    await processes.kill(index);
+    const rebalancedAt = await waitForTable(
+      processes,
+      survivors,
+      new Set([...ids(NODES)].filter((id) => id !== killedId)),
+      CONVERGE_TIMEOUT_MS,
+      (statuses, at) => {
+        const dead = statuses.every((status) =>
+          status?.members.some((m) => m.id === killedId && m.state === 'dead'),
+        );
+        if (dead && deadAt === undefined) deadAt = at;
+      },
+    );
+    runs.push({
+      killedId,
+      deadEverywhereMs: (deadAt ?? rebalancedAt) - begin,
+      rebalancedMs: rebalancedAt - begin,
+    });
+    await processes.start(index, survivors);
+    await waitForTable(processes, range(NODES), ids(NODES), CONVERGE_TIMEOUT_MS);
+  }
+  return runs;
+}
+
+function loadTable(rounds: LoadRounds): string {
+  const pick = (runs: LoadRun[]) => ({
+    rate: median(runs.map((r) => r.intentsPerSecond)),
+    worstRate: Math.min(...runs.map((r) => r.intentsPerSecond)),
+    p50: median(runs.map((r) => r.p50Us)),
+    p99: median(runs.map((r) => r.p99Us)),
+    worstP99: Math.max(...runs.map((r) => r.p99Us)),
+    failures: runs.reduce((sum, r) => sum + r.failures, 0),
+  });
+  const cluster = pick(rounds.cluster);
+  const ceiling = pick(rounds.ceiling);
+  const ratios = rounds.cluster.map(
+    (r, i) => r.intentsPerSecond / rounds.ceiling[i]!.intentsPerSecond,
+  );
+  const row = (name: string, m: ReturnType<typeof pick>): string =>
+    `| ${name} | ${fmt(m.rate)} /s | ${fmt(m.worstRate)} /s | ${fmt(m.p50 / 1000, 2)} ms | ${fmt(m.p99 / 1000, 2)} ms | ${fmt(m.worstP99 / 1000, 2)} ms | ${m.failures} |`;
+  return [
+    '| path | intents/s (median) | worst | p50 | p99 (median) | p99 (worst) | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    row('cluster: `submitIntent` → owner → 2 replicas → delivered', cluster),
+    row('ceiling: bare `TcpTransport` → echo owner', ceiling),
+    '',
+    `Cluster ÷ ceiling: **${fmt((cluster.rate / ceiling.rate) * 100, 1)} %** of the ceiling's rate (ratio of the medians; per round ${ratios.map((r) => `${fmt(r * 100, 1)} %`).join(', ')}); p50 ${fmt(cluster.p50 / ceiling.p50, 1)}× the ceiling's.`,
+  ].join('\n');
+}
+
+function killTable(runs: readonly KillRun[]): string {
+  const dead = runs.map((r) => r.deadEverywhereMs);
+  const rebalanced = runs.map((r) => r.rebalancedMs);
+  return [
+    '| measure | median | worst | runs (killed id: ms) |',
+    '| --- | ---: | ---: | --- |',
+    `| SIGKILL → dead in every survivor's member list | ${fmt(median(dead))} ms | ${fmt(Math.max(...dead))} ms | ${runs.map((r) => `${r.killedId}: ${fmt(r.deadEverywhereMs)}`).join(', ')} |`,
+    `| SIGKILL → one table without it on every survivor | ${fmt(median(rebalanced))} ms | ${fmt(Math.max(...rebalanced))} ms | ${runs.map((r) => `${r.killedId}: ${fmt(r.rebalancedMs)}`).join(', ')} |`,
+  ].join('\n');
+}
+
+function idleTable(usage: readonly IdleUsage[]): string {
+  const cpu = usage.map((u) => u.cpuMsPerSecond);
+  const rss = usage.map((u) => u.rssBytes / 2 ** 20);
+  return [
+    '| per idle node process | median | worst | each node (id 1 … 5) |',
+    '| --- | ---: | ---: | --- |',
+    `| CPU (user + system) | ${fmt(median(cpu), 1)} ms/s | ${fmt(Math.max(...cpu), 1)} ms/s | ${cpu.map((c) => fmt(c, 1)).join(', ')} |`,
+    `| RSS | ${fmt(median(rss), 1)} MiB | ${fmt(Math.max(...rss), 1)} MiB | ${rss.map((r) => fmt(r, 1)).join(', ')} |`,
+  ].join('\n');
+}
+
+const suite: Suite = {
+  name: 'cluster',
+  async run() {
+    const loadBefore = loadavg().map((l) => l.toFixed(2));
+    const processes = await NodeProcesses.create({
+      nodes: NODES,
+      partitions: PARTITIONS,
+      replicas: REPLICAS,
+      label: LABEL,
+    });
+    try {
+      await startCluster(processes);
+      await sleep(IDLE_SETTLE_MS);
+      const idle = await idleUsage(
+        processes.nodes.map((node) => node.child!.pid!),
+        IDLE_WINDOW_MS,
+      );
+      const load = await measureLoad(processes);
+      await waitForTable(processes, range(NODES), ids(NODES), CONVERGE_TIMEOUT_MS);
+      const kills = await measureKills(processes);
+      const loadAfter = loadavg().map((l) => l.toFixed(2));
+      const markdown = `
+Five \`tala-net node\` processes (the built CLI, no \`--ndjson\`) on 127.0.0.1, ${PARTITIONS}
+partitions, ${REPLICAS} replicas, SWIM's \`local\` timing; load average ${loadBefore.join(', ')}
+when the suite started and ${loadAfter.join(', ')} when it ended (2 cores, shared).
+
+**Intents**, ${INTENTS_PER_RUN.toLocaleString('en')} per run, ${IN_FLIGHT} in flight, 16-byte
+payloads, ${ROUNDS} rounds after a warm-up, the two paths alternated on the same fresh ids. The
+submitter is a \`ClusterNode\` in the benchmark process that joined as a sixth member; only ids
+owned by one of the five processes are submitted. The owner records each id in its segment,
+replicates it to both replicas and waits for their acknowledgements before it delivers and
+answers. The ceiling sends the same \`IntentSubmit\` frames over a bare \`TcpTransport\` to one
+echo process per owner that answers each with an \`IntentReceipt\` at once.
+
+${loadTable(load)}
+
+**SIGKILL of one node process** (id 1 is the coordinator), timed from the kill to the first round
+of status polls (every ${20} ms, \`GET /\` of each survivor) that saw the state; the node is
+restarted and the cluster reconverged between runs.
+
+${killTable(kills)}
+
+**Idle node processes**, converged 5-node cluster, ${IDLE_SETTLE_MS / 1000} s after convergence,
+over ${IDLE_WINDOW_MS / 1000} s, from \`/proc/<pid>/stat\` and \`VmRSS\`:
+
+${idleTable(idle)}
+`;
+      return {
+        title: 'Cluster: five node processes on loopback',
+        markdown,
+        data: { loadBefore, loadAfter, idle, load, kills },
+      };
+    } finally {
+      await processes.killAll();
+    }
+  },
+};
+
+export default suite;
