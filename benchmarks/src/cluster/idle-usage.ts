@@ -10,7 +10,14 @@ export interface IdleUsage {
 }
 
 /** Clock ticks per second of `/proc/<pid>/stat`'s times. */
+let ticksPerSecond: number | undefined;
+
 function clockTicks(): number {
+  ticksPerSecond ??= readClockTicks();
+  return ticksPerSecond;
+}
+
+function readClockTicks(): number {
   try {
     const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
     return Number.isFinite(ticks) && ticks > 0 ? ticks : 100;
@@ -25,6 +32,16 @@ function cpuTicks(pid: number): number {
   // The command name (field 2) is in parentheses and may hold spaces: count after its end.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * CPU time (user + system) used so far by this process and every process of `pids` together, in
+ * ms; other processes' times have the resolution of a clock tick (usually 10 ms).
+ */
+export function cpuMsOf(pids: readonly number[]): number {
+  const own = process.cpuUsage();
+  const ticks = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+  return (own.user + own.system) / 1000 + (ticks / clockTicks()) * 1000;
 }
 
 function rssBytes(pid: number): number {

@@ -19,6 +19,11 @@ export interface LoadRun {
   readonly intentsPerSecond: number;
   readonly p50Us: number;
   readonly p99Us: number;
+  /**
+   * CPU time of every process involved (submitter, owners, replicas) per intent, in µs: what
+   * compares across a loaded machine.
+   */
+  readonly cpuUsPerIntent: number;
   /** Submissions that rejected (not counted in the rate's numerator, timed all the same). */
   readonly failures: number;
 }
@@ -41,17 +46,20 @@ export function planIntents(table: VersionedTable, count: number, except: NodeId
 
 /**
  * Submits every intent of `intents` through `submit`, `inFlight` outstanding at a time, and
- * measures the rate (until the last answer) and each submission's latency.
+ * measures the rate (until the last answer), each submission's latency and the CPU time that
+ * `cpuMs` (a cumulative reading) grew by.
  */
 export async function driveLoad(
   intents: readonly PlannedIntent[],
   inFlight: number,
   submit: (intent: PlannedIntent) => Promise<unknown>,
+  cpuMs: () => number,
 ): Promise<LoadRun> {
   const total = intents.length;
   const latencies = new Float64Array(total);
   let started = 0;
   let failures = 0;
+  const cpuBefore = cpuMs();
   const begin = performance.now();
   const lane = async (): Promise<void> => {
     while (started < total) {
@@ -67,11 +75,13 @@ export async function driveLoad(
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
   const elapsed = performance.now() - begin;
+  const cpuUsPerIntent = ((cpuMs() - cpuBefore) * 1000) / total;
   latencies.sort();
   return {
     intentsPerSecond: ((total - failures) / elapsed) * 1000,
     p50Us: latencies[Math.floor(total * 0.5)]! * 1000,
     p99Us: latencies[Math.floor(total * 0.99)]! * 1000,
+    cpuUsPerIntent,
     failures,
   };
 }
@@ -122,6 +132,11 @@ export class EchoOwners {
       throw error;
     }
     return echo;
+  }
+
+  /** The process ids of the echo processes. */
+  get pids(): number[] {
+    return this.#children.map((child) => child.pid!);
   }
 
   /** Sends `intent` to its owner's echo process; resolves with the answer. */

@@ -27,6 +27,20 @@ export function tableView(status: ClusterStatus | undefined): TableView | undefi
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
   a.size === b.size && [...a].every((x) => b.has(x));
 
+/** `true` when every status shows the same table and its holders are exactly `holders`. */
+export function oneTableHeldBy(
+  statuses: readonly (ClusterStatus | undefined)[],
+  holders: ReadonlySet<string>,
+): boolean {
+  const views = statuses.map(tableView);
+  const first = views[0];
+  return (
+    first !== undefined &&
+    sameSet(first.holders, holders) &&
+    views.every((view) => view?.key === first.key)
+  );
+}
+
 /**
  * Polls the status endpoints of `indices` every {@link POLL_MS} until all of them route by one
  * table whose holders are exactly `holders`; resolves with `performance.now()` of the poll round
@@ -44,17 +58,11 @@ export async function waitForTable(
     const at = performance.now();
     const statuses = await Promise.all(indices.map((index) => processes.status(index)));
     onRound?.(statuses, at);
-    const views = statuses.map(tableView);
-    const first = views[0];
-    if (
-      first !== undefined &&
-      sameSet(first.holders, holders) &&
-      views.every((view) => view?.key === first.key)
-    )
-      return at;
+    if (oneTableHeldBy(statuses, holders)) return at;
     if (performance.now() > deadline)
       throw new Error(
-        `no common table held by ${[...holders].join(',')} within ${timeoutMs} ms: ${views
+        `no common table held by ${[...holders].join(',')} within ${timeoutMs} ms: ${statuses
+          .map(tableView)
           .map((view) => (view === undefined ? '-' : `${view.key} [${[...view.holders]}]`))
           .join('; ')}`,
       );

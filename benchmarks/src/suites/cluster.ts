@@ -1,10 +1,10 @@
 import { loadavg } from 'node:os';
-import { ClusterNode } from '@tala-net/cluster';
+import { ClusterNode, type ClusterStatus } from '@tala-net/cluster';
 import { NodeId } from '@tala-net/types';
-import { type IdleUsage, idleUsage } from '../cluster/idle-usage.js';
+import { cpuMsOf, type IdleUsage, idleUsage } from '../cluster/idle-usage.js';
 import { driveLoad, EchoOwners, type LoadRun, planIntents } from '../cluster/intent-load.js';
 import { NodeProcesses, sleep } from '../cluster/node-processes.js';
-import { tableView, waitForTable } from '../cluster/table-views.js';
+import { oneTableHeldBy, POLL_MS, tableView, waitForTable } from '../cluster/table-views.js';
 import type { Suite } from '../suite.js';
 
 /*
@@ -30,7 +30,7 @@ const INTENTS_PER_RUN = Number(process.env.CLUSTER_BENCH_INTENTS ?? 4_000);
 const WARM_UP_INTENTS = 1_000;
 const ROUNDS = 3;
 const IDLE_SETTLE_MS = 2_000;
-const IDLE_WINDOW_MS = 5_000;
+const IDLE_WINDOW_MS = 8_000;
 /** The nodes killed, one per run, by index (index 0, id 1, is the coordinator). */
 const KILLED = [4, 0, 2, 3];
 const CONVERGE_TIMEOUT_MS = 60_000;
@@ -39,6 +39,8 @@ const SUBMITTER_ID = NodeId(NODES + 1);
 
 interface KillRun {
   readonly killedId: string;
+  /** From the SIGKILL to the first poll that saw it suspect or dead on any survivor. */
+  readonly suspectedMs: number;
   /** From the SIGKILL to the first poll that saw it dead in every survivor's member list. */
   readonly deadEverywhereMs: number;
   /** From the SIGKILL to the first poll that saw one table without it on every survivor. */
@@ -97,17 +99,25 @@ async function measureLoad(processes: NodeProcesses): Promise<LoadRounds> {
   try {
     echo = await EchoOwners.start(range(NODES).map((i) => NodeId(i + 1)));
     const rounds: LoadRounds = { cluster: [], ceiling: [] };
+    const nodePids = processes.nodes.map((node) => node.child!.pid!);
+    const echoPids = echo.pids;
     for (let round = 0; round <= ROUNDS; round++) {
       const intents = planIntents(
         submitter.table!,
         round === 0 ? WARM_UP_INTENTS : INTENTS_PER_RUN,
         SUBMITTER_ID,
       );
-      const cluster = await driveLoad(intents, IN_FLIGHT, (intent) =>
-        submitter.submitIntent(intent.id, PAYLOAD),
+      const cluster = await driveLoad(
+        intents,
+        IN_FLIGHT,
+        (intent) => submitter.submitIntent(intent.id, PAYLOAD),
+        () => cpuMsOf(nodePids),
       );
-      const ceiling = await driveLoad(intents, IN_FLIGHT, (intent) =>
-        echo!.submit(intent, PAYLOAD),
+      const ceiling = await driveLoad(
+        intents,
+        IN_FLIGHT,
+        (intent) => echo!.submit(intent, PAYLOAD),
+        () => cpuMsOf(echoPids),
       );
       if (round === 0) continue;
       rounds.cluster.push(cluster);
@@ -120,32 +130,54 @@ async function measureLoad(processes: NodeProcesses): Promise<LoadRounds> {
   }
 }
 
-/** Kills each node of {@link KILLED} in turn, times the rebalance, restarts it. */
+/**
+ * Polls the survivors of a SIGKILL of node `killedId` until it is dead in all their member lists
+ * and they all route by one table without it; times each from `begin`.
+ */
+async function observeKill(
+  processes: NodeProcesses,
+  survivors: readonly number[],
+  killedId: string,
+  begin: number,
+): Promise<KillRun> {
+  const holders = new Set([...ids(NODES)].filter((id) => id !== killedId));
+  // A member forgotten after its reclaim time counts as dead; a survivor that did not answer
+  // counts as not knowing yet.
+  const stateOf = (status: ClusterStatus | undefined) =>
+    status === undefined
+      ? 'unknown'
+      : (status.members.find((m) => m.id === killedId)?.state ?? 'dead');
+  let suspectedAt: number | undefined;
+  let deadAt: number | undefined;
+  let rebalancedAt: number | undefined;
+  const deadline = begin + CONVERGE_TIMEOUT_MS;
+  while (deadAt === undefined || rebalancedAt === undefined) {
+    if (performance.now() > deadline)
+      throw new Error(`node ${killedId}'s death was not seen by every survivor in time`);
+    const at = performance.now();
+    const statuses = await Promise.all(survivors.map((index) => processes.status(index)));
+    const states = statuses.map(stateOf);
+    if (states.some((state) => state === 'suspect' || state === 'dead')) suspectedAt ??= at;
+    if (states.every((state) => state === 'dead')) deadAt ??= at;
+    if (oneTableHeldBy(statuses, holders)) rebalancedAt ??= at;
+    await sleep(POLL_MS);
+  }
+  return {
+    killedId,
+    suspectedMs: (suspectedAt ?? deadAt) - begin,
+    deadEverywhereMs: deadAt - begin,
+    rebalancedMs: rebalancedAt - begin,
+  };
+}
+
+/** Kills each node of {@link KILLED} in turn, times its detection and the rebalance, restarts it. */
 async function measureKills(processes: NodeProcesses): Promise<KillRun[]> {
   const runs: KillRun[] = [];
   for (const index of KILLED) {
-    const killedId = processes.nodes[index]!.id;
     const survivors = range(NODES).filter((i) => i !== index);
-    let deadAt: number | undefined;
     const begin = performance.now();
     await processes.kill(index);
-    const rebalancedAt = await waitForTable(
-      processes,
-      survivors,
-      new Set([...ids(NODES)].filter((id) => id !== killedId)),
-      CONVERGE_TIMEOUT_MS,
-      (statuses, at) => {
-        const dead = statuses.every((status) =>
-          status?.members.some((m) => m.id === killedId && m.state === 'dead'),
-        );
-        if (dead && deadAt === undefined) deadAt = at;
-      },
-    );
-    runs.push({
-      killedId,
-      deadEverywhereMs: (deadAt ?? rebalancedAt) - begin,
-      rebalancedMs: rebalancedAt - begin,
-    });
+    runs.push(await observeKill(processes, survivors, processes.nodes[index]!.id, begin));
     await processes.start(index, survivors);
     await waitForTable(processes, range(NODES), ids(NODES), CONVERGE_TIMEOUT_MS);
   }
@@ -159,6 +191,7 @@ function loadTable(rounds: LoadRounds): string {
     p50: median(runs.map((r) => r.p50Us)),
     p99: median(runs.map((r) => r.p99Us)),
     worstP99: Math.max(...runs.map((r) => r.p99Us)),
+    cpu: median(runs.map((r) => r.cpuUsPerIntent)),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
   });
   const cluster = pick(rounds.cluster);
@@ -167,25 +200,28 @@ function loadTable(rounds: LoadRounds): string {
     (r, i) => r.intentsPerSecond / rounds.ceiling[i]!.intentsPerSecond,
   );
   const row = (name: string, m: ReturnType<typeof pick>): string =>
-    `| ${name} | ${fmt(m.rate)} /s | ${fmt(m.worstRate)} /s | ${fmt(m.p50 / 1000, 2)} ms | ${fmt(m.p99 / 1000, 2)} ms | ${fmt(m.worstP99 / 1000, 2)} ms | ${m.failures} |`;
+    `| ${name} | ${fmt(m.rate)} /s | ${fmt(m.worstRate)} /s | ${fmt(m.p50 / 1000, 2)} ms | ${fmt(m.p99 / 1000, 2)} ms | ${fmt(m.worstP99 / 1000, 2)} ms | ${fmt(m.cpu)} µs | ${m.failures} |`;
   return [
-    '| path | intents/s (median) | worst | p50 | p99 (median) | p99 (worst) | failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| path | intents/s (median) | worst | p50 | p99 (median) | p99 (worst) | CPU per intent | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('cluster: `submitIntent` → owner → 2 replicas → delivered', cluster),
     row('ceiling: bare `TcpTransport` → echo owner', ceiling),
     '',
-    `Cluster ÷ ceiling: **${fmt((cluster.rate / ceiling.rate) * 100, 1)} %** of the ceiling's rate (ratio of the medians; per round ${ratios.map((r) => `${fmt(r * 100, 1)} %`).join(', ')}); p50 ${fmt(cluster.p50 / ceiling.p50, 1)}× the ceiling's.`,
+    `Cluster ÷ ceiling: **${fmt((cluster.rate / ceiling.rate) * 100, 1)} %** of the ceiling's rate (ratio of the medians; per round ${ratios.map((r) => `${fmt(r * 100, 1)} %`).join(', ')}); p50 ${fmt(cluster.p50 / ceiling.p50, 1)}× the ceiling's; CPU per intent ${fmt(cluster.cpu / ceiling.cpu, 1)}× the ceiling's.`,
   ].join('\n');
 }
 
 function killTable(runs: readonly KillRun[]): string {
-  const dead = runs.map((r) => r.deadEverywhereMs);
-  const rebalanced = runs.map((r) => r.rebalancedMs);
+  const row = (name: string, pick: (run: KillRun) => number): string => {
+    const values = runs.map(pick);
+    return `| ${name} | ${fmt(median(values))} ms | ${fmt(Math.max(...values))} ms | ${runs.map((r) => `${r.killedId}: ${fmt(pick(r))}`).join(', ')} |`;
+  };
   return [
     '| measure | median | worst | runs (killed id: ms) |',
     '| --- | ---: | ---: | --- |',
-    `| SIGKILL → dead in every survivor's member list | ${fmt(median(dead))} ms | ${fmt(Math.max(...dead))} ms | ${runs.map((r) => `${r.killedId}: ${fmt(r.deadEverywhereMs)}`).join(', ')} |`,
-    `| SIGKILL → one table without it on every survivor | ${fmt(median(rebalanced))} ms | ${fmt(Math.max(...rebalanced))} ms | ${runs.map((r) => `${r.killedId}: ${fmt(r.rebalancedMs)}`).join(', ')} |`,
+    row('SIGKILL → suspected by a survivor', (r) => r.suspectedMs),
+    row("SIGKILL → dead in every survivor's member list", (r) => r.deadEverywhereMs),
+    row('SIGKILL → one table without it on every survivor', (r) => r.rebalancedMs),
   ].join('\n');
 }
 
@@ -232,18 +268,22 @@ submitter is a \`ClusterNode\` in the benchmark process that joined as a sixth m
 owned by one of the five processes are submitted. The owner records each id in its segment,
 replicates it to both replicas and waits for their acknowledgements before it delivers and
 answers. The ceiling sends the same \`IntentSubmit\` frames over a bare \`TcpTransport\` to one
-echo process per owner that answers each with an \`IntentReceipt\` at once.
+echo process per owner that answers each with an \`IntentReceipt\` at once. CPU per intent: user +
+system time of the benchmark process and of the five node (or echo) processes during the run,
+divided by the intents (other processes' times in 10 ms ticks): it compares across a loaded
+machine better than the rate does.
 
 ${loadTable(load)}
 
 **SIGKILL of one node process** (id 1 is the coordinator), timed from the kill to the first round
-of status polls (every ${20} ms, \`GET /\` of each survivor) that saw the state; the node is
+of status polls (every ${POLL_MS} ms, \`GET /\` of each survivor) that saw the state; the node is
 restarted and the cluster reconverged between runs.
 
 ${killTable(kills)}
 
 **Idle node processes**, converged 5-node cluster, ${IDLE_SETTLE_MS / 1000} s after convergence,
-over ${IDLE_WINDOW_MS / 1000} s, from \`/proc/<pid>/stat\` and \`VmRSS\`:
+over ${IDLE_WINDOW_MS / 1000} s, from \`/proc/<pid>/stat\` (one 10 ms clock tick is
+${fmt(10 / (IDLE_WINDOW_MS / 1000), 2)} ms/s) and \`VmRSS\`:
 
 ${idleTable(idle)}
 `;
