@@ -5,14 +5,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterStatus } from '@tala-net/cluster';
 
-/** The built `tala-net` command, as an operator runs it. */
+/**
+ * The built `tala-net` command, as an operator runs it (a dependency of this package, so that
+ * `pnpm bench` builds it first).
+ */
 const CLI_PATH = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
-  '..',
-  'packages',
-  'cli',
+  'node_modules',
+  'tala-net',
   'dist',
   'cli.js',
 );
