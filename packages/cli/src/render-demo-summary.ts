@@ -17,7 +17,7 @@ export function renderDemoSummary(summary: DemoSummary): string {
       'acknowledged, never delivered',
       summary.lostAnsweredDuplicate === 0
         ? String(summary.lost)
-        : `${summary.lost} (${summary.lostAnsweredDuplicate} answered as duplicates: recorded, not delivered)`,
+        : `${summary.lost} (${summary.lostAnsweredDuplicate} recorded by the killed owner before it could deliver them: at most once)`,
     ],
     ['misroutes', String(summary.misroutes)],
     ['suspected after', ms(summary.suspectedAfterMs)],

@@ -43,22 +43,50 @@ export class DeadlineQueue {
     const top = ids[0]!;
     const lastAt = heapAt.pop()!;
     const lastId = ids.pop()!;
+    if (heapAt.length > 0) this.#siftDown(0, lastAt, lastId);
+    return top;
+  }
+
+  /**
+   * Keeps only the entries whose id passes `keep` (in place, without allocating) and restores
+   * the heap order.
+   */
+  retain(keep: (id: number) => boolean): void {
+    const heapAt = this.#at;
+    const ids = this.#ids;
+    let kept = 0;
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index]!;
+      if (!keep(id)) continue;
+      heapAt[kept] = heapAt[index]!;
+      ids[kept] = id;
+      kept++;
+    }
+    heapAt.length = kept;
+    ids.length = kept;
+    for (let index = (kept >> 1) - 1; index >= 0; index--) {
+      this.#siftDown(index, heapAt[index]!, ids[index]!);
+    }
+  }
+
+  /** Places the entry (`at`, `id`) at `index` or below it, moving earlier children up. */
+  #siftDown(start: number, at: number, id: number): void {
+    const heapAt = this.#at;
+    const ids = this.#ids;
     const length = heapAt.length;
-    if (length === 0) return top;
-    let index = 0;
+    let index = start;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
       const child = right < length && heapAt[right]! < heapAt[left]! ? right : left;
-      if (heapAt[child]! >= lastAt) break;
+      if (heapAt[child]! >= at) break;
       heapAt[index] = heapAt[child]!;
       ids[index] = ids[child]!;
       index = child;
     }
-    heapAt[index] = lastAt;
-    ids[index] = lastId;
-    return top;
+    heapAt[index] = at;
+    ids[index] = id;
   }
 
   /** Empties the queue. */

@@ -54,10 +54,14 @@ export class LatencyHistogram {
 /** Bucket 0 holds [0, 1 µs); bucket 1 + 8·o + s holds [2^o·(1 + s/8), 2^o·(1 + (s+1)/8)) µs. */
 function bucketOf(micros: number): number {
   if (micros < 1) return 0;
-  const octave = Math.floor(Math.log2(micros));
-  if (octave >= OCTAVES) return BUCKETS - 1;
-  const sub = Math.floor((micros / 2 ** octave - 1) * SUB_BUCKETS);
-  return 1 + octave * SUB_BUCKETS + Math.min(sub, SUB_BUCKETS - 1);
+  if (micros >= 2 ** OCTAVES) return BUCKETS - 1;
+  // Below 2^32, `>>> 0` is the floor and the octave is the position of the leading one bit.
+  const whole = micros >>> 0;
+  const octave = 31 - Math.clz32(whole);
+  // The sub-bucket is the next 3 bits: floor((micros / 2^octave - 1) * 8), exactly.
+  const sub =
+    octave >= 3 ? (whole >>> (octave - 3)) & 7 : Math.floor(micros * (8 >> octave)) - SUB_BUCKETS;
+  return 1 + octave * SUB_BUCKETS + sub;
 }
 
 function upperBoundOf(bucket: number): number {

@@ -62,6 +62,7 @@ export function metadataBytes(metadata: MetadataEntries, where: string): number 
   if (metadata.length > MAX_METADATA_ENTRIES) {
     throw unencodable(where, `at most ${MAX_METADATA_ENTRIES} entries`, `${metadata.length}`);
   }
+  if (metadata.length === 0) return 1;
   let content = 0;
   for (const entry of metadata) {
     if (!Array.isArray(entry) || entry.length !== 2) {
@@ -106,6 +107,7 @@ export function metadataLength(metadata: MetadataEntries): number {
 export function writeMetadata(metadata: MetadataEntries, bytes: Uint8Array, at: number): number {
   bytes[at] = metadata.length;
   let offset = at + 1;
+  if (metadata.length === 0) return offset;
   for (const [key, value] of metadata) {
     bytes[offset] = key.length;
     for (let i = 0; i < key.length; i++) bytes[offset + 1 + i] = key.charCodeAt(i);

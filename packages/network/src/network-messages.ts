@@ -23,6 +23,7 @@ import {
   type MetadataEntries,
   metadataBytes,
   metadataLength,
+  NO_METADATA_ENTRIES,
   readMetadata,
   utf8Length,
   writeMetadata,
@@ -95,6 +96,14 @@ const REQUEST_FIXED_BYTES = 26;
 /** Fixed response bytes: correlation (8), error code (2), error message length (2). */
 const RESPONSE_FIXED_BYTES = 12;
 
+/**
+ * Encoded payload size of a `ChannelRequest` with `metadata` (already checked) and `payload`:
+ * the same for every attempt of a request, whatever its correlation id and budget.
+ */
+export function requestPayloadLength(metadata: MetadataEntries, payload: Uint8Array): number {
+  return REQUEST_FIXED_BYTES + metadataLength(metadata) + payload.length;
+}
+
 function errorMessageBytes(message: ChannelResponse): number {
   const { errorMessage } = message;
   const length = typeof errorMessage === 'string' ? utf8Length(errorMessage) : -1;
@@ -136,13 +145,12 @@ export const channelMessageMessage = defineMessage({
     if (end - at < MESSAGE_FIXED_BYTES + 1) {
       throw tooShort('ChannelMessage.payload', MESSAGE_FIXED_BYTES + 1, end - at);
     }
-    const [metadata, offset] = readMetadata(
-      bytes,
-      frameStart,
-      at + 4,
-      end,
-      'ChannelMessage.metadata',
-    );
+    // No metadata (the common case) needs no reading and no result pair.
+    let metadata = NO_METADATA_ENTRIES;
+    let offset = at + 5;
+    if (bytes[at + 4] !== 0) {
+      [metadata, offset] = readMetadata(bytes, frameStart, at + 4, end, 'ChannelMessage.metadata');
+    }
     return {
       type: 'ChannelMessage',
       channel: readU32(bytes, at),
@@ -160,7 +168,7 @@ export const channelRequestMessage = defineMessage({
   tag: 0x31,
   type: 'ChannelRequest',
   owner: OWNER,
-  payloadLength: (m) => REQUEST_FIXED_BYTES + metadataLength(m.metadata) + m.payload.length,
+  payloadLength: (m) => requestPayloadLength(m.metadata, m.payload),
   checkedPayloadLength(m) {
     checkU16(m.version, 'ChannelRequest', 'version');
     checkU64(m.correlationId, 'ChannelRequest', 'correlationId');
@@ -186,13 +194,12 @@ export const channelRequestMessage = defineMessage({
     if (end - at < REQUEST_FIXED_BYTES + 1) {
       throw tooShort('ChannelRequest.payload', REQUEST_FIXED_BYTES + 1, end - at);
     }
-    const [metadata, offset] = readMetadata(
-      bytes,
-      frameStart,
-      at + 26,
-      end,
-      'ChannelRequest.metadata',
-    );
+    // No metadata (the common case) needs no reading and no result pair.
+    let metadata = NO_METADATA_ENTRIES;
+    let offset = at + 27;
+    if (bytes[at + 26] !== 0) {
+      [metadata, offset] = readMetadata(bytes, frameStart, at + 26, end, 'ChannelRequest.metadata');
+    }
     return {
       type: 'ChannelRequest',
       version: readU16(bytes, at),

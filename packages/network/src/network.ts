@@ -28,16 +28,18 @@ import {
   channelResponseMessage,
   MAX_ERROR_MESSAGE_BYTES,
   registerNetworkMessages,
+  requestPayloadLength,
 } from './network-messages.js';
 import {
   type NetworkOptions,
   type ResolvedNetworkOptions,
   resolveNetworkOptions,
 } from './network-options.js';
-import { type PendingRequest, PendingRequests } from './pending-requests.js';
+import { OutgoingRequest } from './outgoing-request.js';
+import { PendingRequests } from './pending-requests.js';
 import type { IncomingRequest, Processor } from './processor.js';
 import { RequestError } from './request-error.js';
-import { backoffMs, integerIn, MAX_TIMEOUT_MS, type ResolvedRetry, resolveRetry } from './retry.js';
+import { backoffMs, integerIn, MAX_TIMEOUT_MS, resolveRetry } from './retry.js';
 import type { SendOptions, SendResult } from './send-result.js';
 
 /** The request/response protocol version this network speaks. */
@@ -56,17 +58,6 @@ export interface NetworkStartOptions {
    * @default undefined
    */
   readonly signal?: AbortSignal;
-}
-
-/** A validated request, ready for its attempts. */
-interface PreparedRequest {
-  readonly entry: ChannelEntry;
-  readonly template: ChannelRequest;
-  /** When the request was made (the network's clock). */
-  readonly now: number;
-  readonly deadline: number;
-  readonly retry: ResolvedRetry;
-  readonly signal: AbortSignal | undefined;
 }
 
 interface ChannelEntry {
@@ -126,6 +117,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   readonly #counters = new Map<string, ChannelCounters>();
   readonly #pending: PendingRequests;
   readonly #connected = new Set<NodeId>();
+  /** A peer of `#connected` (the last one heard from or sent to): most frames skip the set. */
+  #lastConnected: PeerId | undefined = undefined;
+  /** The registered channel a conduit of which sent last: most sends skip the map. */
+  #lastEntry: ChannelEntry | undefined = undefined;
   readonly #failed = new Map<NodeId, DisconnectReason>();
   readonly #listening = new AbortController();
   readonly #host: ConduitHost;
@@ -267,6 +262,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (entry === undefined) return false;
     this.#byName.delete(channel);
     this.#byId.delete(entry.id);
+    if (this.#lastEntry === entry) this.#lastEntry = undefined;
     return true;
   }
 
@@ -291,8 +287,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   // ——— sending ———
 
   #entryOf(conduit: Conduit): ChannelEntry | undefined {
+    const last = this.#lastEntry;
+    if (last?.conduit === conduit) return last;
     const entry = this.#byName.get(conduit.channel);
-    return entry?.conduit === conduit ? entry : undefined;
+    if (entry?.conduit !== conduit) return undefined;
+    this.#lastEntry = entry;
+    return entry;
   }
 
   #send(
@@ -308,7 +308,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     const counters = entry?.counters ?? this.#countersOf(conduit.channel);
     if (entry === undefined) {
       const error = new TalaError('Closed', `channel ${conduit.channel} is not registered`);
-      return this.#refused(counters, conduit.channel, to, 'closed', error);
+      return { to, ok: false, error: this.#refused(counters, conduit.channel, 'closed', error) };
     }
     const message: ChannelMessage = {
       type: 'ChannelMessage',
@@ -324,14 +324,28 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     counters: ChannelCounters,
     channel: string,
     to: PeerId,
-    message: ChannelMessage | ChannelRequest | ChannelResponse,
+    message: ChannelMessage | ChannelResponse,
   ): SendResult {
+    const error = this.#transmitFrame(counters, channel, to, message, frameLength(message));
+    return error === undefined ? { to, ok: true } : { to, ok: false, error };
+  }
+
+  /**
+   * Hands `message`, of `bytes` encoded, to the transport unless the network knows it cannot be
+   * sent; returns why it was not sent (counted as a drop), or `undefined` once it was.
+   */
+  #transmitFrame(
+    counters: ChannelCounters,
+    channel: string,
+    to: PeerId,
+    message: ChannelMessage | ChannelRequest | ChannelResponse,
+    bytes: number,
+  ): TalaError | undefined {
     const refusal = this.#refusalFor(to);
-    if (refusal !== undefined) return this.#refused(counters, channel, to, refusal[0], refusal[1]);
+    if (refusal !== undefined) return this.#refused(counters, channel, refusal[0], refusal[1]);
     const { transport, maxMessageBytes } = this.#options;
-    const bytes = frameLength(message);
     if (bytes - HEADER_BYTES > maxMessageBytes) {
-      return this.#refused(counters, channel, to, 'tooLarge', tooLarge(bytes, maxMessageBytes));
+      return this.#refused(counters, channel, 'tooLarge', tooLarge(bytes, maxMessageBytes));
     }
     try {
       transport.send(to, message);
@@ -340,12 +354,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       const refused =
         error instanceof TalaError ? error : new TalaError('InvalidArgument', String(error));
       const cause = refused.code === 'MessageTooLarge' ? 'tooLarge' : 'closed';
-      return this.#refused(counters, channel, to, cause, refused);
+      return this.#refused(counters, channel, cause, refused);
     }
     counters.messagesOut++;
     counters.bytesOut += bytes;
     this.#instruments?.transferred(channel, 'out', bytes);
-    return { to, ok: true };
+    return undefined;
   }
 
   #refusalFor(to: PeerId): [ChannelDropCause, TalaError] | undefined {
@@ -356,14 +370,9 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (to === transport.localId) {
       return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
     }
-    if (!this.#connected.has(to) && !transport.addressBook.has(to)) {
-      const reason = this.#failed.get(to);
-      return reason === undefined
-        ? ['unknownPeer', new TalaError('UnknownPeer', `no connection to ${to} and no address`)]
-        : [
-            'connectionFailed',
-            new TalaError('ConnectionFailed', `the connection to ${to} failed (${reason})`),
-          ];
+    if (to !== this.#lastConnected) {
+      if (this.#connected.has(to)) this.#lastConnected = to;
+      else if (!transport.addressBook.has(to)) return this.#unreachable(to);
     }
     const buffered = transport.buffered(to);
     if (buffered.frames >= maxBufferedFrames || buffered.bytes >= maxBufferedBytes) {
@@ -378,15 +387,25 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     return undefined;
   }
 
+  /** Why `to`, neither connected nor in the address book, cannot be sent to. */
+  #unreachable(to: PeerId): [ChannelDropCause, TalaError] {
+    const reason = this.#failed.get(to);
+    return reason === undefined
+      ? ['unknownPeer', new TalaError('UnknownPeer', `no connection to ${to} and no address`)]
+      : [
+          'connectionFailed',
+          new TalaError('ConnectionFailed', `the connection to ${to} failed (${reason})`),
+        ];
+  }
+
   #refused(
     counters: ChannelCounters,
     channel: string,
-    to: PeerId,
     cause: ChannelDropCause,
     error: TalaError,
-  ): SendResult {
+  ): TalaError {
     this.#drop(counters, channel, cause);
-    return { to, ok: false, error };
+    return error;
   }
 
   #drop(counters: ChannelCounters, channel: string, cause: ChannelDropCause): void {
@@ -406,30 +425,27 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     payload: Uint8Array,
     options: RequestOptions = {},
   ): Promise<Uint8Array> {
-    let prepared: PreparedRequest;
+    let request: OutgoingRequest;
     try {
-      prepared = this.#prepareRequest(conduit, to, payload, options);
+      request = this.#prepareRequest(conduit, to, payload, options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const { entry, template, now, deadline, retry, signal } = prepared;
     // One attempt needs no retry loop: its failure is final and counted when it settles.
-    if (retry.attempts === 1) {
-      return this.#attempt(entry, to, template, now, deadline, retry, signal, true);
-    }
-    return this.#attempts(entry, to, template, deadline, retry, signal).catch((error: unknown) => {
-      entry.counters.requestsFailed++;
+    if (request.retry.attempts === 1) return this.#attempt(request, request.createdAt, true);
+    return this.#attempts(request).catch((error: unknown) => {
+      request.counters.requestsFailed++;
       throw error;
     });
   }
 
-  /** Validates a request's arguments and builds its message, or throws why it cannot be sent. */
+  /** Validates a request's arguments and builds it, or throws why it cannot be sent. */
   #prepareRequest(
     conduit: Conduit,
     to: PeerId,
     payload: Uint8Array,
     options: RequestOptions,
-  ): PreparedRequest {
+  ): OutgoingRequest {
     checkPeer(to);
     checkPayload(payload);
     const metadata = toMetadataEntries(options.metadata);
@@ -446,126 +462,103 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (entry === undefined) {
       throw new TalaError('Closed', `channel ${conduit.channel} is not registered`);
     }
-    const template: ChannelRequest = {
-      type: 'ChannelRequest',
-      version: PROTOCOL_VERSION,
-      correlationId: 0n,
-      source: this.#options.transport.localId,
-      budgetMs: 0,
-      channel: entry.id,
-      metadata,
-      payload,
-    };
     if (signal?.aborted === true) {
       entry.counters.requestsFailed++;
       throw abortedError(signal);
     }
-    const bytes = frameLength(template);
+    const bytes = HEADER_BYTES + requestPayloadLength(metadata, payload);
     if (bytes - HEADER_BYTES > this.#options.maxMessageBytes) {
       entry.counters.requestsFailed++;
       this.#drop(entry.counters, entry.name, 'tooLarge');
       throw tooLarge(bytes, this.#options.maxMessageBytes);
     }
     const now = this.#options.clock.now();
-    return { entry, template, now, deadline: now + timeout, retry, signal };
+    const request = new OutgoingRequest(
+      to,
+      entry.name,
+      entry.id,
+      entry.counters,
+      metadata,
+      payload,
+      bytes,
+      now,
+      now + timeout,
+      retry,
+      signal,
+      this.#instruments,
+    );
+    if (signal !== undefined) {
+      request.onAbort = () => {
+        if (this.#pending.take(request.id, undefined, 'abandoned') === undefined) return;
+        request.settle(abortedError(signal));
+      };
+    }
+    return request;
   }
 
-  async #attempts(
-    entry: ChannelEntry,
-    to: PeerId,
-    template: ChannelRequest,
-    deadline: number,
-    retry: ResolvedRetry,
-    signal: AbortSignal | undefined,
-  ): Promise<Uint8Array> {
+  async #attempts(request: OutgoingRequest): Promise<Uint8Array> {
     const { clock, random } = this.#options;
+    const { retry, requestDeadline, signal } = request;
     for (let attempt = 1; ; attempt++) {
       try {
-        const now = clock.now();
-        return await this.#attempt(entry, to, template, now, deadline, retry, signal, false);
+        return await this.#attempt(request, clock.now(), false);
       } catch (error) {
         if (!(error instanceof RequestError) || !error.retriable || attempt >= retry.attempts) {
           throw error;
         }
         const delay = backoffMs(retry, attempt, () => random.next());
-        if (clock.now() + delay >= deadline) throw error;
+        if (clock.now() + delay >= requestDeadline) throw error;
         await this.#sleep(delay, signal);
       }
     }
   }
 
   /**
-   * One attempt: sends the request and waits for its response until its own deadline. A
-   * `final` attempt counts its failure in the channel's `requestsFailed`.
+   * One attempt of `request`, sent at `now`: sends it and waits for its response until the
+   * attempt's deadline. A `final` attempt counts its failure in the channel's `requestsFailed`.
    */
-  #attempt(
-    entry: ChannelEntry,
-    to: PeerId,
-    template: ChannelRequest,
-    now: number,
-    deadline: number,
-    retry: ResolvedRetry,
-    signal: AbortSignal | undefined,
-    final: boolean,
-  ): Promise<Uint8Array> {
-    return new Promise<Uint8Array>((resolve, reject) => {
-      if (!this.#pending.hasRoom()) {
-        if (final) entry.counters.requestsFailed++;
-        reject(
-          new TalaError(
-            'TooManyPendingRequests',
-            `${this.#pending.size} requests wait for a response, at most ${this.#pending.max}`,
-          ),
-        );
-        return;
-      }
-      const attemptDeadline = Math.min(deadline, now + retry.attemptTimeoutMs);
-      const budgetMs = Math.max(1, Math.ceil(attemptDeadline - now));
-      const id = this.#pending.nextId();
-      const { counters, name } = entry;
-      const onAbort = (): void => {
-        if (this.#pending.take(id, undefined, 'abandoned') === undefined) return;
-        request.settle(abortedError(signal!));
-      };
-      const request: PendingRequest = {
-        id,
-        to,
-        channel: name,
-        counters,
-        sentAt: now,
-        budgetMs,
-        deadline: attemptDeadline,
-        settle: (outcome) => {
-          signal?.removeEventListener('abort', onAbort);
-          counters.requestsInFlight--;
-          this.#instruments?.inFlight(name, -1);
-          if (outcome instanceof Uint8Array) {
-            resolve(outcome);
-            return;
-          }
-          if (final) counters.requestsFailed++;
-          reject(outcome);
-        },
-      };
-      // Waiting before sending: a transport may deliver the response during `send`.
-      this.#pending.add(request);
-      counters.requestsInFlight++;
-      this.#instruments?.inFlight(name, 1);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const result = this.#transmit(counters, name, to, {
-        ...template,
-        correlationId: BigInt(id),
-        budgetMs,
-      });
-      if (!result.ok) {
-        if (this.#pending.take(id, undefined, 'abandoned') !== undefined)
-          request.settle(result.error);
-        return;
-      }
-      // The response may have arrived during `send` already.
-      if (this.#pending.has(id)) this.#expireAt(attemptDeadline, id);
-    });
+  #attempt(request: OutgoingRequest, now: number, final: boolean): Promise<Uint8Array> {
+    const pending = this.#pending;
+    if (!pending.hasRoom()) {
+      if (final) request.counters.requestsFailed++;
+      return Promise.reject(
+        new TalaError(
+          'TooManyPendingRequests',
+          `${pending.size} requests wait for a response, at most ${pending.max}`,
+        ),
+      );
+    }
+    const id = pending.nextId();
+    const response = request.begin(id, now, final);
+    // Waiting before sending: a transport may deliver the response during `send`.
+    pending.add(request);
+    const message: ChannelRequest = {
+      type: 'ChannelRequest',
+      version: PROTOCOL_VERSION,
+      correlationId: BigInt(id),
+      source: this.#options.transport.localId,
+      budgetMs: request.budgetMs,
+      channel: request.channelId,
+      metadata: request.metadata,
+      payload: request.payload,
+    };
+    const refused = this.#transmitFrame(
+      request.counters,
+      request.channel,
+      request.to,
+      message,
+      request.frameBytes,
+    );
+    if (refused !== undefined) {
+      if (pending.take(id, undefined, 'abandoned') !== undefined) request.settle(refused);
+      return response;
+    }
+    // The response may have arrived during `send` already.
+    if (pending.has(id)) this.#expireAt(request.deadline, id);
+    return response;
   }
+
+  readonly #isPending = (id: number): boolean => this.#pending.has(id);
 
   /** Times request `id` out at `at`, through the one deadline timer. */
   #expireAt(at: number, id: number): void {
@@ -574,8 +567,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     // Entries of answered requests wait in the heap until they come up: rebuild it when they
     // outnumber the pending requests, so that it stays bounded by them.
     if (deadlines.size > 2 * this.#pending.size + 1024) {
-      deadlines.clear();
-      for (const request of this.#pending.values()) deadlines.push(request.deadline, request.id);
+      deadlines.retain(this.#isPending);
     }
     if (at < this.#deadlineTimerAt) this.#armDeadlineTimer(at);
   }
@@ -645,10 +637,12 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   }
 
   #heardFrom(peer: PeerId): void {
+    if (peer === this.#lastConnected) return;
     if (!this.#connected.has(peer)) {
       this.#connected.add(peer);
       this.#failed.delete(peer);
     }
+    this.#lastConnected = peer;
   }
 
   #onConnect(event: PeerConnectEvent): void {
@@ -658,6 +652,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
 
   #onDisconnect(event: PeerDisconnectEvent): void {
     this.#connected.delete(event.peer);
+    if (event.peer === this.#lastConnected) this.#lastConnected = undefined;
     if (!FAILURES.has(event.reason)) {
       this.#failed.delete(event.peer);
       return;
@@ -772,7 +767,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#answerError(entry, from, correlationId, deadline, error);
       return;
     }
-    if (isThenable(result)) {
+    // Most processors answer at once with bytes: no need to look for a `then` on them.
+    if (result !== undefined && !(result instanceof Uint8Array) && isThenable(result)) {
       this.#serving++;
       result.then(
         (value) => {
@@ -817,9 +813,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       errorMessage: '',
       payload: value ?? EMPTY_PAYLOAD,
     };
-    const result = this.#transmit(entry.counters, entry.name, from, response);
-    if (!result.ok && result.error.code === 'MessageTooLarge') {
-      const detail = `the response is too large: ${result.error.message}`;
+    const { counters, name } = entry;
+    const refused = this.#transmitFrame(counters, name, from, response, frameLength(response));
+    if (refused?.code === 'MessageTooLarge') {
+      const detail = `the response is too large: ${refused.message}`;
       this.#respondError(entry, from, correlationId, ErrorCode.Unknown, detail);
     }
   }
@@ -859,7 +856,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       payload: EMPTY_PAYLOAD,
     };
     const counters = entry?.counters ?? this.#unattributed;
-    this.#transmit(counters, entry?.name ?? '', from, response);
+    this.#transmitFrame(counters, entry?.name ?? '', from, response, frameLength(response));
   }
 
   /** Counters for responses sent for no channel (unknown channel or version). */

@@ -19,6 +19,9 @@ export interface PendingRequest {
 /** How many recent correlation ids are remembered to tell late and duplicate responses apart. */
 const REMEMBERED = 4096;
 const ANSWERED = 1;
+/** Fewest and most slots of the table of waiting requests (powers of two). */
+const MIN_SLOTS = 64;
+const MAX_SLOTS = 65_536;
 const ABANDONED = 2;
 
 /**
@@ -28,7 +31,15 @@ const ABANDONED = 2;
  * waiting, 4,096 remembered.
  */
 export class PendingRequests {
-  readonly #waiting = new Map<number, PendingRequest>();
+  /**
+   * The waiting requests in slots `id % slots.length` (ids are issued in sequence, so the
+   * requests in flight fall in distinct slots unless one waits while `slots.length` later ids
+   * are issued): no hashing per request. A request whose slot is taken waits in `#overflow`.
+   */
+  readonly #slots: (PendingRequest | undefined)[];
+  readonly #mask: number;
+  readonly #overflow = new Map<number, PendingRequest>();
+  #size = 0;
   /**
    * The most recent settled ids, in slots `id % REMEMBERED` (ids are issued in sequence, so a
    * slot is reused only 4,096 ids later): no allocation and no hashing per request.
@@ -37,11 +48,16 @@ export class PendingRequests {
   readonly #settledAs = new Uint8Array(REMEMBERED);
   #nextId = 1;
 
-  constructor(readonly max: number) {}
+  constructor(readonly max: number) {
+    let slots = MIN_SLOTS;
+    while (slots < max && slots < MAX_SLOTS) slots *= 2;
+    this.#slots = new Array<PendingRequest | undefined>(slots).fill(undefined);
+    this.#mask = slots - 1;
+  }
 
   /** Requests waiting now. */
   get size(): number {
-    return this.#waiting.size;
+    return this.#size;
   }
 
   /** A fresh correlation id (never reused by this network: 2^53 ids). */
@@ -51,16 +67,20 @@ export class PendingRequests {
 
   /** `true` when another request may wait. */
   hasRoom(): boolean {
-    return this.#waiting.size < this.max;
+    return this.#size < this.max;
   }
 
   /** `true` while request `id` waits for its response. */
   has(id: number): boolean {
-    return this.#waiting.has(id);
+    return this.#get(id) !== undefined;
   }
 
+  /** Makes `request` wait under its `id` (not waiting yet). */
   add(request: PendingRequest): void {
-    this.#waiting.set(request.id, request);
+    const slot = request.id & this.#mask;
+    if (this.#slots[slot] === undefined) this.#slots[slot] = request;
+    else this.#overflow.set(request.id, request);
+    this.#size++;
   }
 
   /**
@@ -72,9 +92,12 @@ export class PendingRequests {
     from: PeerId | undefined,
     as: 'answered' | 'abandoned',
   ): PendingRequest | undefined {
-    const request = this.#waiting.get(id);
+    const request = this.#get(id);
     if (request === undefined || (from !== undefined && request.to !== from)) return undefined;
-    this.#waiting.delete(id);
+    const slot = id & this.#mask;
+    if (this.#slots[slot] === request) this.#slots[slot] = undefined;
+    else this.#overflow.delete(id);
+    this.#size--;
     this.#remember(id, as);
     return request;
   }
@@ -87,15 +110,22 @@ export class PendingRequests {
   }
 
   /** The waiting requests. */
-  values(): IterableIterator<PendingRequest> {
-    return this.#waiting.values();
+  *values(): IterableIterator<PendingRequest> {
+    for (const request of this.#slots) if (request !== undefined) yield request;
+    yield* this.#overflow.values();
   }
 
   /** Takes every waiting request (when the network stops). */
   takeAll(): PendingRequest[] {
-    const all = [...this.#waiting.values()];
+    const all = [...this.values()];
     for (const request of all) this.take(request.id, undefined, 'abandoned');
     return all;
+  }
+
+  #get(id: number): PendingRequest | undefined {
+    const request = this.#slots[id & this.#mask];
+    if (request !== undefined && request.id === id) return request;
+    return this.#overflow.size === 0 ? undefined : this.#overflow.get(id);
   }
 
   #remember(id: number, as: 'answered' | 'abandoned'): void {

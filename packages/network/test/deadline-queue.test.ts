@@ -32,4 +32,34 @@ describe('DeadlineQueue', () => {
     const queue = new DeadlineQueue();
     expect(queue.earliest()).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('retains exactly the entries it is told to keep, still in deadline order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 200 }),
+        fc.array(fc.boolean(), { minLength: 200, maxLength: 200 }),
+        (deadlines, keep) => {
+          const queue = new DeadlineQueue();
+          for (const [id, at] of deadlines.entries()) queue.push(at, id);
+          queue.retain((id) => keep[id]!);
+          const expected = deadlines
+            .map((at, id) => [at, id] as const)
+            .filter(([, id]) => keep[id])
+            .map(([at]) => at)
+            .sort((a, b) => a - b);
+          expect(queue.size).toBe(expected.length);
+          const popped: number[] = [];
+          while (queue.size > 0) {
+            const at = queue.earliest();
+            const id = queue.pop();
+            expect(keep[id]).toBe(true);
+            expect(deadlines[id]).toBe(at);
+            popped.push(at);
+          }
+          expect(popped).toEqual(expected);
+        },
+      ),
+      { seed: 20261201, numRuns: 200 },
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { InProcessNetwork } from '@tala-net/transport-inprocess';
 import {
   ErrorReportEvent,
   NodeId,
+  PeerConnectEvent,
   PeerDisconnectEvent,
   TalaError,
   type TalaErrorCode,
@@ -97,6 +98,7 @@ describe('Network channels', () => {
     const { n1 } = await pair();
     const conduit = n1.register('consensus', {});
     expect(conduit.channel).toBe('consensus');
+    expect(conduit.send(NodeId(2), bytes('x')).ok).toBe(true);
     const error = expectTalaError('ChannelInUse', () => n1.register('consensus', {}));
     expect(error.message).toContain('consensus');
     expect(n1.unregister('consensus')).toBe(true);
@@ -231,7 +233,11 @@ describe('Conduit send and broadcast', () => {
   it('answers ConnectionFailed for a peer whose connection failed and has no address', async () => {
     const { n1, t1 } = await pair();
     const conduit = n1.register('c', {});
+    // Connected: sends to it skip the address book until it disconnects.
+    t1.dispatchEvent(new PeerConnectEvent(NodeId(2), 'inproc:2'));
+    expect(conduit.send(NodeId(2), bytes('x')).ok).toBe(true);
     t1.addressBook.delete(NodeId(2));
+    expect(conduit.send(NodeId(2), bytes('x')).ok).toBe(true);
     t1.dispatchEvent(new PeerDisconnectEvent(NodeId(2), 'error', 'reset'));
     expect(failure(conduit.send(NodeId(2), bytes('x')))).toBe('ConnectionFailed');
     t1.addressBook.set(NodeId(2), 'inproc:2');

@@ -1,0 +1,59 @@
+import type { Conduit } from '@tala-net/network';
+import { NodeId } from '@tala-net/types';
+import { networkPair } from './tala-rpc.js';
+
+/** Time and CPU time of one flood of channel messages. */
+export interface FloodRun {
+  /** Milliseconds until the receiver had every message. */
+  readonly ms: number;
+  /** CPU time of the process (sender and receiver) per message, in nanoseconds. */
+  readonly cpuNsPerMessage: number;
+}
+
+/**
+ * Time and CPU time until node 2 of a TCP pair received `messages` channel messages of
+ * `payload`, sent in batches of `batch` that wait for `drained`: through `Conduit.send` with
+ * `useNetwork`, otherwise as the same `ChannelMessage` frames through the bare
+ * `TcpTransport.send`.
+ */
+export async function channelFlood(
+  useNetwork: boolean,
+  payload: Uint8Array,
+  messages: number,
+  batch: number,
+): Promise<FloodRun> {
+  const pair = await networkPair();
+  let received = 0;
+  let done!: () => void;
+  const all = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const count = (): void => {
+    if (++received === messages) done();
+  };
+  let conduit: Conduit | undefined;
+  if (useNetwork) {
+    pair.networks[1].register('flood', { message: count });
+    conduit = pair.networks[0].register('flood', {});
+  } else {
+    await pair.networks[1].stop();
+    pair.transports[1].addEventListener('message', count);
+  }
+  const message = { type: 'ChannelMessage', channel: 1, metadata: [], payload: payload } as const;
+  const peer = NodeId(2);
+  const cpuBefore = process.cpuUsage();
+  const begin = performance.now();
+  for (let sent = 0; sent < messages; ) {
+    const end = Math.min(messages, sent + batch);
+    for (; sent < end; sent++) {
+      if (conduit === undefined) pair.transports[0].send(peer, message);
+      else if (!conduit.send(peer, payload).ok) throw new Error('send refused');
+    }
+    await pair.transports[0].drained(peer);
+  }
+  await all;
+  const elapsed = performance.now() - begin;
+  const cpu = process.cpuUsage(cpuBefore);
+  await pair.close();
+  return { ms: elapsed, cpuNsPerMessage: ((cpu.user + cpu.system) * 1000) / messages };
+}
