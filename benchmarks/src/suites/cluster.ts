@@ -26,9 +26,8 @@ const REPLICAS = 2;
 const LABEL = 'bench';
 const IN_FLIGHT = 64;
 const PAYLOAD = new Uint8Array(16).fill(0xab);
-const INTENTS_PER_RUN = Number(process.env.CLUSTER_BENCH_INTENTS ?? 4_000);
-const WARM_UP_INTENTS = 1_000;
-const ROUNDS = 3;
+const INTENTS_PER_RUN = Number(process.env.CLUSTER_BENCH_INTENTS ?? 3_000);
+const ROUNDS = 5;
 const IDLE_SETTLE_MS = 2_000;
 const IDLE_WINDOW_MS = 8_000;
 /** The nodes killed, one per run, by index (index 0, id 1, is the coordinator). */
@@ -102,11 +101,7 @@ async function measureLoad(processes: NodeProcesses): Promise<LoadRounds> {
     const nodePids = processes.nodes.map((node) => node.child!.pid!);
     const echoPids = echo.pids;
     for (let round = 0; round <= ROUNDS; round++) {
-      const intents = planIntents(
-        submitter.table!,
-        round === 0 ? WARM_UP_INTENTS : INTENTS_PER_RUN,
-        SUBMITTER_ID,
-      );
+      const intents = planIntents(submitter.table!, INTENTS_PER_RUN, SUBMITTER_ID);
       const cluster = await driveLoad(
         intents,
         IN_FLIGHT,
@@ -263,7 +258,7 @@ partitions, ${REPLICAS} replicas, SWIM's \`local\` timing; load average ${loadBe
 when the suite started and ${loadAfter.join(', ')} when it ended (2 cores, shared).
 
 **Intents**, ${INTENTS_PER_RUN.toLocaleString('en')} per run, ${IN_FLIGHT} in flight, 16-byte
-payloads, ${ROUNDS} rounds after a warm-up, the two paths alternated on the same fresh ids. The
+payloads, ${ROUNDS} rounds after a warm-up round of as many, the two paths alternated on the same fresh ids. The
 submitter is a \`ClusterNode\` in the benchmark process that joined as a sixth member; only ids
 owned by one of the five processes are submitted. The owner records each id in its segment,
 replicates it to both replicas and waits for their acknowledgements before it delivers and
