@@ -24,6 +24,8 @@ export interface LoadRun {
    * compares across a loaded machine.
    */
   readonly cpuUsPerIntent: number;
+  /** Of {@link LoadRun.cpuUsPerIntent}, the share of this process (the submitter's side), in µs. */
+  readonly submitterCpuUsPerIntent: number;
   /** Submissions that rejected (not counted in the rate's numerator, timed all the same). */
   readonly failures: number;
 }
@@ -60,6 +62,7 @@ export async function driveLoad(
   let started = 0;
   let failures = 0;
   const cpuBefore = cpuMs();
+  const ownBefore = process.cpuUsage();
   const begin = performance.now();
   const lane = async (): Promise<void> => {
     while (started < total) {
@@ -75,13 +78,16 @@ export async function driveLoad(
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
   const elapsed = performance.now() - begin;
+  const own = process.cpuUsage(ownBefore);
   const cpuUsPerIntent = ((cpuMs() - cpuBefore) * 1000) / total;
+  const submitterCpuUsPerIntent = (own.user + own.system) / total;
   latencies.sort();
   return {
     intentsPerSecond: ((total - failures) / elapsed) * 1000,
     p50Us: latencies[Math.floor(total * 0.5)]! * 1000,
     p99Us: latencies[Math.floor(total * 0.99)]! * 1000,
     cpuUsPerIntent,
+    submitterCpuUsPerIntent,
     failures,
   };
 }

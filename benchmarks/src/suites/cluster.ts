@@ -187,6 +187,7 @@ function loadTable(rounds: LoadRounds): string {
     p99: median(runs.map((r) => r.p99Us)),
     worstP99: Math.max(...runs.map((r) => r.p99Us)),
     cpu: median(runs.map((r) => r.cpuUsPerIntent)),
+    cpuHere: median(runs.map((r) => r.submitterCpuUsPerIntent)),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
   });
   const cluster = pick(rounds.cluster);
@@ -197,10 +198,10 @@ function loadTable(rounds: LoadRounds): string {
   const p50Ratios = perRound((run) => run.p50Us);
   const cpuRatios = perRound((run) => run.cpuUsPerIntent);
   const row = (name: string, m: ReturnType<typeof pick>): string =>
-    `| ${name} | ${fmt(m.rate)} /s | ${fmt(m.worstRate)} /s | ${fmt(m.p50 / 1000, 2)} ms | ${fmt(m.p99 / 1000, 2)} ms | ${fmt(m.worstP99 / 1000, 2)} ms | ${fmt(m.cpu)} µs | ${m.failures} |`;
+    `| ${name} | ${fmt(m.rate)} /s | ${fmt(m.worstRate)} /s | ${fmt(m.p50 / 1000, 2)} ms | ${fmt(m.p99 / 1000, 2)} ms | ${fmt(m.worstP99 / 1000, 2)} ms | ${fmt(m.cpu)} µs | ${fmt(m.cpuHere)} µs | ${m.failures} |`;
   return [
-    '| path | intents/s (median) | worst | p50 | p99 (median) | p99 (worst) | CPU per intent | failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| path | intents/s (median) | worst | p50 | p99 (median) | p99 (worst) | CPU per intent | of which the submitting process | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('cluster: `submitIntent` → owner → 2 replicas → delivered', cluster),
     row('ceiling: bare `TcpTransport` → echo owner', ceiling),
     '',
