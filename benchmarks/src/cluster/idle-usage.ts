@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { killOnExit } from './node-processes.js';
 
 /** CPU and memory of one idle process over a window. */
 export interface IdleUsage {
@@ -66,4 +67,16 @@ export async function idleUsage(pids: readonly number[], windowMs: number): Prom
     cpuMsPerSecond: (((after[i]! - before[i]!) / ticks) * 1000) / seconds,
     rssBytes: rssBytes(pid),
   }));
+}
+
+/**
+ * A bare `node` process that only keeps its event loop alive: the floor that an idle node
+ * process's CPU and RSS compare with. Killed with SIGKILL when this process exits.
+ */
+export function spawnBareNode(): ChildProcess {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], {
+    stdio: 'ignore',
+  });
+  killOnExit(child);
+  return child;
 }

@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { ClusterNode, type ClusterStatus } from '@tala-net/cluster';
 import { NodeId } from '@tala-net/types';
-import { cpuMsOf, type IdleUsage, idleUsage } from '../cluster/idle-usage.js';
+import { cpuMsOf, type IdleUsage, idleUsage, spawnBareNode } from '../cluster/idle-usage.js';
 import { driveLoad, EchoOwners, type LoadRun, planIntents } from '../cluster/intent-load.js';
 import { NodeProcesses, sleep } from '../cluster/node-processes.js';
 import { oneTableHeldBy, POLL_MS, tableView, waitForTable } from '../cluster/table-views.js';
@@ -223,14 +223,14 @@ function killTable(runs: readonly KillRun[]): string {
   ].join('\n');
 }
 
-function idleTable(usage: readonly IdleUsage[]): string {
+function idleTable(usage: readonly IdleUsage[], bare: IdleUsage): string {
   const cpu = usage.map((u) => u.cpuMsPerSecond);
   const rss = usage.map((u) => u.rssBytes / 2 ** 20);
   return [
-    '| per idle node process | median | worst | each node (id 1 … 5) |',
-    '| --- | ---: | ---: | --- |',
-    `| CPU (user + system) | ${fmt(median(cpu), 1)} ms/s | ${fmt(Math.max(...cpu), 1)} ms/s | ${cpu.map((c) => fmt(c, 1)).join(', ')} |`,
-    `| RSS | ${fmt(median(rss), 1)} MiB | ${fmt(Math.max(...rss), 1)} MiB | ${rss.map((r) => fmt(r, 1)).join(', ')} |`,
+    '| per idle node process | median | worst | each node (id 1 … 5) | bare `node` process (reference) |',
+    '| --- | ---: | ---: | --- | ---: |',
+    `| CPU (user + system) | ${fmt(median(cpu), 1)} ms/s | ${fmt(Math.max(...cpu), 1)} ms/s | ${cpu.map((c) => fmt(c, 1)).join(', ')} | ${fmt(bare.cpuMsPerSecond, 1)} ms/s |`,
+    `| RSS | ${fmt(median(rss), 1)} MiB | ${fmt(Math.max(...rss), 1)} MiB | ${rss.map((r) => fmt(r, 1)).join(', ')} | ${fmt(bare.rssBytes / 2 ** 20, 1)} MiB |`,
   ].join('\n');
 }
 
@@ -246,11 +246,15 @@ const suite: Suite = {
     });
     try {
       await startCluster(processes);
+      const bare = spawnBareNode();
       await sleep(IDLE_SETTLE_MS);
-      const idle = await idleUsage(
-        processes.nodes.map((node) => node.child!.pid!),
+      const usage = await idleUsage(
+        [...processes.nodes.map((node) => node.child!.pid!), bare.pid!],
         IDLE_WINDOW_MS,
       );
+      bare.kill('SIGKILL');
+      const idle = usage.slice(0, NODES);
+      const bareUsage = usage[NODES]!;
       const load = await measureLoad(processes);
       await waitForTable(processes, range(NODES), ids(NODES), CONVERGE_TIMEOUT_MS);
       const kills = await measureKills(processes);
@@ -280,15 +284,15 @@ restarted and the cluster reconverged between runs.
 ${killTable(kills)}
 
 **Idle node processes**, converged 5-node cluster, ${IDLE_SETTLE_MS / 1000} s after convergence,
-over ${IDLE_WINDOW_MS / 1000} s, from \`/proc/<pid>/stat\` (one 10 ms clock tick is
+over ${IDLE_WINDOW_MS / 1000} s, next to a bare \`node\` process that only keeps its event loop alive, from \`/proc/<pid>/stat\` (one 10 ms clock tick is
 ${fmt(10 / (IDLE_WINDOW_MS / 1000), 2)} ms/s) and \`VmRSS\`:
 
-${idleTable(idle)}
+${idleTable(idle, bareUsage)}
 `;
       return {
         title: 'Cluster: five node processes on loopback',
         markdown,
-        data: { loadBefore, loadAfter, idle, load, kills },
+        data: { loadBefore, loadAfter, idle, bareNode: bareUsage, load, kills },
       };
     } finally {
       await processes.killAll();
