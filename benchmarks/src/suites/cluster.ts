@@ -18,7 +18,11 @@ import type { Suite } from '../suite.js';
  *    ceiling), rounds alternated;
  * 2. time from the SIGKILL of one process to one table without it in every survivor's status
  *    document (and to its death in every survivor's member list), over several kills;
- * 3. CPU and RSS of each node process idle in the converged 5-node cluster, from `/proc`.
+ * 3. CPU and RSS of each node process idle in the converged 5-node cluster, next to a bare
+ *    `node` process, from `/proc`.
+ *
+ * Every process started here is killed when the suite ends or fails, and when this process
+ * exits or is interrupted.
  */
 const NODES = 5;
 const PARTITIONS = 64;
@@ -74,17 +78,20 @@ async function joinSubmitter(processes: NodeProcesses): Promise<ClusterNode> {
     replicas: REPLICAS,
     swim: 'local',
   });
-  const all = ids(NODES + 1);
-  await waitForTable(processes, range(NODES), all, CONVERGE_TIMEOUT_MS);
-  const deadline = performance.now() + CONVERGE_TIMEOUT_MS;
-  for (;;) {
-    const key = tableView(await processes.status(0))?.key;
-    const own = submitter.table;
-    if (own !== undefined && key === `${own.epoch}/${own.coordinator}`) break;
-    if (performance.now() > deadline) throw new Error('the submitter did not adopt the table');
-    await sleep(20);
+  try {
+    await waitForTable(processes, range(NODES), ids(NODES + 1), CONVERGE_TIMEOUT_MS);
+    const deadline = performance.now() + CONVERGE_TIMEOUT_MS;
+    for (;;) {
+      const key = tableView(await processes.status(0))?.key;
+      const own = submitter.table;
+      if (own !== undefined && key === `${own.epoch}/${own.coordinator}`) return submitter;
+      if (performance.now() > deadline) throw new Error('the submitter did not adopt the table');
+      await sleep(POLL_MS);
+    }
+  } catch (error) {
+    await submitter.stop();
+    throw error;
   }
-  return submitter;
 }
 
 interface LoadRounds {
