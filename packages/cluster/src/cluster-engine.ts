@@ -7,7 +7,11 @@ import { type Deliver, INTENT_CHANNEL, IntentRouter } from './intent-router.js';
 import { PartitionState } from './partition-state.js';
 import type { ResolvedClusterOptions } from './resolved-cluster-options.js';
 import { SEGMENT_CHANNEL, SegmentReplicator } from './segment-replicator.js';
+import type { SegmentView } from './segment-view.js';
 import { holds, type VersionedTable } from './versioned-table.js';
+
+/** Every how many repairs the owners ask their replicas again what they hold. */
+const AUDIT_EVERY = 5;
 
 /** What a {@link ClusterEngine} is built from (internal). */
 export interface ClusterEngineOptions {
@@ -19,15 +23,6 @@ export interface ClusterEngineOptions {
   readonly observedEpoch: (from: NodeId, epoch: bigint) => void;
   readonly deliver: Deliver;
   readonly report: (error: unknown, source: string) => void;
-}
-
-/** A segment as `ClusterNode.segment` shows it. */
-export interface SegmentView {
-  readonly start: bigint;
-  readonly end: bigint;
-  readonly digest: string;
-  readonly synced: boolean;
-  readonly bytes: Uint8Array;
 }
 
 /**
@@ -54,6 +49,7 @@ export class ClusterEngine {
   #running = false;
   #previous: VersionedTable | undefined;
   readonly #timers = new Set<TimerHandle>();
+  #repairs = 0;
 
   constructor(options: ClusterEngineOptions) {
     this.#options = options;
@@ -118,6 +114,9 @@ export class ClusterEngine {
   #repair(): void {
     const table = this.#options.table()?.table;
     if (table === undefined) return;
+    // Every fifth repair audits: acknowledgements are forgotten and asked again (an empty push),
+    // so an owner also finds a replica that changed its copy on its own (a restart, a fetch).
+    const audit = ++this.#repairs % AUDIT_EVERY === 0;
     for (const state of this.#states.values()) {
       if (!state.synced && state.role === 'holder') {
         this.#fetchSoon(state);
@@ -125,6 +124,7 @@ export class ClusterEngine {
       }
       if (!this.#stillOwner(state)) continue;
       if (state.round !== undefined) continue;
+      if (audit) state.acks.clear();
       const replicas = table.assignmentOf(state.partition)?.replicas ?? [];
       const behind = replicas.some((replica) => {
         const ack = state.acks.get(replica);
@@ -245,9 +245,8 @@ export class ClusterEngine {
       if (!state.synced) this.#fetchSoon(state);
       return;
     }
-    // A replica new to this partition starts from nothing, whatever it acknowledged long ago.
-    for (const replica of state.acks.keys())
-      if (!assignment.replicas.includes(replica) || !heldBefore) state.acks.delete(replica);
+    // What the replicas acknowledged under an older table is asked again (an empty push).
+    state.acks.clear();
     if (state.synced) this.#pushSoon(state);
     else this.#fetchSoon(state);
   }

@@ -34,6 +34,7 @@ export const MAX_INTENT_HOPS = 255;
  * made on both sides of a network partition order the same way on every node.
  */
 export interface ClusterTable {
+  /** The message kind. */
   readonly type: 'ClusterTable';
   /** Raised by each new table: one more than the highest epoch its coordinator had seen. */
   readonly epoch: bigint;
@@ -55,8 +56,11 @@ export interface ClusterTable {
  * {@link ClusterTable} when its own is newer.
  */
 export interface TablePull {
+  /** The message kind. */
   readonly type: 'TablePull';
+  /** The epoch of the sender's table (0 for none). */
   readonly epoch: bigint;
+  /** The coordinator of the sender's table (0 for none). */
   readonly coordinator: NodeId;
   /** The sender's zone (`''` for none). */
   readonly zone: string;
@@ -64,6 +68,7 @@ export interface TablePull {
 
 /** An intent on its way to the owner of its partition (tag 0x52, a request payload). */
 export interface IntentSubmit {
+  /** The message kind. */
   readonly type: 'IntentSubmit';
   /** The 16-byte intent id. */
   readonly id: Uint8Array;
@@ -79,7 +84,9 @@ export interface IntentSubmit {
 
 /** The owner's answer to an {@link IntentSubmit} (tag 0x53, a response payload). */
 export interface IntentReceipt {
+  /** The message kind. */
   readonly type: 'IntentReceipt';
+  /** The intent's partition. */
   readonly partition: PartitionId;
   /** The node that delivered the intent. */
   readonly owner: NodeId;
@@ -93,17 +100,25 @@ export interface IntentReceipt {
  * full (`synced`).
  */
 export interface SegmentAck {
+  /** The message kind. */
   readonly type: 'SegmentAck';
+  /** The partition whose segment this is. */
   readonly partition: PartitionId;
+  /** First logical offset the holder keeps. */
   readonly start: bigint;
+  /** Logical offset after the last byte the holder keeps. */
   readonly end: bigint;
+  /** `true` when the holder holds the segment in full. */
   readonly synced: boolean;
 }
 
 /** Asks a holder for the segment bytes of a partition from logical offset `offset` (tag 0x55). */
 export interface SegmentFetch {
+  /** The message kind. */
   readonly type: 'SegmentFetch';
+  /** The partition whose segment is asked for. */
   readonly partition: PartitionId;
+  /** The logical offset to send bytes from. */
   readonly offset: bigint;
 }
 

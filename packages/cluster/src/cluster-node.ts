@@ -30,6 +30,7 @@ import type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
 import { loadOrCreateNodeId, randomNodeId } from './node-id-file.js';
 import { type BroadcastResult, ReliableMessaging, type SendResult } from './reliable-messaging.js';
 import { type ResolvedClusterOptions, resolveClusterOptions } from './resolved-cluster-options.js';
+import type { SegmentView } from './segment-view.js';
 import { StatusServer } from './status-server.js';
 import type { TableAuthority } from './table-authority.js';
 import type { VersionedTable } from './versioned-table.js';
@@ -211,6 +212,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       zone: this.#options.zone,
       partitions: this.#options.partitions,
       replicationFactor: this.#options.replicas + 1,
+      seeded: this.#options.seeds.length > 0,
       clock: this.#options.clock,
       random: this.#options.random,
       liveMembers: () => this.#engine.liveMembers(),
@@ -281,11 +283,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
    * The segment of `partition` this node holds (a copy of its bytes, its logical range and
    * SHA-256 digest), or `undefined` when it holds none.
    */
-  segment(
-    partition: number,
-  ):
-    | { start: bigint; end: bigint; digest: string; synced: boolean; bytes: Uint8Array }
-    | undefined {
+  segment(partition: number): SegmentView | undefined {
     return this.#engine.segment(partition);
   }
 

@@ -94,11 +94,18 @@ export interface ClusterStats {
 
 /** Transport counters of one peer in {@link ClusterStats.peers}. */
 export interface PeerTransportStats {
+  /** Bytes received from the peer. */
   readonly bytesIn: number;
+  /** Bytes sent to the peer. */
   readonly bytesOut: number;
+  /** Frames received from the peer. */
   readonly framesIn: number;
+  /** Frames sent to the peer. */
   readonly framesOut: number;
+  /** Connections to the peer opened again after one was lost. */
   readonly reconnects: number;
+  /** Frames waiting to be sent to the peer. */
   readonly queuedFrames: number;
+  /** Bytes waiting to be sent to the peer. */
   readonly queuedBytes: number;
 }

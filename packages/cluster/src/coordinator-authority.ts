@@ -145,7 +145,12 @@ export class CoordinatorAuthority implements TableAuthority {
 
   #isCoordinator(): boolean {
     const context = this.#context;
-    return context !== undefined && context.aliveMembers()[0] === context.id;
+    if (context === undefined) return false;
+    const alive = context.aliveMembers();
+    // A node that joins through seeds never coordinates while it sees no one else alive: it
+    // would compute a table of itself alone (a restarted node, before the others answer).
+    if (context.seeded && alive.length < 2) return false;
+    return alive[0] === context.id;
   }
 
   /** The zones of `members` when every one of them is known and one is not empty. */

@@ -84,6 +84,7 @@ export {
 } from './reliable-messaging-options.js';
 export { RECORD_BYTES, SegmentLog } from './segment-log.js';
 export { SEGMENT_CHANNEL } from './segment-replicator.js';
+export type { SegmentView } from './segment-view.js';
 export { StatusServer, type StatusServerOptions, type StatusServerStats } from './status-server.js';
 export type { TableAuthority, TableAuthorityContext } from './table-authority.js';
 export { isNewerTable, type TableKey, type VersionedTable } from './versioned-table.js';

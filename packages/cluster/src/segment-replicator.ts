@@ -70,6 +70,16 @@ export class SegmentReplicator {
     for (let step = 0; step < MAX_STEPS; step++) {
       const ack = state.acks.get(replica);
       if (ack?.synced === true && ack.start === log.start && ack.end === log.end) return;
+      const remainingForProbe = deadline - this.#context.options.clock.now();
+      if (ack === undefined && remainingForProbe > 0) {
+        // Unknown replica: an empty push at this owner's end asks what it holds, changing nothing.
+        state.acks.set(
+          replica,
+          await this.#push(state, replica, log.end, false, remainingForProbe),
+        );
+        this.#checkNotBehind(state, replica);
+        continue;
+      }
       const continues =
         ack?.synced === true &&
         ack.start === log.start &&
@@ -82,18 +92,22 @@ export class SegmentReplicator {
           ErrorCode.RequestTimedOut,
           `replica ${replica} did not catch up in time`,
         );
-      const answer = await this.#push(state, replica, offset, !continues, remaining);
-      state.acks.set(replica, answer);
-      if (answer.end > log.end) {
-        // The replica holds more than this owner (an owner that lost its copy): fetch it first.
-        state.synced = false;
-        throw new RequestError(
-          ErrorCode.LeaderNotAvailable,
-          `replica ${replica} holds more of partition ${state.partition}`,
-        );
-      }
+      state.acks.set(replica, await this.#push(state, replica, offset, !continues, remaining));
+      this.#checkNotBehind(state, replica);
     }
     throw new RequestError(ErrorCode.NotEnoughReplicas, `replica ${replica} did not catch up`);
+  }
+
+  /** Throws (and marks the copy incomplete) when `replica` holds more than this owner. */
+  #checkNotBehind(state: PartitionState, replica: NodeId): void {
+    const ack = state.acks.get(replica);
+    if (ack === undefined || ack.end <= state.log.end) return;
+    // An owner that lost (part of) its copy: it fetches the longer one before serving.
+    state.synced = false;
+    throw new RequestError(
+      ErrorCode.LeaderNotAvailable,
+      `replica ${replica} holds more of partition ${state.partition}`,
+    );
   }
 
   async #push(
@@ -142,6 +156,10 @@ export class SegmentReplicator {
     );
     // Ask every candidate what it holds, then copy the longest copy: owners only append, and an
     // owner delivers only what every replica holds, so the longest copy misses no delivered id.
+    if (candidates.length === 0 && context.options.seeds.length > 0) {
+      // A node that joins through seeds and knows no one yet cannot know the segment is empty.
+      throw new RequestError(ErrorCode.LeaderNotAvailable, 'fetch: no member to ask yet');
+    }
     const answers = await Promise.all(
       candidates.map((candidate) =>
         this.#probe(state.partition, candidate).then(
@@ -279,8 +297,8 @@ export class SegmentReplicator {
     if (data.length % 16 !== 0)
       throw new RequestError(ErrorCode.CorruptMessage, 'segment: partial record');
     const reset = request.metadata.get('reset') === '1';
-    if (reset && offset + BigInt(data.length) < state.log.end) {
-      // Never shorten a copy for a shorter one: the owner learns from the ack and fetches this one.
+    if (offset + BigInt(data.length) < state.log.end) {
+      // Never shorten a copy: the owner learns from the ack that this one is longer and fetches it.
     } else if (reset) {
       state.reset(offset, data, now);
       state.synced = true;

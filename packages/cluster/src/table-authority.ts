@@ -12,6 +12,8 @@ export interface TableAuthorityContext {
   readonly partitions: number;
   /** Holders wanted per partition (the owner and its replicas). */
   readonly replicationFactor: number;
+  /** `true` when the node joins through seeds: then it never coordinates a cluster of itself alone. */
+  readonly seeded: boolean;
   /** The node's clock. */
   readonly clock: Clock;
   /** The node's randomness. */

@@ -21,7 +21,9 @@ export interface VersionedTable {
 
 /** The ordering key of a table: `epoch` and `coordinator`. */
 export interface TableKey {
+  /** Raised by each new table; a higher epoch is newer. */
   readonly epoch: bigint;
+  /** The node that computed the table; the lower id wins between two tables of one epoch. */
   readonly coordinator: NodeId;
 }
 
