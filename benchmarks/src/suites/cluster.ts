@@ -15,7 +15,8 @@ import type { Suite } from '../suite.js';
  *    five processes: every intent crosses the network to its owner, which records it, replicates
  *    it to its replicas and delivers it before it answers), against the same intents sent as
  *    `IntentSubmit` frames over a bare `TcpTransport` to one echo process per owner (the
- *    ceiling), rounds alternated;
+ *    ceiling), rounds alternated; then the same in a second cluster started with `--replicas 0`,
+ *    to show what replication costs;
  * 2. time from the SIGKILL of one process to one table without it in every survivor's status
  *    document (and to its death in every survivor's member list), over several kills;
  * 3. CPU and RSS of each node process idle in the converged 5-node cluster, next to a bare
@@ -68,14 +69,14 @@ async function startCluster(processes: NodeProcesses): Promise<void> {
 }
 
 /** Joins a submitting member and waits until it and every process route by one table of six. */
-async function joinSubmitter(processes: NodeProcesses): Promise<ClusterNode> {
+async function joinSubmitter(processes: NodeProcesses, replicas: number): Promise<ClusterNode> {
   const submitter = await ClusterNode.start({
     id: SUBMITTER_ID,
     listen: '127.0.0.1:0',
     seeds: [processes.nodes[0]!.listen],
     label: LABEL,
     partitions: PARTITIONS,
-    replicas: REPLICAS,
+    replicas,
     swim: 'local',
   });
   try {
@@ -99,8 +100,13 @@ interface LoadRounds {
   readonly ceiling: LoadRun[];
 }
 
-async function measureLoad(processes: NodeProcesses): Promise<LoadRounds> {
-  const submitter = await joinSubmitter(processes);
+/**
+ * Joins a submitter to the cluster of `processes` (whose partitions have `replicas` replicas)
+ * and runs the warm-up round and {@link ROUNDS} rounds, each a cluster run and a ceiling run on
+ * the same fresh ids.
+ */
+async function measureLoad(processes: NodeProcesses, replicas: number): Promise<LoadRounds> {
+  const submitter = await joinSubmitter(processes, replicas);
   let echo: EchoOwners | undefined;
   try {
     echo = await EchoOwners.start(range(NODES).map((i) => NodeId(i + 1)));
@@ -186,7 +192,7 @@ async function measureKills(processes: NodeProcesses): Promise<KillRun[]> {
   return runs;
 }
 
-function loadTable(rounds: LoadRounds): string {
+function loadTable(rounds: LoadRounds, clusterPath: string): string {
   const pick = (runs: LoadRun[]) => ({
     rate: median(runs.map((r) => r.intentsPerSecond)),
     worstRate: Math.min(...runs.map((r) => r.intentsPerSecond)),
@@ -209,7 +215,7 @@ function loadTable(rounds: LoadRounds): string {
   return [
     '| path | intents/s (median) | worst | p50 | p99 (median) | p99 (worst) | CPU per intent | of which the submitting process | failed |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    row('cluster: `submitIntent` → owner → 2 replicas → delivered', cluster),
+    row(clusterPath, cluster),
     row('ceiling: bare `TcpTransport` → echo owner', ceiling),
     '',
     `Cluster ÷ ceiling, each round's cluster run against the ceiling run next to it: **${fmt(median(ratios) * 100, 1)} %** of the ceiling's rate (median of the rounds; worst ${fmt(Math.min(...ratios) * 100, 1)} %; rounds ${ratios.map((r) => `${fmt(r * 100, 1)} %`).join(', ')}); p50 latency ${fmt(median(p50Ratios), 1)}× the ceiling's; CPU per intent ${fmt(median(cpuRatios), 1)}× the ceiling's (worst ${fmt(Math.max(...cpuRatios), 1)}×).`,
@@ -251,6 +257,12 @@ const suite: Suite = {
       replicas: REPLICAS,
       label: LABEL,
     });
+    const unreplicated = await NodeProcesses.create({
+      nodes: NODES,
+      partitions: PARTITIONS,
+      replicas: 0,
+      label: LABEL,
+    });
     try {
       await startCluster(processes);
       const bare = spawnBareNode();
@@ -262,9 +274,12 @@ const suite: Suite = {
       bare.kill('SIGKILL');
       const idle = usage.slice(0, NODES);
       const bareUsage = usage[NODES]!;
-      const load = await measureLoad(processes);
+      const load = await measureLoad(processes, REPLICAS);
       await waitForTable(processes, range(NODES), ids(NODES), CONVERGE_TIMEOUT_MS);
       const kills = await measureKills(processes);
+      await processes.killAll();
+      await startCluster(unreplicated);
+      const loadUnreplicated = await measureLoad(unreplicated, 0);
       const loadAfter = loadavg().map((l) => l.toFixed(2));
       const markdown = `
 Five \`tala-net node\` processes (the built CLI, no \`--ndjson\`) on 127.0.0.1, ${PARTITIONS}
@@ -282,7 +297,13 @@ system time of the benchmark process and of the five node (or echo) processes du
 divided by the intents (other processes' times in 10 ms ticks): it compares across a loaded
 machine better than the rate does.
 
-${loadTable(load)}
+${loadTable(load, `cluster: \`submitIntent\` → owner → ${REPLICAS} replicas → delivered`)}
+
+The same in a second cluster of five processes started with \`--replicas 0\` (the owner records
+each id and delivers it without waiting for anyone): what routing, the dedup window and the
+acknowledgement cost without replication.
+
+${loadTable(loadUnreplicated, 'cluster, no replicas: `submitIntent` → owner → delivered')}
 
 **SIGKILL of one node process** (id 1 is the coordinator), timed from the kill to the first round
 of status polls (every ${POLL_MS} ms, \`GET /\` of each survivor) that saw the state; the node is
@@ -299,10 +320,11 @@ ${idleTable(idle, bareUsage)}
       return {
         title: 'Cluster: five node processes on loopback',
         markdown,
-        data: { loadBefore, loadAfter, idle, bareNode: bareUsage, load, kills },
+        data: { loadBefore, loadAfter, idle, bareNode: bareUsage, load, loadUnreplicated, kills },
       };
     } finally {
       await processes.killAll();
+      await unreplicated.killAll();
     }
   },
 };
