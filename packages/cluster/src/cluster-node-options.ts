@@ -1,3 +1,4 @@
+import type { CapabilityRegistry } from '@tala-net/capability';
 import type { SwimConfig, SwimPreset } from '@tala-net/membership';
 import type { TcpTlsOptions } from '@tala-net/transport-tcp';
 import type { Clock, NodeId, Random, Transport } from '@tala-net/types';
@@ -145,6 +146,14 @@ export interface ClusterNodeOptions {
     ReliableMessagingOptions,
     'transport' | 'clock' | 'random' | 'signal' | 'proxy'
   >;
+  /**
+   * Capabilities negotiated with each peer at the handshake of the TCP transport (see
+   * `@tala-net/capability`): register the application's own before starting; the node adds
+   * the cluster protocol's (`tala.cluster`). With `options.transport`, give the registry to that
+   * transport too: the node cannot attach it to a transport it did not build.
+   * @default a registry of the cluster protocol's capability alone
+   */
+  readonly capabilities?: CapabilityRegistry<Record<string, unknown>>;
   /** Stops the node (gracefully) when aborted. */
   readonly signal?: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import type { CapabilityRegistry } from '@tala-net/capability';
 import {
   type MembershipEvent,
   MembershipEventType,
@@ -15,6 +16,7 @@ import {
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
+import { clusterCapabilities } from './cluster-capabilities.js';
 import { ClusterEngine } from './cluster-engine.js';
 import {
   type ClusterNodeEventMap,
@@ -73,6 +75,11 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   readonly network: Network;
   /** Reliable Data/Ack messaging between the members (`send`, `broadcast`, proxy mode). */
   readonly messaging: ReliableMessaging;
+  /**
+   * The capabilities this node negotiates with each peer (the cluster protocol's and the
+   * application's): `capabilities.valueFor(peer, name)` is the value to use with `peer`.
+   */
+  readonly capabilities: CapabilityRegistry<Record<string, unknown>>;
   /** Resolves once the node has stopped. */
   readonly done: Promise<void>;
   readonly #options: ResolvedClusterOptions;
@@ -92,8 +99,10 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     transport: Transport,
     ownsTransport: boolean,
     address: string,
+    capabilities: CapabilityRegistry<Record<string, unknown>>,
   ) {
     super();
+    this.capabilities = capabilities;
     this.#options = options;
     this.id = transport.localId;
     this.transport = transport;
@@ -144,6 +153,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     const resolved = resolveClusterOptions(options);
     registerSwimMessages();
     registerClusterMessages();
+    const capabilities = clusterCapabilities(options.capabilities);
     let transport = options.transport;
     let ownsTransport = false;
     if (transport === undefined) {
@@ -153,6 +163,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       const tcp = new TcpTransport({
         localId,
         clusterLabel: resolved.label,
+        capabilities,
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         ...(options.clock === undefined ? {} : { clock: options.clock }),
       });
@@ -173,7 +184,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
       );
     }
     const address = options.advertise ?? transport.address ?? '';
-    const node = new ClusterNode(resolved, transport, ownsTransport, address);
+    const node = new ClusterNode(resolved, transport, ownsTransport, address, capabilities);
     await node.#run(options.signal);
     if (options.status !== undefined) {
       try {

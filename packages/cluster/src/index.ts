@@ -5,6 +5,8 @@
  *
  * @module @tala-net/cluster
  */
+
+export { CLUSTER_PROTOCOL_CAPABILITY, clusterCapabilities } from './cluster-capabilities.js';
 export {
   type ClusterNodeEventMap,
   IntentEvent,

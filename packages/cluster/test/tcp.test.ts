@@ -1,7 +1,8 @@
+import { CapabilityRegistry, uint32Capability } from '@tala-net/capability';
 import { NodeId } from '@tala-net/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makePki } from '../../../testing/pki.js';
-import { ClusterNode, type ClusterNodeOptions } from '../src/index.js';
+import { CLUSTER_PROTOCOL_CAPABILITY, ClusterNode, type ClusterNodeOptions } from '../src/index.js';
 import { intentId, tablesAgree } from './support.js';
 
 /** Safety net only: the waits below end on events, long before this. */
@@ -77,6 +78,33 @@ describe('a cluster over TCP on loopback', () => {
     const table = first.table!.table;
     for (const receipt of receipts) expect(table.ownerOf(receipt.partition)).toBe(receipt.owner);
     expect(first.status().stats.peers['2']?.framesOut).toBeGreaterThan(0);
+  });
+
+  it('negotiates the cluster protocol and the application capabilities with each peer', async () => {
+    const framing = (values: number[]) =>
+      new CapabilityRegistry().register(uint32Capability('app.framing', values));
+    const upgraded = await start({ id: NodeId(1), capabilities: framing([1, 2]) });
+    const alsoUpgraded = await start({ id: NodeId(2), capabilities: framing([1, 2]) });
+    const old = await start({ id: NodeId(3), capabilities: framing([1]) });
+    await upgraded.transport.dial(alsoUpgraded.address);
+    await upgraded.transport.dial(old.address);
+    await alsoUpgraded.transport.dial(old.address);
+    expect(upgraded.capabilities.names()).toEqual([
+      'app.framing',
+      CLUSTER_PROTOCOL_CAPABILITY.name,
+    ]);
+    expect(upgraded.capabilities.valueFor(NodeId(2), 'app.framing')).toBe(2);
+    expect(upgraded.capabilities.valueFor(NodeId(3), 'app.framing')).toBe(1);
+    expect(old.capabilities.valueFor(NodeId(1), 'app.framing')).toBe(1);
+    expect(alsoUpgraded.capabilities.valueFor(NodeId(1), 'app.framing')).toBe(2);
+    expect(upgraded.capabilities.clusterValue('app.framing', [NodeId(2), NodeId(3)])).toBe(1);
+    for (const [node, peer] of [
+      [upgraded, NodeId(2)],
+      [old, NodeId(2)],
+    ] as const) {
+      expect(node.capabilities.hasNegotiated(peer)).toBe(true);
+      expect(node.capabilities.valueFor(peer, CLUSTER_PROTOCOL_CAPABILITY.name)).toBe(1);
+    }
   });
 
   it('refuses a node with another cluster label', async () => {
