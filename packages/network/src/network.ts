@@ -2,6 +2,7 @@ import { HEADER_BYTES } from '@tala-net/codec';
 import {
   type DisconnectReason,
   type ErrorReportEvent,
+  type Message,
   type NodeId,
   type PeerConnectEvent,
   type PeerDisconnectEvent,
@@ -10,7 +11,6 @@ import {
   TalaError,
   type TimerHandle,
   type Transport,
-  type TransportMessageEvent,
 } from '@tala-net/types';
 import { channelId, checkChannelName } from './channel-id.js';
 import { ChannelCounters, type ChannelDropCause, type NetworkMetrics } from './channel-metrics.js';
@@ -27,6 +27,7 @@ import {
   channelRequestMessage,
   channelResponseMessage,
   MAX_ERROR_MESSAGE_BYTES,
+  networkMessages,
   registerNetworkMessages,
   requestPayloadLength,
 } from './network-messages.js';
@@ -79,6 +80,8 @@ const FAILURES: ReadonlySet<DisconnectReason> = new Set([
 const MAX_REMEMBERED_FAILURES = 65_536;
 const EMPTY_PAYLOAD = new Uint8Array(0);
 const MAX_CORRELATION_ID = BigInt(Number.MAX_SAFE_INTEGER);
+/** The kinds a network takes from a transport that offers `addMessageHandler`. */
+const NETWORK_MESSAGE_TYPES: readonly string[] = networkMessages.map((kind) => kind.type);
 
 /**
  * Channels, conduits and request/response over any `Transport` (in-process, simulated, TCP).
@@ -187,7 +190,16 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     registerNetworkMessages(registry);
     this.#state = 'running';
     const signal = this.#listening.signal;
-    transport.addEventListener('message', (event) => this.#onMessage(event), { signal });
+    // Messages that arrived before the start (or every message, on a transport without
+    // message handlers) come as events.
+    transport.addEventListener('message', (event) => this.#onMessage(event.from, event.message), {
+      signal,
+    });
+    transport.addMessageHandler?.(
+      NETWORK_MESSAGE_TYPES,
+      (from, message) => this.#onMessage(from, message),
+      { signal },
+    );
     transport.addEventListener('peer:connect', (event) => this.#onConnect(event), { signal });
     transport.addEventListener('peer:disconnect', (event) => this.#onDisconnect(event), {
       signal,
@@ -617,8 +629,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
 
   // ——— receiving ———
 
-  #onMessage(event: TransportMessageEvent): void {
-    const { from, message } = event;
+  #onMessage(from: PeerId, message: Message): void {
     switch (message.type) {
       case 'ChannelMessage':
         this.#heardFrom(from);
