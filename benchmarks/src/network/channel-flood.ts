@@ -14,7 +14,7 @@ export interface FloodRun {
  * Time and CPU time until node 2 of a TCP pair received `messages` channel messages of
  * `payload`, sent in batches of `batch` that wait for `drained`: through `Conduit.send` with
  * `useNetwork`, otherwise as the same `ChannelMessage` frames through the bare
- * `TcpTransport.send`.
+ * `TcpTransport.send`, received by a message handler (as a network receives them).
  */
 export async function channelFlood(
   useNetwork: boolean,
@@ -37,7 +37,7 @@ export async function channelFlood(
     conduit = pair.networks[0].register('flood', {});
   } else {
     await pair.networks[1].stop();
-    pair.transports[1].addEventListener('message', count);
+    pair.transports[1].addMessageHandler(['ChannelMessage'], count);
   }
   const message = { type: 'ChannelMessage', channel: 1, metadata: [], payload: payload } as const;
   const peer = NodeId(2);

@@ -31,14 +31,15 @@ export async function networkPair(): Promise<{
 }
 
 /**
- * The same request and response frames straight through two `TcpTransport`s, matched by
- * correlation id in a map: what the transport costs, so that the network's own share shows.
+ * The same request and response frames straight through two `TcpTransport`s, received by
+ * message handlers (as a network receives them) and matched by correlation id in a map: what
+ * the transport costs, so that the network's own share shows.
  */
 export async function transportRpc(): Promise<Rpc> {
   const pair = await networkPair();
   await Promise.all(pair.networks.map((network) => network.stop()));
   const [client, server] = pair.transports;
-  server.addEventListener('message', ({ from, message }) => {
+  server.addMessageHandler(['ChannelRequest'], (from, message) => {
     if (message.type !== 'ChannelRequest') return;
     server.send(from, {
       type: 'ChannelResponse',
@@ -49,7 +50,7 @@ export async function transportRpc(): Promise<Rpc> {
     });
   });
   const waiting = new Map<bigint, () => void>();
-  client.addEventListener('message', ({ message }) => {
+  client.addMessageHandler(['ChannelResponse'], (_from, message) => {
     if (message.type !== 'ChannelResponse') return;
     const resolve = waiting.get(message.correlationId);
     waiting.delete(message.correlationId);

@@ -13,13 +13,15 @@ import type { Suite } from '../suite.js';
  * and p50/p99 latency:
  *
  * - the ceiling: a minimal correlation-id RPC over raw `node:net`, writes coalesced per turn;
- * - the same request and response frames on the bare `TcpTransport` (what the transport costs);
+ * - the same request and response frames on the bare `TcpTransport`, received by message
+ *   handlers as a network receives them (what the transport costs);
  * - `@grpc/grpc-js` unary calls with raw-bytes serializers;
  * - js-libp2p echo on one stream over tcp + noise + yamux, one chunk per request and the
  *   requests of a turn coalesced into one chunk;
  *
  * and `Conduit.send` of 16-byte channel messages against `TcpTransport.send` of the same
- * `ChannelMessage` frames (the bare transport), time until the receiver has them all.
+ * `ChannelMessage` frames to a message handler (the bare transport), time until the receiver
+ * has them all.
  *
  * Both ends of every connection run in this process, so its CPU time per request is the whole
  * cost of a request: it compares across a loaded machine, where wall-clock rates drift.
@@ -42,7 +44,11 @@ interface Variant {
 
 const VARIANTS: readonly Variant[] = [
   { name: 'raw net RPC (ceiling)', make: rawNetRpc, requests: { 1: 3_000, 64: 40_000 } },
-  { name: 'bare TcpTransport', make: transportRpc, requests: { 1: 3_000, 64: 40_000 } },
+  {
+    name: 'bare TcpTransport, message handlers',
+    make: transportRpc,
+    requests: { 1: 3_000, 64: 40_000 },
+  },
   { name: '@tala-net/network', make: networkRpc, requests: { 1: 3_000, 64: 40_000 } },
   { name: 'grpc-js unary', make: grpcUnaryRpc, requests: { 1: 500, 64: 3_000 } },
   {
