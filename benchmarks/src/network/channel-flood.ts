@@ -11,13 +11,19 @@ export interface FloodRun {
 }
 
 /**
+/**
+ * How a flood is sent and received: `Conduit.send` to a processor (`network`), or the same
+ * `ChannelMessage` frames through the bare `TcpTransport.send` to a message handler (`handler`,
+ * as a network receives them) or to a `message` event listener (`events`).
+ */
+export type FloodPath = 'network' | 'handler' | 'events';
+
+/**
  * Time and CPU time until node 2 of a TCP pair received `messages` channel messages of
- * `payload`, sent in batches of `batch` that wait for `drained`: through `Conduit.send` with
- * `useNetwork`, otherwise as the same `ChannelMessage` frames through the bare
- * `TcpTransport.send`, received by a message handler (as a network receives them).
+ * `payload`, sent in batches of `batch` that wait for `drained`, along `path`.
  */
 export async function channelFlood(
-  useNetwork: boolean,
+  path: FloodPath,
   payload: Uint8Array,
   messages: number,
   batch: number,
@@ -32,12 +38,13 @@ export async function channelFlood(
     if (++received === messages) done();
   };
   let conduit: Conduit | undefined;
-  if (useNetwork) {
+  if (path === 'network') {
     pair.networks[1].register('flood', { message: count });
     conduit = pair.networks[0].register('flood', {});
   } else {
     await pair.networks[1].stop();
-    pair.transports[1].addMessageHandler(['ChannelMessage'], count);
+    if (path === 'handler') pair.transports[1].addMessageHandler(['ChannelMessage'], count);
+    else pair.transports[1].addEventListener('message', count);
   }
   const message = { type: 'ChannelMessage', channel: 1, metadata: [], payload: payload } as const;
   const peer = NodeId(2);
