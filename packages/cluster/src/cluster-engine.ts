@@ -33,6 +33,7 @@ export class ClusterEngine {
   readonly counters: EngineCounters = {
     intentsDelivered: 0,
     intentsDuplicate: 0,
+    intentsInDoubt: 0,
     intentsForwarded: 0,
     intentsSubmitted: 0,
     intentsFailed: 0,

@@ -5,8 +5,9 @@ import { partitionForIntent } from '@tala-net/partition';
 import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
 import { INTENT_ID_LENGTH, type IntentSubmit } from './cluster-messages.js';
 import type { EngineContext } from './engine-context.js';
+import { intentInDoubtResponse, submitterErrorOf } from './intent-in-doubt.js';
 import type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
-import { intentKey } from './partition-state.js';
+import { intentKey, type PartitionState } from './partition-state.js';
 import type { SegmentReplicator } from './segment-replicator.js';
 
 /** The network channel intents travel on. */
@@ -32,11 +33,14 @@ export type Deliver = (id: Uint8Array, partition: PartitionId, payload: Uint8Arr
 /**
  * Routes intents to the owner of their partition and delivers them there once per id.
  *
- * The owner records the id in the partition's segment, replicates the segment to every live
- * replica of the partition, and only then delivers the intent and answers. A second copy of
- * the id (a retry, a duplicated frame, a resubmission) finds the id in the segment (or in
- * flight) and is answered `duplicate: true` without a second delivery, on this owner and on
- * any later owner that holds the segment.
+ * The owner appends an `Accepted` record of the id to the partition's segment, replicates the
+ * segment to every live replica of the partition, and only then delivers the intent, appends a
+ * `Delivered` record (replicated by the next round) and answers. A second copy of the id (a
+ * retry, a duplicated frame, a resubmission) finds the id in the segment (or in flight): it is
+ * answered `duplicate: true` without a second delivery when the id is delivered, on this owner
+ * and on any later owner that holds the segment. An id that a later owner holds as accepted by
+ * an earlier owner and not delivered is in doubt (that owner may have stopped just before or
+ * just after delivering it): it is answered `IntentInDoubt`, and never delivered again.
  */
 export class IntentRouter {
   readonly #context: EngineContext;
@@ -92,7 +96,7 @@ export class IntentRouter {
       } catch (error) {
         if (!isRetriable(error) || !context.running()) {
           context.counters.intentsFailed++;
-          throw error;
+          throw submitterErrorOf(error);
         }
         lastError = error;
       }
@@ -209,10 +213,12 @@ export class IntentRouter {
   }
 
   /**
-   * Delivers an intent of a partition this node owns, once per id: records it, replicates the
+   * Delivers an intent of a partition this node owns, once per id: accepts it, replicates the
    * segment, then delivers and answers. Rejects with a retriable `RequestError` when the
-   * segment is not complete here yet (`LeaderNotAvailable`) or a replica did not acknowledge
-   * in time (`NotEnoughReplicas`; the id stays recorded and a retry delivers it).
+   * segment is not complete here yet (`LeaderNotAvailable`), a replica did not acknowledge in
+   * time (`NotEnoughReplicas`; the id stays accepted here and a retry delivers it) or the
+   * partition moved before delivery (`NotLeaderForPartition`), and with the `IntentInDoubt`
+   * code for an id an earlier owner accepted and did not mark delivered.
    */
   own(partition: PartitionId, id: Uint8Array, payload: Uint8Array): Promise<IntentReceipt> {
     const context = this.#context;
@@ -231,25 +237,18 @@ export class IntentRouter {
         return { ...receipt, duplicate: true };
       });
     }
-    const recorded = state.contains(key, now);
-    if (recorded && !state.undelivered.has(key)) {
+    if (!state.contains(key, now)) {
+      state.accept(id, key, now);
+      state.undelivered.add(key);
+    } else if (!state.isOpen(key)) {
       context.counters.intentsDuplicate++;
       return Promise.resolve({ partition, owner: context.id, duplicate: true });
-    }
-    if (!recorded) {
-      state.record(id, key, now);
-      state.undelivered.add(key);
+    } else if (!state.undelivered.has(key)) {
+      context.counters.intentsInDoubt++;
+      return Promise.reject(intentInDoubtResponse(partition));
     }
     const delivery = this.#replicator.replicate(state).then(
-      () => {
-        if (!state.undelivered.delete(key)) {
-          context.counters.intentsDuplicate++;
-          return { partition, owner: context.id, duplicate: true };
-        }
-        context.counters.intentsDelivered++;
-        this.#deliver(id.slice(), partition, payload.slice());
-        return { partition, owner: context.id, duplicate: false };
-      },
+      () => this.#deliverAccepted(state, partition, id, key, payload),
       (error: unknown) => {
         throw error instanceof RequestError && error.code === 'NotLeaderForPartition'
           ? error
@@ -263,6 +262,31 @@ export class IntentRouter {
     const settled = delivery.finally(() => state.pending.delete(key));
     state.pending.set(key, settled);
     return settled;
+  }
+
+  /**
+   * Delivers an accepted intent whose record every replica holds, unless the partition moved
+   * meanwhile, and records the delivery (replicated by a round of its own, not awaited).
+   */
+  #deliverAccepted(
+    state: PartitionState,
+    partition: PartitionId,
+    id: Uint8Array,
+    key: string,
+    payload: Uint8Array,
+  ): IntentReceipt {
+    const context = this.#context;
+    if (!state.undelivered.delete(key)) {
+      throw new RequestError(
+        ErrorCode.NotLeaderForPartition,
+        `partition ${partition} moved before the intent was delivered`,
+      );
+    }
+    context.counters.intentsDelivered++;
+    this.#deliver(id.slice(), partition, payload.slice());
+    state.markDelivered(id, key, context.options.clock.now());
+    this.#replicator.replicate(state).catch(() => undefined);
+    return { partition, owner: context.id, duplicate: false };
   }
 }
 
