@@ -32,6 +32,16 @@ const RETRIABLE_CODES: ReadonlySet<string> = new Set([
   'QueueFull',
 ]);
 
+/** An intent of a partition this node owns, on its way to delivery. */
+interface OwnedIntent {
+  readonly state: PartitionState;
+  readonly partition: PartitionId;
+  readonly id: Uint8Array;
+  /** `intentKey(id)`. */
+  readonly key: string;
+  readonly payload: Uint8Array;
+}
+
 /** Delivers an intent to the application (the node's `intent` event). */
 export type Deliver = (id: Uint8Array, partition: PartitionId, payload: Uint8Array) => void;
 
@@ -243,35 +253,31 @@ export class IntentRouter {
         return { ...receipt, duplicate: true };
       });
     }
+    const intent: OwnedIntent = { state, partition, id, key, payload };
     let delivery: Promise<IntentReceipt>;
     if (!state.contains(key, now)) {
       state.accept(id, key, now);
       state.undelivered.add(key);
-      delivery = this.#replicateThenDeliver(state, partition, id, key, payload);
+      delivery = this.#replicateThenDeliver(intent);
     } else if (!state.isOpen(key)) {
       context.counters.intentsDuplicate++;
       return Promise.resolve({ partition, owner: context.id, duplicate: true });
     } else if (state.undelivered.has(key) || state.released.delete(key)) {
       // Accepted by this node (now, or when it owned the partition before) and not delivered.
       state.undelivered.add(key);
-      delivery = this.#replicateThenDeliver(state, partition, id, key, payload);
+      delivery = this.#replicateThenDeliver(intent);
     } else {
-      delivery = this.#settleOpen(state, partition, id, key, payload);
+      delivery = this.#settleOpen(intent);
     }
     const settled = delivery.finally(() => state.pending.delete(key));
     state.pending.set(key, settled);
     return settled;
   }
 
-  #replicateThenDeliver(
-    state: PartitionState,
-    partition: PartitionId,
-    id: Uint8Array,
-    key: string,
-    payload: Uint8Array,
-  ): Promise<IntentReceipt> {
+  #replicateThenDeliver(intent: OwnedIntent): Promise<IntentReceipt> {
+    const { state, partition } = intent;
     return this.#replicator.replicate(state).then(
-      () => this.#deliverAccepted(state, partition, id, key, payload),
+      () => this.#deliverAccepted(intent),
       (error: unknown) => {
         throw error instanceof RequestError && error.code === 'NotLeaderForPartition'
           ? error
@@ -289,18 +295,13 @@ export class IntentRouter {
    * it delivered it (the Delivered record is added here), or releases it to this node, which
    * delivers it; when it cannot say (it crashed, or it never had the id), the intent is in doubt.
    */
-  async #settleOpen(
-    state: PartitionState,
-    partition: PartitionId,
-    id: Uint8Array,
-    key: string,
-    payload: Uint8Array,
-  ): Promise<IntentReceipt> {
+  async #settleOpen(intent: OwnedIntent): Promise<IntentReceipt> {
     const context = this.#context;
+    const { state, partition, id, key } = intent;
     const outcome = await this.#askPreviousOwner(state, partition, id);
     if (outcome === 'released') {
       state.undelivered.add(key);
-      return this.#replicateThenDeliver(state, partition, id, key, payload);
+      return this.#replicateThenDeliver(intent);
     }
     if (outcome === 'delivered') {
       if (state.isOpen(key)) {
@@ -382,13 +383,8 @@ export class IntentRouter {
    * Delivers an accepted intent whose record every replica holds, unless the partition moved
    * meanwhile, and records the delivery (replicated by a round of its own, not awaited).
    */
-  #deliverAccepted(
-    state: PartitionState,
-    partition: PartitionId,
-    id: Uint8Array,
-    key: string,
-    payload: Uint8Array,
-  ): IntentReceipt {
+  #deliverAccepted(intent: OwnedIntent): IntentReceipt {
+    const { state, partition, id, key, payload } = intent;
     const context = this.#context;
     if (!state.undelivered.delete(key)) {
       throw new RequestError(
