@@ -355,7 +355,8 @@ export class IntentRouter {
   /**
    * Answers an owner that asks what became of an id: `released` (once) for an id this node
    * accepted and gave up undelivered, `delivered` for an id marked delivered here, else
-   * `unknown`. A node that still owns the partition, or has an older table, asks to retry.
+   * `unknown`. A node with an older table, or whose table names another owner (itself
+   * included), asks to retry.
    */
   #answerOutcome(from: NodeId, query: IntentOutcomeQuery): Uint8Array {
     const context = this.#context;
@@ -364,10 +365,13 @@ export class IntentRouter {
       context.observedEpoch(from, query.epoch);
       throw new RequestError(ErrorCode.LeaderNotAvailable, 'intent outcome: older table here');
     }
-    if (table.table.ownerOf(query.partition) === context.id) {
+    const owner = table.table.ownerOf(query.partition);
+    if (owner !== from) {
+      // Only the owner in this node's table is told (and handed an intent over): no other peer
+      // can make this node forget what it released.
       throw new RequestError(
-        ErrorCode.LeaderNotAvailable,
-        `intent outcome: partition ${query.partition} is still owned here`,
+        ErrorCode.NotLeaderForPartition,
+        `intent outcome: partition ${query.partition} is owned by ${owner ?? 'nobody'} here, not by ${from}`,
       );
     }
     const state = context.states.get(query.partition);

@@ -1,11 +1,14 @@
+import { encode } from '@tala-net/codec';
+import { Network } from '@tala-net/network';
 import { assignPartitions, PartitionTable, partitionForIntent } from '@tala-net/partition';
 import { NodeId, type PartitionId, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import type {
-  ClusterNode,
-  TableAuthority,
-  TableAuthorityContext,
-  VersionedTable,
+import {
+  type ClusterNode,
+  INTENT_CHANNEL,
+  type TableAuthority,
+  type TableAuthorityContext,
+  type VersionedTable,
 } from '../src/index.js';
 import { intentId, type SimCluster, simulatedCluster } from './support.js';
 
@@ -197,6 +200,18 @@ describe('an intent whose owner hands its partition over while it is alive', () 
     const [next, ...others] = replicas;
     tables.move(partition, next!, [owner.id, ...others]);
     cut.heal();
+    // A peer that does not own the partition cannot take the intent over.
+    const transport = cluster.sim.addNode(NodeId(99));
+    const intruder = new Network({ transport, clock: cluster.sim.clockFor(NodeId(99)) });
+    await intruder.start();
+    void transport.dial(owner.address);
+    const query = encode({ type: 'IntentOutcomeQuery', partition, id, epoch: 2n });
+    const refused = intruder
+      .register(INTENT_CHANNEL, { request: () => new Uint8Array() })
+      .request(owner.id, query, { timeout: 500 })
+      .catch((error: unknown) => error);
+    await cluster.run(50);
+    expect(await refused).toMatchObject({ code: 'NotLeaderForPartition' });
     const receipt = await cluster.until(submission);
     expect(receipt).toEqual({ partition, owner: next, duplicate: false });
     expect(cluster.deliveries.get(key(id))).toBe(1);
