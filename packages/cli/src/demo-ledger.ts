@@ -23,10 +23,14 @@ export interface IntentAudit {
   /** Acknowledged intents that no node reported delivering. */
   readonly lost: number;
   /**
-   * Of those, the ones whose owner answered `duplicate`: it had the id recorded (e.g. in a
-   * replica of the segment of an owner that crashed) while no node delivered it.
+   * Submitted intents answered `IntentInDoubt`: an owner accepted them and was killed before
+   * its replicas learnt whether it delivered them.
    */
-  readonly lostAnsweredDuplicate: number;
+  readonly inDoubt: number;
+  /** Of those, the ones a node reported delivering (once). */
+  readonly inDoubtDelivered: number;
+  /** Intents (acknowledged or in doubt) that nodes reported delivering more than once. */
+  readonly deliveredTwice: number;
   /** Deliveries by a node that is not the partition's owner in the table it routed by. */
   readonly misroutes: number;
   /** Deliveries that name a table no node reported adopting. */
@@ -44,7 +48,7 @@ export class DemoLedger {
   readonly #adoptions: Adoption[] = [];
   readonly #members: { node: string; change: string; about: string; at: number }[] = [];
   readonly #acked = new Set<string>();
-  readonly #answeredDuplicate = new Set<string>();
+  readonly #inDoubt = new Set<string>();
 
   /** Records one line reported by node `node` (its id) at time `at`. */
   record(node: string, line: NodeLine, at: number): void {
@@ -64,7 +68,9 @@ export class DemoLedger {
         return;
       case 'acked':
         this.#acked.add(line.intent);
-        if (line.duplicate) this.#answeredDuplicate.add(line.intent);
+        return;
+      case 'failed':
+        if (line.code === 'IntentInDoubt') this.#inDoubt.add(line.intent);
         return;
       default:
     }
@@ -124,15 +130,17 @@ export class DemoLedger {
     let deliveredOnce = 0;
     let duplicated = 0;
     let lost = 0;
-    let lostAnsweredDuplicate = 0;
     for (const intent of this.#acked) {
       const count = this.#deliveries.get(intent)?.length ?? 0;
       if (count === 1) deliveredOnce++;
-      else if (count === 0) {
-        lost++;
-        if (this.#answeredDuplicate.has(intent)) lostAnsweredDuplicate++;
-      } else duplicated++;
+      else if (count === 0) lost++;
+      else duplicated++;
     }
+    let inDoubtDelivered = 0;
+    for (const intent of this.#inDoubt)
+      if ((this.#deliveries.get(intent)?.length ?? 0) > 0) inDoubtDelivered++;
+    let deliveredTwice = 0;
+    for (const list of this.#deliveries.values()) if (list.length > 1) deliveredTwice++;
     let misroutes = 0;
     let unknownTable = 0;
     for (const list of this.#deliveries.values()) {
@@ -142,7 +150,16 @@ export class DemoLedger {
         else if (table.holders[delivery.partition]?.[0] !== delivery.node) misroutes++;
       }
     }
-    return { deliveredOnce, duplicated, lost, lostAnsweredDuplicate, misroutes, unknownTable };
+    return {
+      deliveredOnce,
+      duplicated,
+      lost,
+      inDoubt: this.#inDoubt.size,
+      inDoubtDelivered,
+      deliveredTwice,
+      misroutes,
+      unknownTable,
+    };
   }
 }
 

@@ -61,8 +61,12 @@ export interface DemoSummary {
   readonly duplicated: number;
   /** Acknowledged intents that no node reported delivering. */
   readonly lost: number;
-  /** Of the lost ones, those the owner answered as duplicates (it had their id recorded). */
-  readonly lostAnsweredDuplicate: number;
+  /** Submissions answered `IntentInDoubt` (an owner killed between accepting and marking delivered). */
+  readonly inDoubt: number;
+  /** Of those, the ones a node reported delivering (once). */
+  readonly inDoubtDelivered: number;
+  /** Intents, acknowledged or in doubt, delivered more than once. */
+  readonly deliveredTwice: number;
   /** Deliveries by a node that did not own the partition in the table it routed by. */
   readonly misroutes: number;
   /** From SIGKILL until the first survivor suspected the killed node, in ms (or `null`). */
@@ -145,7 +149,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       deliveredOnce: audit.deliveredOnce,
       duplicated: audit.duplicated,
       lost: audit.lost,
-      lostAnsweredDuplicate: audit.lostAnsweredDuplicate,
+      inDoubt: audit.inDoubt,
+      inDoubtDelivered: audit.inDoubtDelivered,
+      deliveredTwice: audit.deliveredTwice,
       misroutes: audit.misroutes,
       durationMs: Math.round(performance.now() - started),
     };
@@ -165,7 +171,9 @@ type Measured = Omit<
   | 'deliveredOnce'
   | 'duplicated'
   | 'lost'
-  | 'lostAnsweredDuplicate'
+  | 'inDoubt'
+  | 'inDoubtDelivered'
+  | 'deliveredTwice'
   | 'misroutes'
   | 'durationMs'
 >;

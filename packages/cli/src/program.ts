@@ -171,12 +171,12 @@ function addDemoCommand(program: Command, io: CliIo): void {
             ...(flags.seed === undefined ? {} : { seed: flags.seed }),
           });
           io.stdout.write(`\n${renderDemoSummary(summary)}\n`);
-          // An intent whose owner was killed after its record reached the replicas but before it
-          // was delivered is answered as a duplicate and never delivered: the price of
-          // delivering at most once (see @tala-net/cluster's README), reported but not a failure.
+          // An intent the killed owner accepted and did not mark delivered is in doubt (its
+          // submitter is told so, see @tala-net/cluster's README): reported, not a failure. An
+          // acknowledged intent not delivered, or any intent delivered twice, is a failure.
           const clean =
-            summary.lost === summary.lostAnsweredDuplicate &&
-            summary.duplicated === 0 &&
+            summary.lost === 0 &&
+            summary.deliveredTwice === 0 &&
             summary.misroutes === 0 &&
             summary.replicasIdentical === summary.partitions;
           if (!clean) process.exitCode = 1;

@@ -13,12 +13,14 @@ export function renderDemoSummary(summary: DemoSummary): string {
     ['submissions failed', failedText],
     ['delivered exactly once', `${summary.deliveredOnce}/${summary.acknowledged}`],
     ['delivered twice or more', String(summary.duplicated)],
+    ['acknowledged, never delivered', String(summary.lost)],
     [
-      'acknowledged, never delivered',
-      summary.lostAnsweredDuplicate === 0
-        ? String(summary.lost)
-        : `${summary.lost} (${summary.lostAnsweredDuplicate} recorded by the killed owner before it could deliver them: at most once)`,
+      'in doubt (IntentInDoubt)',
+      summary.inDoubt === 0
+        ? '0'
+        : `${summary.inDoubt}: accepted by the killed owner, ${summary.inDoubtDelivered} of them delivered once, the others never`,
     ],
+    ['any intent delivered twice', String(summary.deliveredTwice)],
     ['misroutes', String(summary.misroutes)],
     ['suspected after', ms(summary.suspectedAfterMs)],
     ['detection (dead for all)', ms(summary.detectedAfterMs)],

@@ -39,12 +39,24 @@ describe('DemoLedger', () => {
     ledger.record('2', { type: 'delivered', intent: intent(4), partition: 2, table: '2/1' }, 8);
     // A table nobody reported.
     ledger.record('2', { type: 'delivered', intent: intent(5), partition: 1, table: '9/1' }, 9);
+    // In doubt: one delivered by the killed owner, one never; other failures are not counted.
+    ledger.record('3', { type: 'delivered', intent: intent(7), partition: 2, table: '1/1' }, 10);
+    for (const n of [7, 8]) {
+      ledger.record(
+        '2',
+        { type: 'failed', intent: intent(n), code: 'IntentInDoubt', message: '' },
+        11,
+      );
+    }
+    ledger.record('2', { type: 'failed', intent: intent(9), code: 'Closed', message: '' }, 11);
     expect(ledger.acknowledged).toBe(4);
     expect(ledger.audit()).toEqual({
       deliveredOnce: 1,
       duplicated: 1,
       lost: 2,
-      lostAnsweredDuplicate: 1,
+      inDoubt: 2,
+      inDoubtDelivered: 1,
+      deliveredTwice: 1,
       misroutes: 1,
       unknownTable: 1,
     });

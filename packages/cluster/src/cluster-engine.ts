@@ -33,6 +33,7 @@ export class ClusterEngine {
   readonly counters: EngineCounters = {
     intentsDelivered: 0,
     intentsDuplicate: 0,
+    intentsInDoubt: 0,
     intentsForwarded: 0,
     intentsSubmitted: 0,
     intentsFailed: 0,
@@ -213,7 +214,8 @@ export class ClusterEngine {
     for (let p = 0; p < count; p++) {
       const partition = p as PartitionId;
       const heldBefore = previous !== undefined && holds(previous.table, partition, id);
-      if (holds(table.table, partition, id)) this.#hold(table, partition, heldBefore);
+      if (holds(table.table, partition, id))
+        this.#hold(table, partition, heldBefore, previous?.table.ownerOf(partition));
       else this.#release(partition, heldBefore);
     }
     for (const partition of this.#states.keys())
@@ -221,7 +223,12 @@ export class ClusterEngine {
     return previous;
   }
 
-  #hold(table: VersionedTable, partition: PartitionId, heldBefore: boolean): void {
+  #hold(
+    table: VersionedTable,
+    partition: PartitionId,
+    heldBefore: boolean,
+    previousOwner: NodeId | undefined,
+  ): void {
     let state = this.#states.get(partition);
     // A segment made complete by an owner of this table (a push that came before the table) counts.
     const keeps =
@@ -245,6 +252,8 @@ export class ClusterEngine {
       if (!state.synced) this.#fetchSoon(state);
       return;
     }
+    // The node to ask about ids accepted and not marked delivered before this node owned it.
+    if (previousOwner !== this.#options.id) state.previousOwner = previousOwner;
     // What the replicas acknowledged under an older table is asked again (an empty push).
     state.acks.clear();
     if (state.synced) this.#pushSoon(state);

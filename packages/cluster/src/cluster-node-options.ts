@@ -111,8 +111,8 @@ export interface ClusterNodeOptions {
    */
   readonly replicationTimeoutMs?: number;
   /**
-   * Dedup window in count: each partition's segment keeps the ids of at least this many (at
-   * most twice as many) delivered intents.
+   * Dedup window in count: each partition's segment keeps the records of at least this many
+   * (at most twice as many) intents, two records of 17 bytes each.
    * @default 65536
    */
   readonly intentWindow?: number;

@@ -64,6 +64,8 @@ export interface ClusterStats {
   readonly intentsDelivered: number;
   /** Duplicate intents recognised and answered without delivering again. */
   readonly intentsDuplicate: number;
+  /** Intents answered `IntentInDoubt`: accepted by an earlier owner that stopped before marking them delivered. */
+  readonly intentsInDoubt: number;
   /** Intents this node forwarded to another owner. */
   readonly intentsForwarded: number;
   /** Intents submitted on this node. */

@@ -9,6 +9,7 @@ import type { VersionedTable } from './versioned-table.js';
 export interface EngineCounters {
   intentsDelivered: number;
   intentsDuplicate: number;
+  intentsInDoubt: number;
   intentsForwarded: number;
   intentsSubmitted: number;
   intentsFailed: number;

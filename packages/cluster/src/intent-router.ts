@@ -3,10 +3,16 @@ import { decode, encode } from '@tala-net/codec';
 import { type Conduit, ErrorCode, type IncomingRequest, RequestError } from '@tala-net/network';
 import { partitionForIntent } from '@tala-net/partition';
 import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
-import { INTENT_ID_LENGTH, type IntentSubmit } from './cluster-messages.js';
+import {
+  INTENT_ID_LENGTH,
+  type IntentOutcomeKind,
+  type IntentOutcomeQuery,
+  type IntentSubmit,
+} from './cluster-messages.js';
 import type { EngineContext } from './engine-context.js';
+import { intentInDoubtResponse, submitterErrorOf } from './intent-in-doubt.js';
 import type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
-import { intentKey } from './partition-state.js';
+import { intentKey, type PartitionState } from './partition-state.js';
 import type { SegmentReplicator } from './segment-replicator.js';
 
 /** The network channel intents travel on. */
@@ -26,17 +32,30 @@ const RETRIABLE_CODES: ReadonlySet<string> = new Set([
   'QueueFull',
 ]);
 
+/** An intent of a partition this node owns, on its way to delivery. */
+interface OwnedIntent {
+  readonly state: PartitionState;
+  readonly partition: PartitionId;
+  readonly id: Uint8Array;
+  /** `intentKey(id)`. */
+  readonly key: string;
+  readonly payload: Uint8Array;
+}
+
 /** Delivers an intent to the application (the node's `intent` event). */
 export type Deliver = (id: Uint8Array, partition: PartitionId, payload: Uint8Array) => void;
 
 /**
  * Routes intents to the owner of their partition and delivers them there once per id.
  *
- * The owner records the id in the partition's segment, replicates the segment to every live
- * replica of the partition, and only then delivers the intent and answers. A second copy of
- * the id (a retry, a duplicated frame, a resubmission) finds the id in the segment (or in
- * flight) and is answered `duplicate: true` without a second delivery, on this owner and on
- * any later owner that holds the segment.
+ * The owner appends an `Accepted` record of the id to the partition's segment, replicates the
+ * segment to every live replica of the partition, and only then delivers the intent, appends a
+ * `Delivered` record (replicated by the next round) and answers. A second copy of the id (a
+ * retry, a duplicated frame, a resubmission) finds the id in the segment (or in flight): it is
+ * answered `duplicate: true` without a second delivery when the id is delivered, on this owner
+ * and on any later owner that holds the segment. An id that a later owner holds as accepted by
+ * an earlier owner and not delivered is in doubt (that owner may have stopped just before or
+ * just after delivering it): it is answered `IntentInDoubt`, and never delivered again.
  */
 export class IntentRouter {
   readonly #context: EngineContext;
@@ -92,7 +111,7 @@ export class IntentRouter {
       } catch (error) {
         if (!isRetriable(error) || !context.running()) {
           context.counters.intentsFailed++;
-          throw error;
+          throw submitterErrorOf(error);
         }
         lastError = error;
       }
@@ -172,10 +191,11 @@ export class IntentRouter {
         cause: error,
       });
     }
+    const from = request.from as NodeId;
+    if (message.type === 'IntentOutcomeQuery') return this.#answerOutcome(from, message);
     if (message.type !== 'IntentSubmit')
       throw new RequestError(ErrorCode.InvalidRequest, `intent: unexpected ${message.type}`);
     const table = context.table();
-    const from = request.from as NodeId;
     if (table === undefined || message.epoch > table.epoch)
       context.observedEpoch(from, message.epoch);
     if (table === undefined)
@@ -209,10 +229,12 @@ export class IntentRouter {
   }
 
   /**
-   * Delivers an intent of a partition this node owns, once per id: records it, replicates the
+   * Delivers an intent of a partition this node owns, once per id: accepts it, replicates the
    * segment, then delivers and answers. Rejects with a retriable `RequestError` when the
-   * segment is not complete here yet (`LeaderNotAvailable`) or a replica did not acknowledge
-   * in time (`NotEnoughReplicas`; the id stays recorded and a retry delivers it).
+   * segment is not complete here yet (`LeaderNotAvailable`), a replica did not acknowledge in
+   * time (`NotEnoughReplicas`; the id stays accepted here and a retry delivers it) or the
+   * partition moved before delivery (`NotLeaderForPartition`), and with the `IntentInDoubt`
+   * code for an id an earlier owner accepted and did not mark delivered.
    */
   own(partition: PartitionId, id: Uint8Array, payload: Uint8Array): Promise<IntentReceipt> {
     const context = this.#context;
@@ -231,25 +253,31 @@ export class IntentRouter {
         return { ...receipt, duplicate: true };
       });
     }
-    const recorded = state.contains(key, now);
-    if (recorded && !state.undelivered.has(key)) {
+    const intent: OwnedIntent = { state, partition, id, key, payload };
+    let delivery: Promise<IntentReceipt>;
+    if (!state.contains(key, now)) {
+      state.accept(id, key, now);
+      state.undelivered.add(key);
+      delivery = this.#replicateThenDeliver(intent);
+    } else if (!state.isOpen(key)) {
       context.counters.intentsDuplicate++;
       return Promise.resolve({ partition, owner: context.id, duplicate: true });
-    }
-    if (!recorded) {
-      state.record(id, key, now);
+    } else if (state.undelivered.has(key) || state.released.delete(key)) {
+      // Accepted by this node (now, or when it owned the partition before) and not delivered.
       state.undelivered.add(key);
+      delivery = this.#replicateThenDeliver(intent);
+    } else {
+      delivery = this.#settleOpen(intent);
     }
-    const delivery = this.#replicator.replicate(state).then(
-      () => {
-        if (!state.undelivered.delete(key)) {
-          context.counters.intentsDuplicate++;
-          return { partition, owner: context.id, duplicate: true };
-        }
-        context.counters.intentsDelivered++;
-        this.#deliver(id.slice(), partition, payload.slice());
-        return { partition, owner: context.id, duplicate: false };
-      },
+    const settled = delivery.finally(() => state.pending.delete(key));
+    state.pending.set(key, settled);
+    return settled;
+  }
+
+  #replicateThenDeliver(intent: OwnedIntent): Promise<IntentReceipt> {
+    const { state, partition } = intent;
+    return this.#replicator.replicate(state).then(
+      () => this.#deliverAccepted(intent),
       (error: unknown) => {
         throw error instanceof RequestError && error.code === 'NotLeaderForPartition'
           ? error
@@ -260,9 +288,119 @@ export class IntentRouter {
             );
       },
     );
-    const settled = delivery.finally(() => state.pending.delete(key));
-    state.pending.set(key, settled);
-    return settled;
+  }
+
+  /**
+   * An id an earlier owner accepted and did not mark delivered: its previous owner says whether
+   * it delivered it (the Delivered record is added here), or releases it to this node, which
+   * delivers it; when it cannot say (it crashed, or it never had the id), the intent is in doubt.
+   */
+  async #settleOpen(intent: OwnedIntent): Promise<IntentReceipt> {
+    const context = this.#context;
+    const { state, partition, id, key } = intent;
+    const outcome = await this.#askPreviousOwner(state, partition, id);
+    if (outcome === 'released') {
+      state.undelivered.add(key);
+      return this.#replicateThenDeliver(intent);
+    }
+    if (outcome === 'delivered') {
+      if (state.isOpen(key)) {
+        state.markDelivered(id, key, context.options.clock.now());
+        this.#replicator.replicate(state).catch(() => undefined);
+      }
+      context.counters.intentsDuplicate++;
+      return { partition, owner: context.id, duplicate: true };
+    }
+    context.counters.intentsInDoubt++;
+    throw intentInDoubtResponse(partition);
+  }
+
+  /** What the partition's previous owner knows of `id` (`unknown` when it cannot be asked). */
+  async #askPreviousOwner(
+    state: PartitionState,
+    partition: PartitionId,
+    id: Uint8Array,
+  ): Promise<IntentOutcomeKind> {
+    const context = this.#context;
+    const previous = state.previousOwner;
+    if (previous === undefined || previous === context.id || !context.isLive(previous))
+      return 'unknown';
+    const query: IntentOutcomeQuery = {
+      type: 'IntentOutcomeQuery',
+      partition,
+      id,
+      epoch: context.table()?.epoch ?? 0n,
+    };
+    let response: Uint8Array;
+    try {
+      response = await this.#conduit().request(previous, encode(query), {
+        timeout: context.options.replicationTimeoutMs,
+      });
+    } catch (error) {
+      // A node that does not know the question cannot know the answer.
+      if (!context.isLive(previous) || (error instanceof RequestError && !error.retriable))
+        return 'unknown';
+      throw new RequestError(
+        ErrorCode.LeaderNotAvailable,
+        `partition ${partition}: its previous owner ${previous} did not say what became of the intent`,
+        { cause: error },
+      );
+    }
+    const answer = decodeOrCorrupt(response, 'outcome');
+    if (answer.type !== 'IntentOutcome' || answer.partition !== partition)
+      throw new RequestError(ErrorCode.CorruptMessage, 'intent: expected an IntentOutcome');
+    return answer.outcome;
+  }
+
+  /**
+   * Answers an owner that asks what became of an id: `released` (once) for an id this node
+   * accepted and gave up undelivered, `delivered` for an id marked delivered here, else
+   * `unknown`. A node with an older table, or whose table names another owner (itself
+   * included), asks to retry.
+   */
+  #answerOutcome(from: NodeId, query: IntentOutcomeQuery): Uint8Array {
+    const context = this.#context;
+    const table = context.table();
+    if (table === undefined || query.epoch > table.epoch) {
+      context.observedEpoch(from, query.epoch);
+      throw new RequestError(ErrorCode.LeaderNotAvailable, 'intent outcome: older table here');
+    }
+    const owner = table.table.ownerOf(query.partition);
+    if (owner !== from) {
+      // Only the owner in this node's table is told (and handed an intent over): no other peer
+      // can make this node forget what it released.
+      throw new RequestError(
+        ErrorCode.NotLeaderForPartition,
+        `intent outcome: partition ${query.partition} is owned by ${owner ?? 'nobody'} here, not by ${from}`,
+      );
+    }
+    const state = context.states.get(query.partition);
+    const key = intentKey(query.id);
+    let outcome: IntentOutcomeKind = 'unknown';
+    if (state?.released.delete(key) === true) outcome = 'released';
+    else if (state?.contains(key, context.options.clock.now()) === true && !state.isOpen(key))
+      outcome = 'delivered';
+    return encode({ type: 'IntentOutcome', partition: query.partition, outcome });
+  }
+
+  /**
+   * Delivers an accepted intent whose record every replica holds, unless the partition moved
+   * meanwhile, and records the delivery (replicated by a round of its own, not awaited).
+   */
+  #deliverAccepted(intent: OwnedIntent): IntentReceipt {
+    const { state, partition, id, key, payload } = intent;
+    const context = this.#context;
+    if (!state.undelivered.delete(key)) {
+      throw new RequestError(
+        ErrorCode.NotLeaderForPartition,
+        `partition ${partition} moved before the intent was delivered`,
+      );
+    }
+    context.counters.intentsDelivered++;
+    this.#deliver(id.slice(), partition, payload.slice());
+    state.markDelivered(id, key, context.options.clock.now());
+    this.#replicator.replicate(state).catch(() => undefined);
+    return { partition, owner: context.id, duplicate: false };
   }
 }
 
@@ -301,15 +439,19 @@ function toReceiptMessage(receipt: IntentReceipt) {
 }
 
 function decodeReceipt(bytes: Uint8Array): IntentReceipt {
-  let message: ReturnType<typeof decode>;
-  try {
-    message = decode(bytes);
-  } catch (error) {
-    throw new RequestError(ErrorCode.CorruptMessage, 'intent: undecodable receipt', {
-      cause: error,
-    });
-  }
+  const message = decodeOrCorrupt(bytes, 'receipt');
   if (message.type !== 'IntentReceipt')
     throw new RequestError(ErrorCode.CorruptMessage, `intent: unexpected ${message.type}`);
   return { partition: message.partition, owner: message.owner, duplicate: message.duplicate };
+}
+
+/** Decodes a response, or throws a `RequestError` (`CorruptMessage`) naming `what`. */
+function decodeOrCorrupt(bytes: Uint8Array, what: string): ReturnType<typeof decode> {
+  try {
+    return decode(bytes);
+  } catch (error) {
+    throw new RequestError(ErrorCode.CorruptMessage, `intent: undecodable ${what}`, {
+      cause: error,
+    });
+  }
 }

@@ -124,6 +124,8 @@ const PEER_GAUGES: ReadonlySet<string> = new Set(['queuedFrames', 'queuedBytes']
 const STATS_HELP: Readonly<Record<string, string>> = {
   intentsDelivered: 'Intents delivered to the application by this node as owner.',
   intentsDuplicate: 'Duplicate intents recognised and answered without delivering again.',
+  intentsInDoubt:
+    'Intents answered in doubt: accepted by an earlier owner that stopped before marking them delivered.',
   intentsForwarded: 'Intents forwarded to another owner.',
   intentsSubmitted: 'Intents submitted on this node.',
   intentsFailed: 'Submitted intents that failed.',

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { TalaError } from '@tala-net/types';
 import { INTENT_ID_LENGTH } from './cluster-messages.js';
 
-/** Bytes of one record of a segment: the id of a delivered intent. */
-export const RECORD_BYTES = INTENT_ID_LENGTH;
+/** Bytes of one record of a segment: a kind byte and an intent id (see `segment-record.ts`). */
+export const RECORD_BYTES = 1 + INTENT_ID_LENGTH;
 
 /**
- * The segment of one partition: the append-only log of the ids of the intents delivered for
- * it, 16 bytes per record, addressed by logical byte offsets. It keeps between `keep` and
+ * The segment of one partition: the append-only log of what its owners did with the intents
+ * of the partition, {@link RECORD_BYTES} bytes per record, addressed by logical byte offsets. It keeps between `keep` and
  * `2·keep` records: the bytes before `start` are dropped by a rule that depends on `end` only,
  * so that every holder that reaches the same `end` holds the same bytes.
  */
@@ -45,21 +45,21 @@ export class SegmentLog {
     return this.#bytes.subarray(0, this.#length);
   }
 
-  /** The ids of the records held, oldest first. */
-  *ids(): Generator<Uint8Array> {
+  /** The records held, oldest first (views: copy to keep). */
+  *records(): Generator<Uint8Array> {
     for (let at = 0; at + RECORD_BYTES <= this.#length; at += RECORD_BYTES) {
       yield this.#bytes.subarray(at, at + RECORD_BYTES);
     }
   }
 
-  /** Appends one record; returns the ids dropped from the head (oldest first). */
+  /** Appends one record; returns the records dropped from the head (oldest first). */
   append(record: Uint8Array): Uint8Array[] {
     return this.write(this.end, record);
   }
 
   /**
    * Writes `data` at logical offset `offset` in `[start, end]`: the bytes from `offset` on are
-   * replaced by `data` (identical bytes change nothing). Returns the ids dropped from the head.
+   * replaced by `data` (identical bytes change nothing). Returns the records dropped from the head.
    * Throws `InvalidArgument` for an offset outside `[start, end]` or off a record boundary.
    */
   write(offset: bigint, data: Uint8Array): Uint8Array[] {

@@ -4,6 +4,7 @@ import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
 import type { SegmentAck } from './cluster-messages.js';
 import type { EngineContext } from './engine-context.js';
 import type { PartitionState } from './partition-state.js';
+import { checkRecords } from './segment-record.js';
 
 /** The network channel segments travel on. */
 export const SEGMENT_CHANNEL = 'tala.segment';
@@ -235,6 +236,7 @@ export class SegmentReplicator {
           'fetch: expected a SegmentSync of the partition',
         );
       }
+      checkRecords(chunk.segmentData);
       const at = offset < ack.start ? ack.start : offset;
       const now = context.options.clock.now();
       if (step === 0 || at !== state.log.end) state.reset(at, chunk.segmentData, now);
@@ -294,8 +296,7 @@ export class SegmentReplicator {
     const state = this.#stateFor(partition);
     const now = context.options.clock.now();
     context.counters.segmentBytesReceived += data.length;
-    if (data.length % 16 !== 0)
-      throw new RequestError(ErrorCode.CorruptMessage, 'segment: partial record');
+    checkRecords(data);
     const reset = request.metadata.get('reset') === '1';
     if (offset + BigInt(data.length) < state.log.end) {
       // Never shorten a copy: the owner learns from the ack that this one is longer and fetches it.

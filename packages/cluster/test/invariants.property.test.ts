@@ -121,7 +121,7 @@ async function runPlan(
 }
 
 describe('invariants under loss, duplication, delay, reordering, a crash (and restart) and a short partition, over many seeds', () => {
-  it('no double delivery, every acknowledged intent recorded, one table, identical replicas, recovery', async () => {
+  it('no double delivery, every acknowledged intent delivered once, one table, identical replicas, recovery', async () => {
     await fc.assert(
       fc.asyncProperty(plans, async (plan) => {
         const { cluster, acknowledged } = await runPlan(plan);

@@ -100,6 +100,7 @@ export function sampleStatus(): ClusterStatus {
     stats: {
       intentsDelivered: 1,
       intentsDuplicate: 2,
+      intentsInDoubt: 0,
       intentsForwarded: 3,
       intentsSubmitted: 4,
       intentsFailed: 5,
@@ -247,7 +248,7 @@ describe('clusterStatusMetrics', () => {
 
     const stats = sampleStatus().stats;
     const counters = Object.keys(stats).filter((key) => key !== 'peers' && key !== 'unconfirmed');
-    expect(counters).toHaveLength(13);
+    expect(counters).toHaveLength(14);
     for (const key of counters) {
       const name = `tala_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total`;
       expect(families.get(name)?.type, name).toBe('counter');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { invalidArgument } from '../../../testing/expect-tala-error.js';
 import { RECORD_BYTES, SegmentLog } from '../src/index.js';
 
+const R = BigInt(RECORD_BYTES);
 const record = (n: number): Uint8Array => new Uint8Array(RECORD_BYTES).fill(n % 256);
 
 describe('SegmentLog', () => {
@@ -11,14 +12,14 @@ describe('SegmentLog', () => {
     const dropped: Uint8Array[] = [];
     for (let n = 0; n < 7; n++) dropped.push(...log.append(record(n)));
     expect(log.start).toBe(0n);
-    expect(log.end).toBe(7n * 16n);
+    expect(log.end).toBe(7n * R);
     expect(dropped).toEqual([]);
     dropped.push(...log.append(record(7)));
     // end = 8 records = two blocks of 4: the first block goes.
-    expect(log.start).toBe(4n * 16n);
-    expect(log.length).toBe(4 * 16);
+    expect(log.start).toBe(4n * R);
+    expect(log.length).toBe(4 * RECORD_BYTES);
     expect(dropped).toEqual([0, 1, 2, 3].map(record));
-    expect([...log.ids()]).toEqual([4, 5, 6, 7].map(record));
+    expect([...log.records()]).toEqual([4, 5, 6, 7].map(record));
   });
 
   it('ends byte-identical on holders that reach the same end by any batching', () => {
@@ -51,16 +52,16 @@ describe('SegmentLog', () => {
   it('overwrites a diverged tail and reads whole records', () => {
     const log = new SegmentLog(100);
     for (let n = 0; n < 5; n++) log.append(record(n));
-    log.write(32n, record(9));
-    expect(log.end).toBe(48n);
-    expect([...log.ids()]).toEqual([0, 1, 9].map(record));
-    expect(log.read(16n, 20)).toEqual(record(1));
+    log.write(2n * R, record(9));
+    expect(log.end).toBe(3n * R);
+    expect([...log.records()]).toEqual([0, 1, 9].map(record));
+    expect(log.read(R, RECORD_BYTES + 3)).toEqual(record(1));
     expect(log.read(1000n, 20)).toEqual(new Uint8Array(0));
   });
 
   it('refuses writes off a record boundary or outside its range', () => {
     const log = new SegmentLog(2);
-    invalidArgument(() => log.write(16n, record(1)));
+    invalidArgument(() => log.write(R, record(1)));
     invalidArgument(() => log.write(0n, new Uint8Array(3)));
     invalidArgument(() => new SegmentLog(0));
   });

@@ -25,6 +25,7 @@ function status(table: boolean): ClusterStatus {
     stats: {
       intentsDelivered: 5,
       intentsDuplicate: 0,
+      intentsInDoubt: 0,
       intentsForwarded: 1,
       intentsSubmitted: 6,
       intentsFailed: 0,

@@ -13,7 +13,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from './codec-options.js';
 import { decodeWith } from './decode.js';
 import { defaultRegistry } from './default-registry.js';
 import { definitionOfFrame } from './frame-header.js';
-import { allocateFrame } from './frame-pool.js';
+import { allocateFrame, allocateFrameToOverwrite } from './frame-pool.js';
 import type { AnyMessageDefinition } from './message-definition.js';
 import { definitionOf } from './message-definition-of.js';
 import { intentForwardMessage, segmentSyncMessage } from './partition-bytes-messages.js';
@@ -204,7 +204,10 @@ export function encodeFrame(
   if (REFERENCE_BY_TAG[definition.tag] === definition) {
     return REFERENCE_ENCODERS[definition.tag]!(m, maxFrameBytes);
   }
-  const bytes = newFrame(definition, definition.checkedPayloadLength(m), maxFrameBytes);
+  const payload = definition.checkedPayloadLength(m);
+  if (payload > maxFrameBytes) throw tooLarge(definition, payload, maxFrameBytes);
+  const bytes = allocateFrame(HEADER_BYTES + payload);
+  writeHeader(bytes, definition, payload);
   definition.writePayload(m, bytes, HEADER_BYTES);
   return bytes;
 }
@@ -258,9 +261,10 @@ function encodePartitionTableUpdate(message: never, maxFrameBytes: number): Uint
 }
 
 /**
- * Memory of its own for the frame of a checked payload of `payload` bytes, its header written
- * (a fresh frame is never a view of the message's byte fields, so the header may go first).
- * Throws `MessageTooLarge` when `payload` exceeds `maxFrameBytes`.
+ * Memory of its own for the frame of a reference kind with a checked payload of `payload` bytes,
+ * its header written (a fresh frame is never a view of the message's byte fields, so the header
+ * may go first). The reference writers write every byte, so a large frame's memory is not
+ * zero-filled first. Throws `MessageTooLarge` when `payload` exceeds `maxFrameBytes`.
  */
 function newFrame(
   definition: AnyMessageDefinition,
@@ -268,10 +272,15 @@ function newFrame(
   maxFrameBytes: number,
 ): Uint8Array {
   if (payload > maxFrameBytes) throw tooLarge(definition, payload, maxFrameBytes);
-  const bytes = allocateFrame(HEADER_BYTES + payload);
+  const bytes = allocateFrameToOverwrite(HEADER_BYTES + payload);
+  writeHeader(bytes, definition, payload);
+  return bytes;
+}
+
+/** Writes the frame header `[tag][payload length]` at the start of `bytes`. */
+function writeHeader(bytes: Uint8Array, definition: AnyMessageDefinition, payload: number): void {
   bytes[0] = definition.tag;
   writeU32(bytes, 1, payload);
-  return bytes;
 }
 
 /** The error of a message whose payload exceeds `maxFrameBytes`. */

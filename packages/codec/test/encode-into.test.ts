@@ -41,6 +41,41 @@ describe('encode', () => {
   });
 });
 
+describe('encode of frames over 4 KiB', () => {
+  const large: Message[] = [
+    { type: 'IntentForward', partition: PartitionId(7), payload: new Uint8Array(5000).fill(3) },
+    { type: 'SegmentSync', partition: PartitionId(9), segmentData: new Uint8Array(70_000).fill(1) },
+    {
+      type: 'MembershipUpdate',
+      version: 5n,
+      members: Array.from({ length: 1000 }, (_, i) => NodeId(i * 7 + 1)),
+    },
+    {
+      type: 'PartitionTableUpdate',
+      version: 8n,
+      assignments: Array.from({ length: 300 }, (_, i) => ({
+        partitionId: PartitionId(i),
+        owner: NodeId(i + 1),
+        replicas: [NodeId(i + 2), NodeId(i + 3)],
+      })),
+    },
+  ];
+
+  // Their memory is not zero-filled first: every byte must come from the writer. The same
+  // writers fill a target of sentinel bytes completely, leaving no byte of the sentinel behind.
+  it.each(large.map((m) => [m.type, m] as const))('writes every byte of a large %s', (_, m) => {
+    const length = encodedLength(m);
+    expect(length).toBeGreaterThan(4096);
+    const target = new Uint8Array(length).fill(SENTINEL);
+    expect(encodeInto(m, target, 0)).toBe(length);
+    const frame = encode(m);
+    expect(Buffer.compare(frame, target)).toBe(0);
+    expect(Object.getPrototypeOf(frame)).toBe(Uint8Array.prototype);
+    expect(frame.buffer.byteLength).toBe(length);
+    expect(decode(frame)).toEqual(m);
+  });
+});
+
 describe('encodeInto', () => {
   it('writes a batch of frames back to back, equal to the concatenated encodings', () => {
     fc.assert(
