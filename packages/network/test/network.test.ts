@@ -208,6 +208,30 @@ describe('Conduit send and broadcast', () => {
     expect(connects).toBe(1);
   });
 
+  it('gives a send made while another is in the transport a message of its own', async () => {
+    const { n1, n2, t1 } = await pair();
+    const got: string[] = [];
+    n2.register('c', { message: ({ payload }) => void got.push(text(payload)) });
+    const conduit = n1.register('c', {});
+    // A transport that calls back into the network during send, and reads the message after.
+    const send = t1.send.bind(t1);
+    const read: string[] = [];
+    let nested = false;
+    t1.send = (to, message) => {
+      if (!nested) {
+        nested = true;
+        expect(conduit.send(NodeId(2), bytes('inner')).ok).toBe(true);
+      }
+      send(to, message);
+      read.push(text((message as { payload: Uint8Array }).payload));
+    };
+    expect(conduit.send(NodeId(2), bytes('outer')).ok).toBe(true);
+    expect(conduit.send(NodeId(2), bytes('next')).ok).toBe(true);
+    await settle();
+    expect(read).toEqual(['inner', 'outer', 'next']);
+    expect(got).toEqual(['inner', 'outer', 'next']);
+  });
+
   it('returns errors as values: unknown peer, this node, closed, too large', async () => {
     const { n1, t1 } = await pair({ maxMessageBytes: 64 });
     const conduit = n1.register('c', {});
