@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { registerNetworkMessages } from '@tala-net/network';
 import { channelFlood, type FloodPath, type FloodRun } from '../network/channel-flood.js';
 import { grpcUnaryRpc } from '../network/grpc-unary-rpc.js';
@@ -164,6 +165,7 @@ const suite: Suite = {
   name: 'network',
   async run() {
     registerNetworkMessages();
+    const load = loadavg().map((average) => average.toFixed(2));
     const rows: { inFlight: number; runs: Map<string, RpcRun> }[] = [];
     for (const inFlight of [1, 64] as const) rows.push({ inFlight, runs: await measure(inFlight) });
     const floods = await measureFloods();
@@ -172,7 +174,7 @@ const suite: Suite = {
         `${variant.name} ${variant.requests[1].toLocaleString('en')} / ${variant.requests[64].toLocaleString('en')}`,
     ).join(', ');
     const markdown = [
-      `Request/response over TCP loopback, 16-byte payloads, median of ${REPETITIONS} runs, variants alternated (requests per run at 1 / 64 in flight: ${counts}):`,
+      `Request/response over TCP loopback, 16-byte payloads, median of ${REPETITIONS} runs, variants alternated (requests per run at 1 / 64 in flight: ${counts}); load average ${load.join(', ')} when the suite started (2 cores, shared):`,
       '',
       ...rpcTable(rows),
       '',
