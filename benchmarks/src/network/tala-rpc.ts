@@ -1,4 +1,4 @@
-import { Network } from '@tala-net/network';
+import { channelId, Network } from '@tala-net/network';
 import { TcpTransport } from '@tala-net/transport-tcp';
 import { type Message, NodeId, type PeerId } from '@tala-net/types';
 import type { Rpc } from './rpc.js';
@@ -64,6 +64,8 @@ export async function transportRpc(handlers: boolean): Promise<Rpc> {
     server.addEventListener('message', ({ from, message }) => answer(from, message));
     client.addEventListener('message', ({ from, message }) => settle(from, message));
   }
+  // The wire id of the network variant's channel, so that the frames are the same.
+  const channel = channelId('echo');
   let nextId = 0n;
   return {
     request(payload) {
@@ -76,7 +78,7 @@ export async function transportRpc(handlers: boolean): Promise<Rpc> {
           correlationId,
           source: NodeId(1),
           budgetMs: 60_000,
-          channel: 1,
+          channel,
           metadata: [],
           payload,
         });
