@@ -6,6 +6,7 @@ import {
   PeerDisconnectEvent,
   TalaError,
   type TalaErrorCode,
+  TransportMessageEvent,
 } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { expectTalaError, invalidArgument } from '../../../testing/expect-tala-error.js';
@@ -230,6 +231,23 @@ describe('Conduit send and broadcast', () => {
     await settle();
     expect(read).toEqual(['inner', 'outer', 'next']);
     expect(got).toEqual(['inner', 'outer', 'next']);
+  });
+
+  it('refuses a send to this node even after a message that names this node as its sender', async () => {
+    const { n1, t1 } = await pair();
+    let got = 0;
+    const conduit = n1.register('c', { message: () => void got++ });
+    const looped = {
+      type: 'ChannelMessage',
+      channel: channelId('c'),
+      metadata: [],
+      payload: bytes('x'),
+    } as const;
+    t1.dispatchEvent(new TransportMessageEvent(NodeId(1), looped));
+    expect(got).toBe(1);
+    expect(failure(conduit.send(NodeId(1), bytes('x')))).toBe('UnknownPeer');
+    expect(conduit.send(NodeId(2), bytes('x')).ok).toBe(true);
+    expect(failure(conduit.send(NodeId(1), bytes('x')))).toBe('UnknownPeer');
   });
 
   it('returns errors as values: unknown peer, this node, closed, too large', async () => {
