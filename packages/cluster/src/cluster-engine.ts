@@ -141,6 +141,20 @@ export class ClusterEngine {
   }
 
   /** Stops submissions and retries. */
+  /**
+   * Takes no more intents as owner and waits, at most `timeoutMs`, until the deliveries in
+   * progress and the replication of their records end (see `IntentRouter.drain`).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const { clock } = this.#options.options;
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = clock.setTimer(clock.now() + timeoutMs, resolve);
+    });
+    await Promise.race([this.#router.drain(), timedOut]);
+    if (timer !== undefined) clock.clearTimer(timer);
+  }
+
   stop(): void {
     this.#running = false;
     this.#router.stop();

@@ -63,6 +63,7 @@ export class IntentRouter {
   readonly #deliver: Deliver;
   readonly #conduit: () => Conduit;
   readonly #stopped = new AbortController();
+  #draining = false;
 
   constructor(
     context: EngineContext,
@@ -76,6 +77,18 @@ export class IntentRouter {
     this.#conduit = conduit;
     // Every submission waiting for a retry listens for the stop.
     setMaxListeners(0, this.#stopped.signal);
+  }
+
+  /**
+   * Takes no more intents as owner (they are answered with the retriable `LeaderNotAvailable`,
+   * so that their submitters retry with the next owner) and resolves once the deliveries in
+   * progress here, and the replication of their records, have ended.
+   */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    const states = [...this.#context.states.values()];
+    await Promise.allSettled(states.flatMap((state) => [...state.pending.values()]));
+    await Promise.allSettled(states.map((state) => state.round));
   }
 
   /** Stops: submissions in progress reject with `Closed`. */
@@ -239,7 +252,7 @@ export class IntentRouter {
   own(partition: PartitionId, id: Uint8Array, payload: Uint8Array): Promise<IntentReceipt> {
     const context = this.#context;
     const state = context.states.get(partition);
-    if (state === undefined || !state.synced || state.role !== 'holder') {
+    if (state === undefined || !state.synced || state.role !== 'holder' || this.#draining) {
       return Promise.reject(
         new RequestError(ErrorCode.LeaderNotAvailable, `partition ${partition} is not ready here`),
       );

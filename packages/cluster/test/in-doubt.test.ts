@@ -94,6 +94,31 @@ describe('an intent whose owner stops between accepting and marking it delivered
     await cluster.stopAll();
   });
 
+  it('is delivered, and its delivery recorded, by an owner that stops gracefully meanwhile', async () => {
+    const cluster = await simulatedCluster(4, { seed: 17, node: { partitions: 16, replicas: 2 } });
+    await cluster.run(3_000);
+    const { id, owner, replicas, submitter } = intentOwnedElsewhere(cluster);
+    // The replicas' acknowledgements are slow: the owner is asked to stop while it waits.
+    for (const replica of replicas)
+      cluster.sim.setLink(replica, owner.id, { latency: { kind: 'fixed', ms: 300 } });
+    const submission = submitter.submitIntent(id, new Uint8Array([6]), { timeout: 30_000 });
+    await cluster.run(50);
+    expect(cluster.deliveries.has(key(id))).toBe(false);
+    const stopped = owner.stop();
+    const receipt = await cluster.until(submission);
+    expect(receipt).toMatchObject({ owner: owner.id, duplicate: false });
+    await cluster.until(stopped);
+    cluster.nodes.delete(owner.id);
+    await cluster.run(20_000);
+    const again = await cluster.until(submitter.submitIntent(id, new Uint8Array([6])));
+    expect(again.duplicate).toBe(true);
+    expect(again.owner).not.toBe(owner.id);
+    expect(cluster.deliveries.get(key(id))).toBe(1);
+    const inDoubt = cluster.live().reduce((n, node) => n + node.status().stats.intentsInDoubt, 0);
+    expect(inDoubt).toBe(0);
+    await cluster.stopAll();
+  });
+
   it('is answered as a duplicate by a later owner once its Delivered record was replicated', async () => {
     const cluster = await simulatedCluster(4, { seed: 13, node: { partitions: 16, replicas: 2 } });
     await cluster.run(3_000);
