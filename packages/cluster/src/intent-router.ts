@@ -289,8 +289,9 @@ export class IntentRouter {
 
   #replicateThenDeliver(intent: OwnedIntent): Promise<IntentReceipt> {
     const { state, partition } = intent;
-    return this.#replicator.replicate(state).then(
-      () => this.#deliverAccepted(intent),
+    const round = this.#replicator.replicate(state);
+    return round.then(
+      () => this.#deliverAccepted(intent, round),
       (error: unknown) => {
         throw error instanceof RequestError && error.code === 'NotLeaderForPartition'
           ? error
@@ -397,10 +398,11 @@ export class IntentRouter {
   }
 
   /**
-   * Delivers an accepted intent whose record every replica holds, unless the partition moved
-   * meanwhile, and records the delivery (replicated by a round of its own, not awaited).
+   * Delivers an accepted intent whose record every replica holds (`round` replicated it),
+   * unless the partition moved meanwhile, and records the delivery. The record travels with the
+   * next round: one already queued (it reads the segment when it starts), or one started here.
    */
-  #deliverAccepted(intent: OwnedIntent): IntentReceipt {
+  #deliverAccepted(intent: OwnedIntent, round: Promise<void>): IntentReceipt {
     const { state, partition, id, key, payload } = intent;
     const context = this.#context;
     if (!state.undelivered.delete(key)) {
@@ -412,7 +414,8 @@ export class IntentRouter {
     context.counters.intentsDelivered++;
     this.#deliver(id.slice(), partition, payload.slice());
     state.markDelivered(id, key, context.options.clock.now());
-    this.#replicator.replicate(state).catch(() => undefined);
+    if (state.round === undefined || state.round === round)
+      this.#replicator.replicate(state).catch(() => undefined);
     return { partition, owner: context.id, duplicate: false };
   }
 }
