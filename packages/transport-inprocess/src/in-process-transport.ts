@@ -2,6 +2,8 @@ import {
   AddressBook,
   type BufferedAmount,
   type DisconnectReason,
+  type EventOf,
+  type EventTypeOf,
   type Message,
   type NodeId,
   PeerConnectEvent,
@@ -14,6 +16,7 @@ import {
   TransportEventTarget,
   TransportMessageEvent,
   type TransportOperationOptions,
+  type TypedListener,
 } from '@tala-net/types';
 import { abortedError, closedError } from './operation-errors.js';
 import { PeerSlots } from './peer-slots.js';
@@ -135,7 +138,11 @@ export class InProcessTransport
    */
   observesPeers = false;
   readonly #address: string;
-  private readonly inbox = new RingQueue<[PeerId, Message]>();
+  /** Senders of the messages waiting (the messages are in `inboxMessages`, in the same order). */
+  private readonly inboxFrom = new RingQueue<PeerId>();
+  private readonly inboxMessages = new RingQueue<Message>();
+  /** Whether a `message` listener is attached, while known (`undefined`: ask the listeners). */
+  private messageListenersKnown: boolean | undefined;
   private readonly peerEvents = new RingQueue<Event>();
   private drainWaiters: Map<PeerId, Set<DrainWaiter>> | undefined;
   private closing: Promise<void> | undefined;
@@ -177,7 +184,7 @@ export class InProcessTransport
 
   /** Number of messages waiting for `recv()`. */
   get queued(): number {
-    return this.inbox.length;
+    return this.inboxFrom.length;
   }
 
   /**
@@ -221,9 +228,11 @@ export class InProcessTransport
   }
 
   recv(): [from: PeerId, message: Message] | undefined {
-    const entry = this.inbox.shift();
-    if (entry !== undefined) this.link.handedOver(this, entry[0], entry[1]);
-    return entry;
+    const from = this.inboxFrom.shift();
+    if (from === undefined) return undefined;
+    const message = this.inboxMessages.shift()!;
+    this.link.handedOver(this, from, message);
+    return [from, message];
   }
 
   buffered(peer: PeerId): BufferedAmount {
@@ -269,8 +278,8 @@ export class InProcessTransport
     this.closing = Promise.resolve();
     this.isClosed = true;
     this.link.detach(this);
-    for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
-      this.link.discarded(this, entry[0], entry[1]);
+    for (let from = this.inboxFrom.shift(); from !== undefined; from = this.inboxFrom.shift()) {
+      this.link.discarded(this, from, this.inboxMessages.shift()!);
     }
     this.peerEvents.clear();
     const peers = this.links.indices().map((index) => this.link.idAt(index));
@@ -284,11 +293,42 @@ export class InProcessTransport
     return this.closing;
   }
 
+  /** Whether a `message` listener is attached (asked once, then known until listeners change). */
+  override get hasMessageListeners(): boolean {
+    let known = this.messageListenersKnown;
+    if (known === undefined) {
+      known = this.listenerCount('message') > 0;
+      this.messageListenersKnown = known;
+    }
+    return known;
+  }
+
+  override removeEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
+    type: K,
+    listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | TypedListener<never> | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+    if (type === 'message') this.messageListenersKnown = undefined;
+  }
+
   protected override listenerAdded(type: string): void {
     if (type === 'peer:connect' || type === 'peer:disconnect') this.observesPeers = true;
     // Messages queued while nobody listened go to the new listener now (never re-entrantly:
     // the dispatcher defers this when a dispatch is already running).
-    if (type === 'message' && this.inbox.length > 0 && this.hasMessageListeners && !this.isClosed) {
+    if (type !== 'message') return;
+    this.messageListenersKnown = true;
+    if (this.inboxFrom.length > 0 && !this.isClosed) {
       this.link.scheduleDispatch(this);
     }
   }
@@ -303,7 +343,8 @@ export class InProcessTransport
       this.link.discarded(this, from, message);
       return;
     }
-    this.inbox.push([from, message]);
+    this.inboxFrom.push(from);
+    this.inboxMessages.push(message);
     if (this.hasMessageListeners) this.link.scheduleDispatch(this);
   }
 
@@ -364,10 +405,11 @@ export class InProcessTransport
       event = this.peerEvents.shift();
     }
     while (this.hasMessageListeners && !this.isClosed) {
-      const entry = this.inbox.shift();
-      if (entry === undefined) return;
-      this.link.handedOver(this, entry[0], entry[1]);
-      this.dispatchEvent(new TransportMessageEvent(entry[0], entry[1]));
+      const from = this.inboxFrom.shift();
+      if (from === undefined) return;
+      const message = this.inboxMessages.shift()!;
+      this.link.handedOver(this, from, message);
+      this.dispatchEvent(new TransportMessageEvent(from, message));
     }
   }
 
