@@ -79,6 +79,10 @@ interface MemberRecord {
    * gossiped (`undefined` when it is not held back).
    */
   quietUntil: number | undefined;
+  /** Its index in the engine's list of Alive members, −1 when it is not Alive. */
+  aliveAt: number;
+  /** Forgotten: no longer the member's record (a later one may be). */
+  forgotten: boolean;
 }
 
 interface Tombstone {
@@ -108,6 +112,9 @@ interface Relay {
   readonly seq: bigint;
   readonly target: NodeId;
 }
+
+/** Set by {@link SwimEngine}'s static block: the one way to read its members from outside. */
+let readMembers: (engine: SwimEngine) => readonly MemberUpdate[];
 
 const PROBE: SwimTimer = { kind: 'probe' };
 const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
@@ -170,10 +177,9 @@ export class SwimEngine {
   readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new Map<NodeId, MemberRecord>();
   /** Alive members other than this node, for random picks. */
-  readonly #alive: NodeId[] = [];
-  readonly #aliveIndex = new Map<NodeId, number>();
+  readonly #alive: MemberRecord[] = [];
   readonly #queue = new DisseminationQueue();
-  readonly #schedule: ProbeSchedule;
+  readonly #schedule: ProbeSchedule<MemberRecord>;
   readonly #health: LocalHealth;
   readonly #relays = new Map<bigint, Relay>();
   /** Seeds and bootstrap members that stayed unknown: when a healing sync may try them again. */
@@ -195,8 +201,9 @@ export class SwimEngine {
   #lookedUpNode: NodeId | undefined;
   #lookedUpRecord: MemberRecord | undefined;
   /** The probe schedule's callbacks, built once. */
-  readonly #probeableNodes = (): NodeId[] => this.#probeable();
-  readonly #isTrusted = (node: NodeId): boolean => this.#trusted(node);
+  readonly #probeableRecords = (): MemberRecord[] => this.#probeable();
+  readonly #isProbeable = (record: MemberRecord): boolean =>
+    record.forgotten ? this.#trusted(record.node) : isLive(record.update.state);
   /** When this node last sent its state to a member returning from the dead. */
   #reunitedAt = Number.NEGATIVE_INFINITY;
 
@@ -214,7 +221,7 @@ export class SwimEngine {
     this.#random = checked.random;
     this.#address = checked.address;
     this.#seeds = checked.seeds.filter((seed) => seed !== checked.id);
-    this.#schedule = new ProbeSchedule(this.#random);
+    this.#schedule = new ProbeSchedule<MemberRecord>(this.#random, (record) => record.node);
     this.#health = new LocalHealth(this.config.lifeguard ? this.config.awarenessMaxMultiplier : 1);
     this.#self = {
       node: this.id,
@@ -229,11 +236,15 @@ export class SwimEngine {
       const node = member.node;
       if (node === this.id || this.#records.has(node)) continue;
       if (!this.#seeds.includes(node)) bootstrap.push(node);
-      if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
-      this.#addRecord(
-        { node, state: 'Alive', incarnation: member.incarnation, address: member.address },
-        false,
-      );
+      if (member.state === 'Alive') {
+        // Already a fresh object of the engine's own (see `checkEngineOptions`).
+        this.#addRecord(member, false);
+      } else if (member.state === 'Suspect') {
+        this.#addRecord(
+          { node, state: 'Alive', incarnation: member.incarnation, address: member.address },
+          false,
+        );
+      }
     }
     this.#bootstrap = bootstrap;
     this.#out = newOutput();
@@ -275,6 +286,10 @@ export class SwimEngine {
   member(node: NodeId): MemberUpdate | undefined {
     const update = node === this.id ? this.#self : this.#recordOf(node)?.update;
     return update === undefined ? undefined : copyUpdate(update);
+  }
+
+  static {
+    readMembers = (engine) => engine.#members();
   }
 
   #members(): MemberUpdate[] {
@@ -519,7 +534,10 @@ export class SwimEngine {
       // Not synced yet: keep asking a seed for its state (answered once we are its member).
       this.#sendPushPull(this.#seeds[this.#random.nextInt(this.#seeds.length)]!, false);
     }
-    const target = this.#schedule.next(this.#probeableNodes, this.#isTrusted);
+    const picked = this.#schedule.next(this.#probeableRecords, this.#isProbeable);
+    const target = picked?.node;
+    // The member's current record (the lookup the piggyback would make), unless it was forgotten.
+    if (picked !== undefined && !picked.forgotten) this.#remember(picked);
     this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
@@ -696,6 +714,7 @@ export class SwimEngine {
   }
 
   #forget(now: number, record: MemberRecord): void {
+    record.forgotten = true;
     this.#records.delete(record.node);
     this.#lookedUpNode = undefined;
     this.list.removeMember(record.node);
@@ -1100,6 +1119,12 @@ export class SwimEngine {
     return record;
   }
 
+  /** Makes `record`, the current record of its member, the last lookup (see `#recordOf`). */
+  #remember(record: MemberRecord): void {
+    this.#lookedUpNode = record.node;
+    this.#lookedUpRecord = record;
+  }
+
   /** `true` when `node` is a live (Alive or Suspect) member. */
   #trusted(node: NodeId): boolean {
     const record = this.#recordOf(node);
@@ -1134,14 +1159,16 @@ export class SwimEngine {
       remindedAt: undefined,
       lastLook: false,
       quietUntil: undefined,
+      aliveAt: -1,
+      forgotten: false,
     };
     this.#records.set(update.node, record);
     this.#lookedUpNode = undefined;
     this.#healBackoff.delete(update.node);
     this.list.addMember(update.node);
     this.#liveCount++;
-    this.#addAlive(update.node);
-    if (this.#started) this.#schedule.insert(update.node);
+    this.#addAlive(record);
+    if (this.#started) this.#schedule.insert(record);
     if (announce) this.#event('joined', update, undefined);
     return record;
   }
@@ -1159,13 +1186,13 @@ export class SwimEngine {
     const wasLive = isLive(previous.state);
     const isLiveNow = isLive(next.state);
     if (wasLive !== isLiveNow) this.#liveCount += isLiveNow ? 1 : -1;
-    if (previous.state === 'Alive' && next.state !== 'Alive') this.#removeAlive(record.node);
-    if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record.node);
+    if (previous.state === 'Alive' && next.state !== 'Alive') this.#removeAlive(record);
+    if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record);
     if (previous.state === next.state) {
       this.#event('updated', next, previous.state);
       return;
     }
-    if (next.state === 'Alive' && !wasLive && this.#started) this.#schedule.insert(record.node);
+    if (next.state === 'Alive' && !wasLive && this.#started) this.#schedule.insert(record);
     this.#showState(record.node, next.state);
     this.#event(STATE_EVENT[next.state]!, next, previous.state);
   }
@@ -1179,41 +1206,44 @@ export class SwimEngine {
 
   // --- helpers ------------------------------------------------------------------------------
 
-  #probeable(): NodeId[] {
-    const nodes: NodeId[] = [];
+  #probeable(): MemberRecord[] {
+    const records: MemberRecord[] = [];
     for (const record of this.#records.values()) {
-      if (isLive(record.update.state)) nodes.push(record.node);
+      if (isLive(record.update.state)) records.push(record);
     }
-    return nodes;
+    return records;
   }
 
-  #addAlive(node: NodeId): void {
-    if (this.#aliveIndex.has(node)) return;
-    this.#aliveIndex.set(node, this.#alive.length);
-    this.#alive.push(node);
+  #addAlive(record: MemberRecord): void {
+    if (record.aliveAt >= 0) return;
+    record.aliveAt = this.#alive.length;
+    this.#alive.push(record);
   }
 
-  #removeAlive(node: NodeId): void {
-    const index = this.#aliveIndex.get(node);
-    if (index === undefined) return;
+  #removeAlive(record: MemberRecord): void {
+    const index = record.aliveAt;
+    if (index < 0) return;
     const last = this.#alive.pop()!;
-    this.#aliveIndex.delete(node);
-    if (last !== node) {
+    record.aliveAt = -1;
+    if (last !== record) {
       this.#alive[index] = last;
-      this.#aliveIndex.set(last, index);
+      last.aliveAt = index;
     }
   }
 
   /** Up to `count` distinct random Alive members, never `exclude`. */
   #pickAlive(count: number, exclude: NodeId | undefined): NodeId[] {
     const alive = this.#alive;
-    const available =
-      alive.length - (exclude !== undefined && this.#aliveIndex.has(exclude) ? 1 : 0);
+    const excluded = exclude === undefined ? undefined : this.#recordOf(exclude);
+    const available = alive.length - (excluded !== undefined && excluded.aliveAt >= 0 ? 1 : 0);
     if (count <= 0 || available <= 0) return [];
-    if (available <= count) return alive.filter((node) => node !== exclude);
     const picked: NodeId[] = [];
+    if (available <= count) {
+      for (const record of alive) if (record.node !== exclude) picked.push(record.node);
+      return picked;
+    }
     while (picked.length < count) {
-      const node = alive[this.#random.nextInt(alive.length)]!;
+      const node = alive[this.#random.nextInt(alive.length)]!.node;
       if (node !== exclude && !picked.includes(node)) picked.push(node);
     }
     return picked;
@@ -1233,11 +1263,15 @@ export class SwimEngine {
       this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - memberUpdateLength(this.#self);
     // Never more members than a default decoder accepts.
     const most = Math.min(this.config.maxUpdatesPerMessage, DEFAULT_PUSH_PULL_MEMBERS) - 1;
-    const records = [...this.#records.values()];
     let bytes = 0;
-    for (const record of records) bytes += memberUpdateLength(record.update);
-    const start =
-      records.length <= most && bytes <= room ? 0 : this.#random.nextInt(records.length);
+    for (const record of this.#records.values()) bytes += memberUpdateLength(record.update);
+    if (this.#records.size <= most && bytes <= room) {
+      // Everyone fits (the common case): no window, no copy of the records.
+      for (const record of this.#records.values()) members.push(record.update);
+      return members;
+    }
+    const records = [...this.#records.values()];
+    const start = this.#random.nextInt(records.length);
     bytes = 0;
     for (let i = 0; i < records.length && members.length <= most; i++) {
       const update = records[(start + i) % records.length]!.update;
@@ -1309,6 +1343,14 @@ export class SwimEngine {
     this.#out = out;
     return out;
   }
+}
+
+/**
+ * @internal Every known member's latest update, `engine`'s own first, without copies: for the
+ * driver, which only reads them (see {@link SwimEngine.members} for copies).
+ */
+export function membersOf(engine: SwimEngine): readonly MemberUpdate[] {
+  return readMembers(engine);
 }
 
 function newOutput(): SwimOutput {

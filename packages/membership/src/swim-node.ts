@@ -14,7 +14,7 @@ import type { MembershipList } from './membership-list.js';
 import { PendingTimers } from './pending-timers.js';
 import { SeedDialer } from './seed-dialer.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
-import { SwimEngine } from './swim-engine.js';
+import { membersOf, SwimEngine } from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
 import type { SwimOutput, SwimTimer } from './swim-types.js';
 
@@ -245,7 +245,7 @@ export class SwimNode extends MembershipEventTarget {
     this.#running = true;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#transport.addEventListener('message', this.#onMessage);
-    for (const member of this.engine.members()) this.#addresses.learned(member);
+    for (const member of membersOf(this.engine)) this.#addresses.learned(member);
     this.#apply(this.engine.start(this.#clock.now()));
     if (this.#running) this.#dialer.start();
   }
