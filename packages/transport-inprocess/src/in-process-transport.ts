@@ -18,6 +18,7 @@ import {
   type TransportOperationOptions,
   type TypedListener,
 } from '@tala-net/types';
+import { MessageListeners } from './message-listeners.js';
 import { abortedError, closedError } from './operation-errors.js';
 import { PeerSlots } from './peer-slots.js';
 import { RingQueue } from './ring-queue.js';
@@ -141,8 +142,13 @@ export class InProcessTransport
   /** Senders of the messages waiting (the messages are in `inboxMessages`, in the same order). */
   private readonly inboxFrom = new RingQueue<PeerId>();
   private readonly inboxMessages = new RingQueue<Message>();
-  /** Whether a `message` listener is attached, while known (`undefined`: ask the listeners). */
-  private messageListenersKnown: boolean | undefined;
+  /** The `message` listeners, called directly (see {@link MessageListeners}). */
+  private readonly messageListeners = new MessageListeners();
+  /** Reports what a `message` listener threw, as other listeners' errors are reported. */
+  private readonly messageListenerFailed = (error: unknown): void => {
+    this.listenerErrors++;
+    this.reportError(error, 'listener:message');
+  };
   private readonly peerEvents = new RingQueue<Event>();
   private drainWaiters: Map<PeerId, Set<DrainWaiter>> | undefined;
   private closing: Promise<void> | undefined;
@@ -293,14 +299,38 @@ export class InProcessTransport
     return this.closing;
   }
 
-  /** Whether a `message` listener is attached (asked once, then known until listeners change). */
+  /** Number of listeners of `type` (`message` listeners are kept by the transport itself). */
+  override listenerCount(type: EventTypeOf<InProcessTransportEventMap>): number {
+    return type === 'message' ? this.messageListeners.size : super.listenerCount(type);
+  }
+
   override get hasMessageListeners(): boolean {
-    let known = this.messageListenersKnown;
-    if (known === undefined) {
-      known = this.listenerCount('message') > 0;
-      this.messageListenersKnown = known;
+    return this.messageListeners.size > 0;
+  }
+
+  override addEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
+    type: K,
+    listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    anyListener: EventListenerOrEventListenerObject | TypedListener<never> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    const listener = anyListener as EventListenerOrEventListenerObject | null;
+    if (type !== 'message') {
+      super.addEventListener(type, listener, options);
+      return;
     }
-    return known;
+    if (listener === null) return;
+    const remove = () => this.removeEventListener('message', listener, options);
+    if (this.messageListeners.add(listener, options, remove)) this.listenerAdded(type);
   }
 
   override removeEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
@@ -315,20 +345,19 @@ export class InProcessTransport
   ): void;
   override removeEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | TypedListener<never> | null,
+    anyListener: EventListenerOrEventListenerObject | TypedListener<never> | null,
     options?: boolean | EventListenerOptions,
   ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
-    if (type === 'message') this.messageListenersKnown = undefined;
+    const listener = anyListener as EventListenerOrEventListenerObject | null;
+    if (type !== 'message') super.removeEventListener(type, listener, options);
+    else if (listener !== null) this.messageListeners.remove(listener, options);
   }
 
   protected override listenerAdded(type: string): void {
     if (type === 'peer:connect' || type === 'peer:disconnect') this.observesPeers = true;
     // Messages queued while nobody listened go to the new listener now (never re-entrantly:
     // the dispatcher defers this when a dispatch is already running).
-    if (type !== 'message') return;
-    this.messageListenersKnown = true;
-    if (this.inboxFrom.length > 0 && !this.isClosed) {
+    if (type === 'message' && this.inboxFrom.length > 0 && !this.isClosed) {
       this.link.scheduleDispatch(this);
     }
   }
@@ -409,7 +438,11 @@ export class InProcessTransport
       if (from === undefined) return;
       const message = this.inboxMessages.shift()!;
       this.link.handedOver(this, from, message);
-      this.dispatchEvent(new TransportMessageEvent(from, message));
+      this.messageListeners.dispatch(
+        this,
+        new TransportMessageEvent(from, message),
+        this.messageListenerFailed,
+      );
     }
   }
 
