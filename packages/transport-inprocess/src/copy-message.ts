@@ -23,9 +23,12 @@ function copyValue(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Uint8Array) return value.length === 0 ? EMPTY_BYTES : new Uint8Array(value);
   if (Array.isArray(value)) {
-    const length = value.length;
-    const copy: unknown[] = [];
-    for (let i = 0; i < length; i++) copy.push(copyValue(value[i]));
+    // A slice is allocated at its final size and keeps the array's element kind.
+    const copy: unknown[] = value.slice();
+    for (let i = 0; i < copy.length; i++) {
+      const item = copy[i];
+      if (typeof item === 'object' && item !== null) copy[i] = copyValue(item);
+    }
     return copy;
   }
   const copy: Record<string, unknown> = { ...value };
