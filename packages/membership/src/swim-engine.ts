@@ -59,13 +59,26 @@ export interface SwimEngineStats {
   unansweredPushPulls: number;
 }
 
+/**
+ * What the engine keeps about one member. Small on purpose (a simulation holds a thousand
+ * members × a thousand nodes): what only a suspected, departed or synced member needs waits in
+ * {@link MemberRecord.extra}, created on first use.
+ */
 interface MemberRecord {
   readonly node: NodeId;
   update: MemberUpdate;
   generation: number;
+  /** Its index in the engine's list of Alive members, −1 when it is not Alive. */
+  aliveAt: number;
+  /** Forgotten: no longer the member's record (a later one may be). */
+  forgotten: boolean;
+  extra: MemberExtra | undefined;
+}
+
+/** The rarely needed part of a {@link MemberRecord}. */
+interface MemberExtra {
   suspicion: Suspicion | undefined;
-  // The times below are `undefined` until first set, not a number: a record then carries no
-  // boxed number for each (a thousand members × a thousand nodes in a simulation).
+  // The times below are `undefined` until first set, not a number: no boxed number for each.
   /** When the member was declared Dead or Left (for the reclaim timer). */
   downSince: number | undefined;
   /** When a `PushPull` from this member was last answered with our state (if ever). */
@@ -79,10 +92,19 @@ interface MemberRecord {
    * gossiped (`undefined` when it is not held back).
    */
   quietUntil: number | undefined;
-  /** Its index in the engine's list of Alive members, −1 when it is not Alive. */
-  aliveAt: number;
-  /** Forgotten: no longer the member's record (a later one may be). */
-  forgotten: boolean;
+}
+
+/** The extra part of `record`, created when first needed. */
+function extraOf(record: MemberRecord): MemberExtra {
+  record.extra ??= {
+    suspicion: undefined,
+    downSince: undefined,
+    answeredAt: undefined,
+    remindedAt: undefined,
+    lastLook: false,
+    quietUntil: undefined,
+  };
+  return record.extra;
 }
 
 interface Tombstone {
@@ -449,15 +471,16 @@ export class SwimEngine {
    */
   #answerPushPull(now: number, from: NodeId): void {
     const record = this.#recordOf(from);
+    const answeredAt = record?.extra?.answeredAt;
     if (
       record === undefined ||
       !isLive(record.update.state) ||
-      (record.answeredAt !== undefined && now - record.answeredAt < this.config.probeInterval)
+      (answeredAt !== undefined && now - answeredAt < this.config.probeInterval)
     ) {
       this.stats.unansweredPushPulls++;
       return;
     }
-    record.answeredAt = now;
+    extraOf(record).answeredAt = now;
     this.#sendPushPull(from, true);
   }
 
@@ -515,7 +538,7 @@ export class SwimEngine {
     const record = this.#recordOf(timer.node);
     if (record === undefined || record.generation !== timer.generation) return;
     if (isLive(record.update.state)) return;
-    const due = (record.downSince ?? 0) + this.config.reclaimTime;
+    const due = (record.extra?.downSince ?? 0) + this.config.reclaimTime;
     if (now < due) {
       // Fired early (a coarse real clock): come back when it is really due.
       this.#timer(due, timer);
@@ -771,8 +794,9 @@ export class SwimEngine {
     const { node, address } = record.update;
     const update: MemberUpdate = { node, state: 'Suspect', incarnation, address };
     this.#setState(record, accuser === undefined ? update : { ...update, accuser });
-    record.suspicion = suspicion;
-    record.lastLook = false;
+    const extra = extraOf(record);
+    extra.suspicion = suspicion;
+    extra.lastLook = false;
     this.#timer(suspicion.deadline, { kind: 'suspicion', node: record.node, incarnation });
   }
 
@@ -781,10 +805,11 @@ export class SwimEngine {
    * timeout — and the suspicion is gossiped again under its name, so that others count it too.
    */
   #confirm(record: MemberRecord, accuser: NodeId): void {
-    const suspicion = record.suspicion;
-    if (suspicion === undefined || !this.config.lifeguard) return;
+    const extra = record.extra;
+    const suspicion = extra?.suspicion;
+    if (extra === undefined || suspicion === undefined || !this.config.lifeguard) return;
     if (!suspicion.confirm(accuser)) return;
-    record.quietUntil = undefined;
+    extra.quietUntil = undefined;
     record.update = { ...record.update, accuser };
     this.#queue.enqueue(record.update);
     this.#timer(suspicion.deadline, {
@@ -797,11 +822,14 @@ export class SwimEngine {
   #onSuspicionTimer(now: number, node: NodeId, incarnation: bigint): void {
     const record = this.#recordOf(node);
     if (record === undefined || record.update.state !== 'Suspect') return;
-    const suspicion = record.suspicion;
-    if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
-    if (record.quietUntil !== undefined) {
+    const extra = record.extra;
+    const suspicion = extra?.suspicion;
+    if (extra === undefined || suspicion === undefined || suspicion.incarnation !== incarnation) {
+      return;
+    }
+    if (extra.quietUntil !== undefined) {
       // The suspicion's own deadline timer is still set: this one only ends the hold.
-      this.#endHold(now, record, record.quietUntil, incarnation);
+      this.#endHold(now, record, extra.quietUntil, incarnation);
       return;
     }
     if (now < suspicion.deadline) {
@@ -810,7 +838,7 @@ export class SwimEngine {
       this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
       return;
     }
-    if (this.config.lifeguard && !record.lastLook && !this.#left && suspicion.accusedBy(this.id)) {
+    if (this.config.lifeguard && !extra.lastLook && !this.#left && suspicion.accusedBy(this.id)) {
       this.#lastLook(now, record, incarnation);
       return;
     }
@@ -828,7 +856,7 @@ export class SwimEngine {
   #holdBack(now: number, record: MemberRecord): void {
     this.#queue.remove(record.node);
     const quietUntil = now + this.#health.scale(this.config.probeTimeout);
-    record.quietUntil = quietUntil;
+    extraOf(record).quietUntil = quietUntil;
     this.#tell(record.node, record.update);
     const incarnation = record.update.incarnation;
     this.#timer(quietUntil, { kind: 'suspicion', node: record.node, incarnation });
@@ -843,7 +871,7 @@ export class SwimEngine {
       this.#timer(quietUntil, { kind: 'suspicion', node: record.node, incarnation });
       return;
     }
-    record.quietUntil = undefined;
+    extraOf(record).quietUntil = undefined;
     this.#queue.enqueue(record.update);
     this.#tell(record.node, record.update);
   }
@@ -855,7 +883,7 @@ export class SwimEngine {
    * suspicion, not every member that heard of it.
    */
   #lastLook(now: number, record: MemberRecord, incarnation: bigint): void {
-    record.lastLook = true;
+    extraOf(record).lastLook = true;
     this.#send(record.node, { type: 'Ping', from: this.id, seq: this.#nextSeq() });
     this.#piggyback(record.node, PROBE_FRAME_BYTES);
     const at = now + this.#health.scale(this.config.probeTimeout);
@@ -864,7 +892,7 @@ export class SwimEngine {
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
     this.#setState(record, { ...record.update, state, incarnation });
-    record.downSince = now;
+    extraOf(record).downSince = now;
     this.#timer(now + this.config.reclaimTime, {
       kind: 'reclaim',
       node: record.node,
@@ -1087,10 +1115,10 @@ export class SwimEngine {
     const record = this.#recordOf(from);
     let last: MemberUpdate;
     if (record !== undefined) {
-      const remindedAt = record.remindedAt;
+      const remindedAt = record.extra?.remindedAt;
       if (isLive(record.update.state)) return;
       if (remindedAt !== undefined && now - remindedAt < this.config.probeInterval) return;
-      record.remindedAt = now;
+      extraOf(record).remindedAt = now;
       last = record.update;
     } else {
       const tombstone = this.#tombstone(now, from);
@@ -1153,18 +1181,13 @@ export class SwimEngine {
       node: update.node,
       update,
       generation: 0,
-      suspicion: undefined,
-      downSince: undefined,
-      answeredAt: undefined,
-      remindedAt: undefined,
-      lastLook: false,
-      quietUntil: undefined,
       aliveAt: -1,
       forgotten: false,
+      extra: undefined,
     };
     this.#records.set(update.node, record);
     this.#lookedUpNode = undefined;
-    this.#healBackoff.delete(update.node);
+    if (this.#healBackoff.size > 0) this.#healBackoff.delete(update.node);
     this.list.addMember(update.node);
     this.#liveCount++;
     this.#addAlive(record);
@@ -1175,13 +1198,14 @@ export class SwimEngine {
 
   /** Moves `record` to `next`, keeping the list view, counters, queue and events in step. */
   #setState(record: MemberRecord, update: MemberUpdate): void {
-    record.quietUntil = undefined;
+    const extra = record.extra;
+    if (extra !== undefined) extra.quietUntil = undefined;
     // Only a Suspect names its accuser.
     const next = update.state === 'Suspect' ? update : withoutAccuser(update);
     const previous = record.update;
     record.update = next;
     record.generation++;
-    if (next.state !== 'Suspect') record.suspicion = undefined;
+    if (next.state !== 'Suspect' && extra !== undefined) extra.suspicion = undefined;
     this.#queue.enqueue(next);
     const wasLive = isLive(previous.state);
     const isLiveNow = isLive(next.state);
