@@ -135,8 +135,16 @@ interface Relay {
   readonly target: NodeId;
 }
 
-/** Set by {@link SwimEngine}'s static block: the one way to read its members from outside. */
+// Set by the static block of SwimEngine: the driver's ways in (see the functions at the end).
 let readMembers: (engine: SwimEngine) => readonly MemberUpdate[];
+let handleMessageWith: (
+  engine: SwimEngine,
+  out: SwimOutput,
+  now: number,
+  from: NodeId,
+  message: Message,
+) => void;
+let handleTimerWith: (engine: SwimEngine, out: SwimOutput, now: number, timer: SwimTimer) => void;
 
 const PROBE: SwimTimer = { kind: 'probe' };
 const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
@@ -312,6 +320,14 @@ export class SwimEngine {
 
   static {
     readMembers = (engine) => engine.#members();
+    handleMessageWith = (engine, out, now, from, message) => {
+      engine.#beginWith(out);
+      engine.#onMessage(now, from, message);
+    };
+    handleTimerWith = (engine, out, now, timer) => {
+      engine.#beginWith(out);
+      engine.#onTimer(now, timer);
+    };
   }
 
   #members(): MemberUpdate[] {
@@ -1367,6 +1383,12 @@ export class SwimEngine {
     this.#out = out;
     return out;
   }
+
+  /** The call that begins writes into `out`, emptied first (see {@link handleMessageInto}). */
+  #beginWith(out: SwimOutput): void {
+    clearOutput(out);
+    this.#out = out;
+  }
 }
 
 /**
@@ -1377,7 +1399,39 @@ export function membersOf(engine: SwimEngine): readonly MemberUpdate[] {
   return readMembers(engine);
 }
 
-function newOutput(): SwimOutput {
+/**
+ * @internal Like `engine.handleMessage`, but writes into `out` (emptied first) instead of a new
+ * output: for a driver that applies each output at once and reuses one.
+ */
+export function handleMessageInto(
+  engine: SwimEngine,
+  out: SwimOutput,
+  now: number,
+  from: NodeId,
+  message: Message,
+): void {
+  handleMessageWith(engine, out, now, from, message);
+}
+
+/** @internal Like `engine.handleTimer`, writing into `out` (see {@link handleMessageInto}). */
+export function handleTimerInto(
+  engine: SwimEngine,
+  out: SwimOutput,
+  now: number,
+  timer: SwimTimer,
+): void {
+  handleTimerWith(engine, out, now, timer);
+}
+
+/** @internal Empties `out` (its arrays stay, ready for the next call). */
+export function clearOutput(out: SwimOutput): void {
+  out.messages.length = 0;
+  out.timers.length = 0;
+  out.events.length = 0;
+}
+
+/** @internal A new, empty output. */
+export function newOutput(): SwimOutput {
   return { messages: [], timers: [], events: [] };
 }
 

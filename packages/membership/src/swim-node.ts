@@ -14,7 +14,14 @@ import type { MembershipList } from './membership-list.js';
 import { PendingTimers } from './pending-timers.js';
 import { SeedDialer } from './seed-dialer.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
-import { membersOf, SwimEngine } from './swim-engine.js';
+import {
+  clearOutput,
+  handleMessageInto,
+  handleTimerInto,
+  membersOf,
+  newOutput,
+  SwimEngine,
+} from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
 import type { SwimOutput, SwimTimer } from './swim-types.js';
 
@@ -132,17 +139,24 @@ export class SwimNode extends MembershipEventTarget {
   #received = 0;
   #engineErrors = 0;
   #sendErrors = 0;
+  /**
+   * One output reused for every engine call (none is kept once applied); `undefined` while in use,
+   * so that a call made while one is applied (a transport delivering at once) gets its own.
+   */
+  #spare: SwimOutput | undefined = newOutput();
   readonly #onMessage = (event: TransportMessageEvent): void => {
     if (!this.#running) return;
     this.#received++;
-    let out: SwimOutput;
+    const out = this.#takeOutput();
     try {
-      out = this.engine.handleMessage(this.#clock.now(), event.from, event.message);
+      handleMessageInto(this.engine, out, this.#clock.now(), event.from, event.message);
     } catch (error) {
       this.#engineFailed(error);
+      this.#returnOutput(out);
       return;
     }
     this.#apply(out);
+    this.#returnOutput(out);
   };
   readonly #onAbort = (): void => this.stop();
   readonly #addresses: MemberAddresses;
@@ -283,11 +297,12 @@ export class SwimNode extends MembershipEventTarget {
 
   /** Runs the engine on a timer (no closure per call: this runs for every timer). */
   #onTimer(timer: SwimTimer): void {
-    let out: SwimOutput;
+    const out = this.#takeOutput();
     try {
-      out = this.engine.handleTimer(this.#clock.now(), timer);
+      handleTimerInto(this.engine, out, this.#clock.now(), timer);
     } catch (error) {
       this.#engineFailed(error);
+      this.#returnOutput(out);
       return;
     }
     // A member reclaimed for good is forgotten: so is the address recorded for it.
@@ -295,6 +310,20 @@ export class SwimNode extends MembershipEventTarget {
       this.#addresses.forgotten(timer.node);
     }
     this.#apply(out);
+    this.#returnOutput(out);
+  }
+
+  /** The spare output, or a new one while the spare is in use. */
+  #takeOutput(): SwimOutput {
+    const out = this.#spare ?? newOutput();
+    this.#spare = undefined;
+    return out;
+  }
+
+  /** `out` was applied: emptied (it holds no message any more) and kept as the spare. */
+  #returnOutput(out: SwimOutput): void {
+    clearOutput(out);
+    this.#spare = out;
   }
 
   /** An exception out of the engine is a bug: counted and reported, the loop goes on. */

@@ -426,12 +426,24 @@ describe('SwimNode: engine bugs are reported, bad input is counted', () => {
     sim.runFor(10);
     expect(node.stats.badInput).toBe(1);
     expect(errors).toEqual([]);
+    // A bug inside the engine: its counters throw while it counts a message it ignores.
     const bug = new Error('engine bug');
-    node.engine.handleMessage = () => {
-      throw bug;
-    };
-    sim.transport(n2).send(n1, { type: 'Ping', from: n2, seq: 1n });
+    const stats = node.engine.stats;
+    Object.defineProperty(node.engine, 'stats', {
+      configurable: true,
+      get() {
+        throw bug;
+      },
+    });
+    sim
+      .transport(n2)
+      .send(n1, {
+        type: 'IntentForward',
+        partition: 0,
+        payload: new Uint8Array(),
+      } as unknown as Message);
     sim.runFor(10);
+    Object.defineProperty(node.engine, 'stats', { configurable: true, value: stats });
     expect(errors).toEqual([bug]);
     expect(node.stats.engineErrors).toBe(1);
     expect(node.stats.badInput).toBe(1);
