@@ -6,7 +6,12 @@ import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import type { SwimConfig } from './swim-config.js';
 import { checkEngineOptions, type SwimEngineOptions } from './swim-engine-options.js';
-import { readSwimMessage, type SwimMessage } from './swim-message-checks.js';
+import {
+  type MutableUpdate,
+  readSwimMessage,
+  readUpdateInto,
+  type SwimMessage,
+} from './swim-message-checks.js';
 import type {
   IndirectAck,
   MemberUpdate,
@@ -227,6 +232,14 @@ export class SwimEngine {
   /** This node already answered a stale accusation of itself in the current message. */
   #answeredStale = false;
   #out: SwimOutput = newOutput();
+  /** The update being merged (see `#merge`). */
+  readonly #incoming: MutableUpdate = {
+    node: 0n as NodeId,
+    state: 'Alive',
+    incarnation: 0n,
+    address: EMPTY_ADDRESS,
+    accuser: undefined,
+  };
   /** The last record lookup (see `#recordOf`); cleared whenever a record is added or removed. */
   #lookedUpNode: NodeId | undefined;
   #lookedUpRecord: MemberRecord | undefined;
@@ -926,11 +939,21 @@ export class SwimEngine {
    */
   #merge(now: number, sender: NodeId, updates: readonly MemberUpdate[], sync: boolean): void {
     const taken = this.#bounded(updates);
-    for (const update of taken) {
+    // Each update, checked already, is read into one scratch object as it is applied (a sync
+    // carries a thousand; nothing keeps the scratch: what is kept is copied from it).
+    const incoming = this.#incoming;
+    const update = incoming as MemberUpdate;
+    for (const value of taken) {
+      if (!readUpdateInto(value, incoming)) continue;
       if (update.node === sender) this.#applyChecked(now, update, sender, sync);
     }
     const trusted = this.#trusted(sender);
-    for (const update of taken) {
+    for (const value of taken) {
+      if (!readUpdateInto(value, incoming)) {
+        // Its getters answered otherwise than when the message was checked.
+        this.stats.badMessages++;
+        continue;
+      }
       if (update.node === sender) continue;
       if (update.node === this.id) this.#aboutSelf(update, sender, trusted);
       else if (trusted) this.#applyChecked(now, update, sender, sync);
@@ -986,7 +1009,12 @@ export class SwimEngine {
       return;
     }
     const forgotten = this.#tombstones.delete(update.node);
-    const added = this.#addRecord({ ...update, address: copyAddress(update.address) });
+    const added = this.#addRecord({
+      node: update.node,
+      state: 'Alive',
+      incarnation: update.incarnation,
+      address: copyAddress(update.address),
+    });
     this.#queue.enqueue(added.update);
     if (forgotten && sender === update.node) this.#reunite(now, update.node);
   }
