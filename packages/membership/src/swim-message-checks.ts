@@ -87,8 +87,8 @@ function readFields(fields: Record<string, unknown>, type: SwimType): SwimMessag
 }
 
 /**
- * `value` itself when it is a dense array of well-formed updates (each checked as
- * {@link readUpdate} reads it, without a copy: a full-state sync carries a thousand of them);
+ * `value` itself when it is a dense array of well-formed updates (see {@link isUpdate}; checked
+ * without a copy: a full-state sync carries a thousand of them);
  * `undefined` when it is not one. The receiver reads each update again when it applies it
  * (see {@link readUpdateInto}).
  */
@@ -102,7 +102,10 @@ function readUpdates(value: unknown): MemberUpdate[] | undefined {
   return value as MemberUpdate[];
 }
 
-/** `true` when {@link readUpdate} would read `value` as an update (nothing is allocated). */
+/**
+ * `true` for a member update with wire-typed fields (u64s, a state, bytes, and an accuser only on
+ * a `Suspect`); nothing is allocated. Throws only what a getter of `value` throws.
+ */
 function isUpdate(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
@@ -119,7 +122,7 @@ function isUpdate(value: unknown): boolean {
 
 /**
  * Reads the update `value` into `into` (a scratch object its caller owns), field by field, with
- * the checks of {@link readUpdate}; `false`, leaving `into` in any state, when it is not an update
+ * the checks of {@link isUpdate}; `false`, leaving `into` in any state, when it is not an update
  * (an object whose getters changed their answers since it was checked) or a getter threw. An
  * update read this way is only looked at, never kept: what is kept is copied from it.
  */
@@ -153,25 +156,4 @@ export interface MutableUpdate {
   incarnation: bigint;
   address: Uint8Array;
   accuser: NodeId | undefined;
-}
-
-/**
- * A member update with wire-typed fields (u64s, a state, bytes, and an accuser only on a
- * `Suspect`), copied field by field (the address is the same bytes); `undefined` when it is not
- * one. Throws only what a getter of `value` throws.
- */
-export function readUpdate(value: unknown): MemberUpdate | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const fields = value as Record<string, unknown>;
-  const node = fields.node;
-  const state = fields.state;
-  const incarnation = fields.incarnation;
-  const address = fields.address;
-  const accuser = fields.accuser;
-  if (!isWireU64(node) || !isMemberState(state) || !isWireU64(incarnation)) return undefined;
-  if (!isWireAddress(address)) return undefined;
-  if (accuser === undefined) return { node: node as NodeId, state, incarnation, address };
-  // Only a Suspect names its accuser.
-  if (state !== 'Suspect' || !isWireU64(accuser)) return undefined;
-  return { node: node as NodeId, state, incarnation, address, accuser: accuser as NodeId };
 }

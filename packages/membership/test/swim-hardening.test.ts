@@ -575,3 +575,18 @@ describe('updates are read as they are applied, and kept only as copies', () => 
     }
   });
 });
+
+describe('members given at construction', () => {
+  it('engines started from one list share nothing that the caller can change', () => {
+    const member = { node: n2, state: 'Alive', incarnation: 1n, address: new Uint8Array() };
+    const members = [member] as MemberUpdate[];
+    const a = new SwimEngine({ id: n1, random: seededRandom(1), config: testConfig(), members });
+    const b = new SwimEngine({ id: n3, random: seededRandom(3), config: testConfig(), members });
+    member.incarnation = 5n;
+    const c = new SwimEngine({ id: n3, random: seededRandom(3), config: testConfig(), members });
+    expect(a.member(n2)?.incarnation).toBe(1n);
+    expect(b.member(n2)?.incarnation).toBe(1n);
+    expect(c.member(n2)?.incarnation).toBe(5n);
+    expect(a.member(n2)?.incarnation).toBe(1n);
+  });
+});
