@@ -1,5 +1,6 @@
 import { type Message, type NodeId, type Random, TalaError } from '@tala-net/types';
 import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
+import type { DriverOutput } from './driver-output.js';
 import { LocalHealth } from './local-health.js';
 import { MembershipList } from './membership-list.js';
 import { ProbeSchedule } from './probe-schedule.js';
@@ -144,12 +145,12 @@ interface Relay {
 let readMembers: (engine: SwimEngine) => readonly MemberUpdate[];
 let handleMessageWith: (
   engine: SwimEngine,
-  out: SwimOutput,
+  out: DriverOutput,
   now: number,
   from: NodeId,
   message: Message,
 ) => void;
-let handleTimerWith: (engine: SwimEngine, out: SwimOutput, now: number, timer: SwimTimer) => void;
+let handleTimerWith: (engine: SwimEngine, out: DriverOutput, now: number, timer: SwimTimer) => void;
 
 const PROBE: SwimTimer = { kind: 'probe' };
 const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
@@ -232,6 +233,8 @@ export class SwimEngine {
   /** This node already answered a stale accusation of itself in the current message. */
   #answeredStale = false;
   #out: SwimOutput = newOutput();
+  /** Where the current call writes instead of `#out`, for a driver (see `handleMessageInto`). */
+  #direct: DriverOutput | undefined;
   /** The update being merged (see `#merge`). */
   readonly #incoming: MutableUpdate = {
     node: 0n as NodeId,
@@ -335,11 +338,19 @@ export class SwimEngine {
     readMembers = (engine) => engine.#members();
     handleMessageWith = (engine, out, now, from, message) => {
       engine.#beginWith(out);
-      engine.#onMessage(now, from, message);
+      try {
+        engine.#onMessage(now, from, message);
+      } finally {
+        engine.#direct = undefined;
+      }
     };
     handleTimerWith = (engine, out, now, timer) => {
       engine.#beginWith(out);
-      engine.#onTimer(now, timer);
+      try {
+        engine.#onTimer(now, timer);
+      } finally {
+        engine.#direct = undefined;
+      }
     };
   }
 
@@ -1326,7 +1337,6 @@ export class SwimEngine {
    * when everyone does not fit, a window of the others starting at a random member.
    */
   #syncState(): MemberUpdate[] {
-    const members = [this.#self];
     const room =
       this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - memberUpdateLength(this.#self);
     // Never more members than a default decoder accepts.
@@ -1334,10 +1344,15 @@ export class SwimEngine {
     let bytes = 0;
     for (const record of this.#records.values()) bytes += memberUpdateLength(record.update);
     if (this.#records.size <= most && bytes <= room) {
-      // Everyone fits (the common case): no window, no copy of the records.
-      for (const record of this.#records.values()) members.push(record.update);
-      return members;
+      // Everyone fits (the common case): no window, no copy of the records, and the array is
+      // allocated at its size.
+      const all = new Array<MemberUpdate>(this.#records.size + 1);
+      all[0] = this.#self;
+      let i = 1;
+      for (const record of this.#records.values()) all[i++] = record.update;
+      return all;
     }
+    const members = [this.#self];
     const records = [...this.#records.values()];
     const start = this.#random.nextInt(records.length);
     bytes = 0;
@@ -1387,16 +1402,22 @@ export class SwimEngine {
   }
 
   #send(to: NodeId, message: Message): void {
-    this.#out.messages.push({ to, message });
+    const direct = this.#direct;
+    if (direct === undefined) this.#out.messages.push({ to, message });
+    else direct.addMessage(to, message);
   }
 
   #timer(at: number, timer: SwimTimer): void {
-    this.#out.timers.push({ at, timer });
+    const direct = this.#direct;
+    if (direct === undefined) this.#out.timers.push({ at, timer });
+    else direct.addTimer(at, timer);
   }
 
   #event(type: MembershipEventType, member: MemberUpdate, previous: MemberUpdateState | undefined) {
     const change: MembershipChange = { type, member, previous };
-    this.#out.events.push(change);
+    const direct = this.#direct;
+    if (direct === undefined) this.#out.events.push(change);
+    else direct.addEvent(change);
   }
 
   #run(body: () => void): SwimOutput {
@@ -1409,13 +1430,14 @@ export class SwimEngine {
   #begin(): SwimOutput {
     const out = newOutput();
     this.#out = out;
+    this.#direct = undefined;
     return out;
   }
 
   /** The call that begins writes into `out`, emptied first (see {@link handleMessageInto}). */
-  #beginWith(out: SwimOutput): void {
-    clearOutput(out);
-    this.#out = out;
+  #beginWith(out: DriverOutput): void {
+    out.clear();
+    this.#direct = out;
   }
 }
 
@@ -1429,11 +1451,11 @@ export function membersOf(engine: SwimEngine): readonly MemberUpdate[] {
 
 /**
  * @internal Like `engine.handleMessage`, but writes into `out` (emptied first) instead of a new
- * output: for a driver that applies each output at once and reuses one.
+ * output: for a driver that applies each output at once and reuses one (see {@link DriverOutput}).
  */
 export function handleMessageInto(
   engine: SwimEngine,
-  out: SwimOutput,
+  out: DriverOutput,
   now: number,
   from: NodeId,
   message: Message,
@@ -1444,22 +1466,14 @@ export function handleMessageInto(
 /** @internal Like `engine.handleTimer`, writing into `out` (see {@link handleMessageInto}). */
 export function handleTimerInto(
   engine: SwimEngine,
-  out: SwimOutput,
+  out: DriverOutput,
   now: number,
   timer: SwimTimer,
 ): void {
   handleTimerWith(engine, out, now, timer);
 }
 
-/** @internal Empties `out` (its arrays stay, ready for the next call). */
-export function clearOutput(out: SwimOutput): void {
-  out.messages.length = 0;
-  out.timers.length = 0;
-  out.events.length = 0;
-}
-
-/** @internal A new, empty output. */
-export function newOutput(): SwimOutput {
+function newOutput(): SwimOutput {
   return { messages: [], timers: [], events: [] };
 }
 

@@ -8,20 +8,14 @@ import {
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
+import { DriverOutput } from './driver-output.js';
 import { MemberAddresses } from './member-addresses.js';
 import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
 import type { MembershipList } from './membership-list.js';
 import { PendingTimers } from './pending-timers.js';
 import { SeedDialer } from './seed-dialer.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
-import {
-  clearOutput,
-  handleMessageInto,
-  handleTimerInto,
-  membersOf,
-  newOutput,
-  SwimEngine,
-} from './swim-engine.js';
+import { handleMessageInto, handleTimerInto, membersOf, SwimEngine } from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
 import type { SwimOutput, SwimTimer } from './swim-types.js';
 
@@ -143,7 +137,7 @@ export class SwimNode extends MembershipEventTarget {
    * One output reused for every engine call (none is kept once applied); `undefined` while in use,
    * so that a call made while one is applied (a transport delivering at once) gets its own.
    */
-  #spare: SwimOutput | undefined = newOutput();
+  #spare: DriverOutput | undefined = new DriverOutput();
   readonly #onMessage = (event: TransportMessageEvent): void => {
     if (!this.#running) return;
     this.#received++;
@@ -155,7 +149,7 @@ export class SwimNode extends MembershipEventTarget {
       this.#returnOutput(out);
       return;
     }
-    this.#apply(out);
+    this.#applyDirect(out);
     this.#returnOutput(out);
   };
   readonly #onAbort = (): void => this.stop();
@@ -309,20 +303,20 @@ export class SwimNode extends MembershipEventTarget {
     if (timer.kind === 'reclaim' && this.engine.member(timer.node) === undefined) {
       this.#addresses.forgotten(timer.node);
     }
-    this.#apply(out);
+    this.#applyDirect(out);
     this.#returnOutput(out);
   }
 
   /** The spare output, or a new one while the spare is in use. */
-  #takeOutput(): SwimOutput {
-    const out = this.#spare ?? newOutput();
+  #takeOutput(): DriverOutput {
+    const out = this.#spare ?? new DriverOutput();
     this.#spare = undefined;
     return out;
   }
 
   /** `out` was applied: emptied (it holds no message any more) and kept as the spare. */
-  #returnOutput(out: SwimOutput): void {
-    clearOutput(out);
+  #returnOutput(out: DriverOutput): void {
+    out.clear();
     this.#spare = out;
   }
 
@@ -345,10 +339,20 @@ export class SwimNode extends MembershipEventTarget {
     if (!fired) this.#timers.fill(slot, handle);
   }
 
-  #apply(out: SwimOutput): void {
-    for (const { to, message } of out.messages) {
+  /** Applies an output of the engine's public API (start, leave, a seed). */
+  #apply(output: SwimOutput): void {
+    const out = this.#takeOutput();
+    out.addAll(output);
+    this.#applyDirect(out);
+    this.#returnOutput(out);
+  }
+
+  /** Sends the messages, sets the timers, then reports the changes, in order. */
+  #applyDirect(out: DriverOutput): void {
+    const { to, messages, at, timers, events } = out;
+    for (let i = 0; i < out.messageCount; i++) {
       try {
-        this.#transport.send(to, message);
+        this.#transport.send(to[i]!, messages[i]!);
         this.#sent++;
       } catch (error) {
         // Transports never throw for delivery problems: this is a bug, counted and reported.
@@ -356,10 +360,11 @@ export class SwimNode extends MembershipEventTarget {
         this.reportError(error, 'transport:send');
       }
     }
-    for (const { at, timer } of out.timers) this.#setTimer(at, timer);
-    for (const change of out.events) {
+    for (let i = 0; i < out.timerCount; i++) this.#setTimer(at[i]!, timers[i]!);
+    for (let i = 0; i < out.eventCount; i++) {
       // A listener may stop the node mid-batch: nothing is reported after that.
       if (!this.#running) return;
+      const change = events[i]!;
       this.#addresses.learned(change.member);
       this.dispatchEvent(MembershipEvent.from(change));
     }
