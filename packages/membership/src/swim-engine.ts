@@ -3,6 +3,7 @@ import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
 import type { DriverOutput } from './driver-output.js';
 import { LocalHealth } from './local-health.js';
 import { MembershipList } from './membership-list.js';
+import { NodeMap } from './node-map.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import type { SwimConfig } from './swim-config.js';
@@ -211,7 +212,7 @@ export class SwimEngine {
   readonly #bootstrap: NodeId[];
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
-  readonly #records = new Map<NodeId, MemberRecord>();
+  readonly #records = new NodeMap<MemberRecord>();
   /** Alive members other than this node, for random picks. */
   readonly #alive: MemberRecord[] = [];
   readonly #queue = new DisseminationQueue();
