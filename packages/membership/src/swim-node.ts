@@ -126,6 +126,11 @@ export class SwimNode extends MembershipEventTarget {
   readonly #transport: Transport;
   readonly #clock: Clock;
   readonly #timers = new PendingTimers();
+  // Per timer slot: the engine timer waiting in it, how often the slot was reserved, and its
+  // clock callback, made once per slot and reused (no closure per timer).
+  readonly #slotTimers: (SwimTimer | undefined)[] = [];
+  readonly #slotReservations: number[] = [];
+  readonly #slotCallbacks: (() => void)[] = [];
   readonly #signal: AbortSignal | undefined;
   #running = false;
   #stopped = false;
@@ -272,6 +277,8 @@ export class SwimNode extends MembershipEventTarget {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#transport.removeEventListener('message', this.#onMessage);
     this.#timers.clearAll((handle) => this.#clock.clearTimer(handle));
+    // A timer that a clock runs anyway finds its slot empty.
+    this.#slotTimers.length = 0;
     this.#dialer.stop();
   }
 
@@ -328,15 +335,30 @@ export class SwimNode extends MembershipEventTarget {
 
   #setTimer(at: number, timer: SwimTimer): void {
     const slot = this.#timers.reserve();
-    let fired = false;
-    const handle = this.#clock.setTimer(at, () => {
-      fired = true;
-      this.#timers.release(slot);
-      if (!this.#running) return;
-      this.#onTimer(timer);
-    });
-    // A clock may run an overdue timer at once, inside setTimer: its slot is already free.
-    if (!fired) this.#timers.fill(slot, handle);
+    const reservation = (this.#slotReservations[slot] ?? 0) + 1;
+    this.#slotReservations[slot] = reservation;
+    this.#slotTimers[slot] = timer;
+    let callback = this.#slotCallbacks[slot];
+    if (callback === undefined) {
+      callback = () => this.#fire(slot);
+      this.#slotCallbacks[slot] = callback;
+    }
+    const handle = this.#clock.setTimer(at, callback);
+    // A clock may run an overdue timer at once, inside setTimer: its slot is then free already
+    // (or reserved again by a timer that the engine set meanwhile).
+    if (this.#slotReservations[slot] === reservation && this.#slotTimers[slot] !== undefined) {
+      this.#timers.fill(slot, handle);
+    }
+  }
+
+  /** The timer of `slot` is due: the slot is freed, then the engine handles the timer. */
+  #fire(slot: number): void {
+    const timer = this.#slotTimers[slot];
+    if (timer === undefined) return;
+    this.#slotTimers[slot] = undefined;
+    this.#timers.release(slot);
+    if (!this.#running) return;
+    this.#onTimer(timer);
   }
 
   /** Applies an output of the engine's public API (start, leave, a seed). */
