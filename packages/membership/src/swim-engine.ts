@@ -1,8 +1,9 @@
 import { type Message, type NodeId, type Random, TalaError } from '@tala-net/types';
 import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
 import type { DriverOutput } from './driver-output.js';
+import { EngineMemberList } from './engine-member-list.js';
 import { LocalHealth } from './local-health.js';
-import { MembershipList } from './membership-list.js';
+import type { MembershipList } from './membership-list.js';
 import { NodeMap } from './node-map.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
@@ -190,7 +191,7 @@ export class SwimEngine {
   /** The protocol configuration in force. */
   readonly config: SwimConfig;
   /** The versioned view of member states, this node included. */
-  readonly list = new MembershipList();
+  readonly list: MembershipList;
   /** Counters. */
   readonly stats: SwimEngineStats = {
     badMessages: 0,
@@ -213,6 +214,8 @@ export class SwimEngine {
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
   readonly #records = new NodeMap<MemberRecord>();
+  /** The list view of the records (see {@link SwimEngine.list}). */
+  readonly #memberList: EngineMemberList;
   /** Alive members other than this node, for random picks. */
   readonly #alive: MemberRecord[] = [];
   readonly #queue = new DisseminationQueue();
@@ -265,6 +268,14 @@ export class SwimEngine {
     registerSwimMessages();
     this.id = checked.id;
     this.config = checked.config;
+    this.#memberList = new EngineMemberList({
+      self: checked.id,
+      left: () => this.#left,
+      updateOf: (node) => this.#records.get(node)?.update,
+      updates: () => this.#updates(),
+      count: () => this.#records.size,
+    });
+    this.list = this.#memberList;
     this.#random = checked.random;
     this.#address = checked.address;
     this.#seeds = checked.seeds.filter((seed) => seed !== checked.id);
@@ -276,7 +287,7 @@ export class SwimEngine {
       incarnation: checked.incarnation,
       address: this.#address,
     };
-    this.list.addMember(this.id);
+    this.#memberList.changed();
     // A list, not a set: a thousand bootstrap members cost a thousand pushes, not set inserts.
     const bootstrap: NodeId[] = [...this.#seeds];
     for (const member of checked.members) {
@@ -355,6 +366,11 @@ export class SwimEngine {
     };
   }
 
+  /** Every other member's latest update, in the order the members were added. */
+  *#updates(): Generator<MemberUpdate> {
+    for (const record of this.#records.values()) yield record.update;
+  }
+
   #members(): MemberUpdate[] {
     const members = [this.#self];
     for (const record of this.#records.values()) members.push(record.update);
@@ -415,7 +431,7 @@ export class SwimEngine {
       this.#left = true;
       this.#pending = undefined;
       this.#self = { ...this.#self, state: 'Left' };
-      this.list.markDead(this.id);
+      this.#memberList.changed();
       this.#liveCount--;
       this.#queue.enqueue(this.#self);
       for (const node of this.#pickAlive(LEAVE_FANOUT, undefined)) {
@@ -781,7 +797,7 @@ export class SwimEngine {
     record.forgotten = true;
     this.#records.delete(record.node);
     this.#lookedUpNode = undefined;
-    this.list.removeMember(record.node);
+    this.#memberList.changed();
     this.#pruneTombstones(now);
     this.#tombstones.delete(record.node);
     this.#tombstones.set(record.node, {
@@ -1244,7 +1260,7 @@ export class SwimEngine {
     this.#records.set(update.node, record);
     this.#lookedUpNode = undefined;
     if (this.#healBackoff.size > 0) this.#healBackoff.delete(update.node);
-    this.list.addMember(update.node);
+    this.#memberList.changed();
     this.#liveCount++;
     this.#addAlive(record);
     if (this.#started) this.#schedule.insert(record);
@@ -1273,15 +1289,9 @@ export class SwimEngine {
       return;
     }
     if (next.state === 'Alive' && !wasLive && this.#started) this.#schedule.insert(record);
-    this.#showState(record.node, next.state);
+    // The list shows the records: a state change is one more version of it.
+    this.#memberList.changed();
     this.#event(STATE_EVENT[next.state]!, next, previous.state);
-  }
-
-  /** Mirrors a state in the {@link MembershipList} view (`Left` shows as Dead). */
-  #showState(node: NodeId, state: MemberUpdateState): void {
-    if (state === 'Alive') this.list.addMember(node);
-    else if (state === 'Suspect') this.list.markSuspect(node);
-    else this.list.markDead(node);
   }
 
   // --- helpers ------------------------------------------------------------------------------
