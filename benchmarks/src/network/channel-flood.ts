@@ -1,4 +1,4 @@
-import type { Conduit } from '@tala-net/network';
+import { type Conduit, channelId } from '@tala-net/network';
 import { NodeId } from '@tala-net/types';
 import { networkPair } from './tala-rpc.js';
 
@@ -11,13 +11,19 @@ export interface FloodRun {
 }
 
 /**
+/**
+ * How a flood is sent and received: `Conduit.send` to a processor (`network`), or the same
+ * `ChannelMessage` frames through the bare `TcpTransport.send` to a message handler (`handler`,
+ * as a network receives them) or to a `message` event listener (`events`).
+ */
+export type FloodPath = 'network' | 'handler' | 'events';
+
+/**
  * Time and CPU time until node 2 of a TCP pair received `messages` channel messages of
- * `payload`, sent in batches of `batch` that wait for `drained`: through `Conduit.send` with
- * `useNetwork`, otherwise as the same `ChannelMessage` frames through the bare
- * `TcpTransport.send`.
+ * `payload`, sent in batches of `batch` that wait for `drained`, along `path`.
  */
 export async function channelFlood(
-  useNetwork: boolean,
+  path: FloodPath,
   payload: Uint8Array,
   messages: number,
   batch: number,
@@ -32,14 +38,18 @@ export async function channelFlood(
     if (++received === messages) done();
   };
   let conduit: Conduit | undefined;
-  if (useNetwork) {
+  if (path === 'network') {
     pair.networks[1].register('flood', { message: count });
     conduit = pair.networks[0].register('flood', {});
   } else {
     await pair.networks[1].stop();
-    pair.transports[1].addEventListener('message', count);
+    if (path === 'handler') pair.transports[1].addMessageHandler(['ChannelMessage'], count);
+    else pair.transports[1].addEventListener('message', count);
   }
-  const message = { type: 'ChannelMessage', channel: 1, metadata: [], payload: payload } as const;
+  // The channel's own wire id, as the network sends it: above 2^31 − 1, it is not a small
+  // integer to V8, which costs every path that handles it.
+  const channel = channelId('flood');
+  const message = { type: 'ChannelMessage', channel, metadata: [], payload: payload } as const;
   const peer = NodeId(2);
   const cpuBefore = process.cpuUsage();
   const begin = performance.now();

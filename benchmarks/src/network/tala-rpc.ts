@@ -1,6 +1,6 @@
-import { Network } from '@tala-net/network';
+import { channelId, Network } from '@tala-net/network';
 import { TcpTransport } from '@tala-net/transport-tcp';
-import { NodeId } from '@tala-net/types';
+import { type Message, NodeId, type PeerId } from '@tala-net/types';
 import type { Rpc } from './rpc.js';
 
 /** Two TCP nodes on loopback, each with a started network; node 1 dialled node 2. */
@@ -33,12 +33,14 @@ export async function networkPair(): Promise<{
 /**
  * The same request and response frames straight through two `TcpTransport`s, matched by
  * correlation id in a map: what the transport costs, so that the network's own share shows.
+ * With `handlers` they are received by message handlers (as a network receives them),
+ * otherwise by `message` event listeners.
  */
-export async function transportRpc(): Promise<Rpc> {
+export async function transportRpc(handlers: boolean): Promise<Rpc> {
   const pair = await networkPair();
   await Promise.all(pair.networks.map((network) => network.stop()));
   const [client, server] = pair.transports;
-  server.addEventListener('message', ({ from, message }) => {
+  const answer = (from: PeerId, message: Message): void => {
     if (message.type !== 'ChannelRequest') return;
     server.send(from, {
       type: 'ChannelResponse',
@@ -47,14 +49,23 @@ export async function transportRpc(): Promise<Rpc> {
       errorMessage: '',
       payload: message.payload,
     });
-  });
+  };
   const waiting = new Map<bigint, () => void>();
-  client.addEventListener('message', ({ message }) => {
+  const settle = (_from: PeerId, message: Message): void => {
     if (message.type !== 'ChannelResponse') return;
     const resolve = waiting.get(message.correlationId);
     waiting.delete(message.correlationId);
     resolve?.();
-  });
+  };
+  if (handlers) {
+    server.addMessageHandler(['ChannelRequest'], answer);
+    client.addMessageHandler(['ChannelResponse'], settle);
+  } else {
+    server.addEventListener('message', ({ from, message }) => answer(from, message));
+    client.addEventListener('message', ({ from, message }) => settle(from, message));
+  }
+  // The wire id of the network variant's channel, so that the frames are the same.
+  const channel = channelId('echo');
   let nextId = 0n;
   return {
     request(payload) {
@@ -67,7 +78,7 @@ export async function transportRpc(): Promise<Rpc> {
           correlationId,
           source: NodeId(1),
           budgetMs: 60_000,
-          channel: 1,
+          channel,
           metadata: [],
           payload,
         });

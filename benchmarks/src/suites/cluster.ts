@@ -289,9 +289,9 @@ when the suite started and ${loadAfter.join(', ')} when it ended (2 cores, share
 **Intents**, ${INTENTS_PER_RUN.toLocaleString('en')} per run, ${IN_FLIGHT} in flight, 16-byte
 payloads, ${ROUNDS} rounds after a warm-up round of as many, the two paths alternated on the same fresh ids. The
 submitter is a \`ClusterNode\` in the benchmark process that joined as a sixth member; only ids
-owned by one of the five processes are submitted. The owner records each id in its segment,
-replicates it to both replicas and waits for their acknowledgements before it delivers and
-answers. The ceiling sends the same \`IntentSubmit\` frames over a bare \`TcpTransport\` to one
+owned by one of the five processes are submitted. The owner appends an \`Accepted\` record of
+each id to its segment, replicates it to both replicas and waits for their acknowledgements
+before it delivers, appends a \`Delivered\` record (replicated by the next round) and answers. The ceiling sends the same \`IntentSubmit\` frames over a bare \`TcpTransport\` to one
 echo process per owner that answers each with an \`IntentReceipt\` at once. CPU per intent: user +
 system time of the benchmark process and of the five node (or echo) processes during the run,
 divided by the intents (other processes' times in 10 ms ticks): it compares across a loaded

@@ -1,5 +1,6 @@
+import { loadavg } from 'node:os';
 import { registerNetworkMessages } from '@tala-net/network';
-import { channelFlood, type FloodRun } from '../network/channel-flood.js';
+import { channelFlood, type FloodPath, type FloodRun } from '../network/channel-flood.js';
 import { grpcUnaryRpc } from '../network/grpc-unary-rpc.js';
 import { libp2pEchoRpc } from '../network/libp2p-echo-rpc.js';
 import { rawNetRpc } from '../network/raw-net-rpc.js';
@@ -13,13 +14,15 @@ import type { Suite } from '../suite.js';
  * and p50/p99 latency:
  *
  * - the ceiling: a minimal correlation-id RPC over raw `node:net`, writes coalesced per turn;
- * - the same request and response frames on the bare `TcpTransport` (what the transport costs);
+ * - the same request and response frames on the bare `TcpTransport`, received by message
+ *   handlers as a network receives them (what the transport costs);
  * - `@grpc/grpc-js` unary calls with raw-bytes serializers;
  * - js-libp2p echo on one stream over tcp + noise + yamux, one chunk per request and the
  *   requests of a turn coalesced into one chunk;
  *
  * and `Conduit.send` of 16-byte channel messages against `TcpTransport.send` of the same
- * `ChannelMessage` frames (the bare transport), time until the receiver has them all.
+ * `ChannelMessage` frames to a message handler (the bare transport), time until the receiver
+ * has them all.
  *
  * Both ends of every connection run in this process, so its CPU time per request is the whole
  * cost of a request: it compares across a loaded machine, where wall-clock rates drift.
@@ -40,10 +43,28 @@ interface Variant {
   readonly requests: { readonly 1: number; readonly 64: number };
 }
 
+const CEILING = 'raw net RPC (ceiling)';
+const NETWORK = '@tala-net/network';
+/** The channel-message floods, in the order they alternate. */
+const FLOODS: readonly { readonly path: FloodPath; readonly name: string }[] = [
+  { path: 'handler', name: 'bare `TcpTransport.send`, message handler' },
+  { path: 'events', name: 'bare `TcpTransport.send`, message events' },
+  { path: 'network', name: '`Conduit.send`' },
+];
+
 const VARIANTS: readonly Variant[] = [
-  { name: 'raw net RPC (ceiling)', make: rawNetRpc, requests: { 1: 3_000, 64: 40_000 } },
-  { name: 'bare TcpTransport', make: transportRpc, requests: { 1: 3_000, 64: 40_000 } },
-  { name: '@tala-net/network', make: networkRpc, requests: { 1: 3_000, 64: 40_000 } },
+  { name: CEILING, make: rawNetRpc, requests: { 1: 3_000, 64: 40_000 } },
+  {
+    name: 'bare TcpTransport, message handlers',
+    make: () => transportRpc(true),
+    requests: { 1: 3_000, 64: 40_000 },
+  },
+  {
+    name: 'bare TcpTransport, message events',
+    make: () => transportRpc(false),
+    requests: { 1: 3_000, 64: 40_000 },
+  },
+  { name: NETWORK, make: networkRpc, requests: { 1: 3_000, 64: 40_000 } },
   { name: 'grpc-js unary', make: grpcUnaryRpc, requests: { 1: 500, 64: 3_000 } },
   {
     name: 'libp2p echo, chunk per request',
@@ -56,7 +77,6 @@ const VARIANTS: readonly Variant[] = [
     requests: { 1: 1_000, 64: 30_000 },
   },
 ];
-const [CEILING, , NETWORK] = VARIANTS.map((variant) => variant.name) as [string, string, string];
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const fmt = (value: number, digits = 2): string =>
@@ -101,39 +121,73 @@ function rpcTable(rows: { inFlight: number; runs: Map<string, RpcRun> }[]): stri
   return lines;
 }
 
+interface FloodResult {
+  readonly name: string;
+  readonly runs: FloodRun[];
+  readonly rate: number;
+  readonly cpuNs: number;
+}
+
+async function measureFloods(): Promise<FloodResult[]> {
+  const runs = FLOODS.map((): FloodRun[] => []);
+  for (let r = 0; r < REPETITIONS; r++) {
+    for (const [i, flood] of FLOODS.entries()) {
+      runs[i]!.push(await channelFlood(flood.path, PAYLOAD, MESSAGES, BATCH));
+    }
+  }
+  return FLOODS.map((flood, i) => ({
+    name: flood.name,
+    runs: runs[i]!,
+    rate: (MESSAGES / median(runs[i]!.map((run) => run.ms))) * 1000,
+    cpuNs: median(runs[i]!.map((run) => run.cpuNsPerMessage)),
+  }));
+}
+
+function floodTable(floods: FloodResult[]): string[] {
+  const network = floods.at(-1)!;
+  const lines = [
+    '| sender and receiver | msg/s | CPU per message (both ends) | `Conduit.send` overhead, by rate | by CPU |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const flood of floods) {
+    const overhead =
+      flood === network
+        ? ' | '
+        : `${fmt((1 - network.rate / flood.rate) * 100, 1)} % | ${fmt((network.cpuNs / flood.cpuNs - 1) * 100, 1)} %`;
+    lines.push(
+      `| ${flood.name} | ${fmt(flood.rate / 1e3, 0)} k | ${fmt(flood.cpuNs, 0)} ns | ${overhead} |`,
+    );
+  }
+  return lines;
+}
+
 const suite: Suite = {
   name: 'network',
   async run() {
     registerNetworkMessages();
+    const load = loadavg().map((average) => average.toFixed(2));
     const rows: { inFlight: number; runs: Map<string, RpcRun> }[] = [];
     for (const inFlight of [1, 64] as const) rows.push({ inFlight, runs: await measure(inFlight) });
-    const bare: FloodRun[] = [];
-    const channel: FloodRun[] = [];
-    for (let r = 0; r < REPETITIONS; r++) {
-      bare.push(await channelFlood(false, PAYLOAD, MESSAGES, BATCH));
-      channel.push(await channelFlood(true, PAYLOAD, MESSAGES, BATCH));
-    }
-    const bareRate = (MESSAGES / median(bare.map((run) => run.ms))) * 1000;
-    const channelRate = (MESSAGES / median(channel.map((run) => run.ms))) * 1000;
-    const bareCpu = median(bare.map((run) => run.cpuNsPerMessage));
-    const channelCpu = median(channel.map((run) => run.cpuNsPerMessage));
+    const floods = await measureFloods();
     const counts = VARIANTS.map(
       (variant) =>
         `${variant.name} ${variant.requests[1].toLocaleString('en')} / ${variant.requests[64].toLocaleString('en')}`,
     ).join(', ');
     const markdown = [
-      `Request/response over TCP loopback, 16-byte payloads, median of ${REPETITIONS} runs, variants alternated (requests per run at 1 / 64 in flight: ${counts}):`,
+      `Request/response over TCP loopback, 16-byte payloads, median of ${REPETITIONS} runs, variants alternated (requests per run at 1 / 64 in flight: ${counts}); load average ${load.join(', ')} when the suite started (2 cores, shared):`,
       '',
       ...rpcTable(rows),
       '',
-      `Channel messages, ${MESSAGES.toLocaleString('en')} × 16 bytes, until the receiver has them all: bare \`TcpTransport.send\` ${fmt(bareRate / 1e3, 0)} k msg/s, \`Conduit.send\` ${fmt(channelRate / 1e3, 0)} k msg/s: overhead ${fmt((1 - channelRate / bareRate) * 100, 1)} %; CPU per message (both ends) ${fmt(bareCpu, 0)} ns and ${fmt(channelCpu, 0)} ns: ${fmt((channelCpu / bareCpu - 1) * 100, 1)} % more.`,
+      `Channel messages, ${MESSAGES.toLocaleString('en')} × 16 bytes, until the receiver has them all, median of ${REPETITIONS} runs, alternated; the overhead of \`Conduit.send\` against each bare variant:`,
+      '',
+      ...floodTable(floods),
     ].join('\n');
     return {
       title: 'Network: request/response and channels over TCP loopback',
       markdown,
       data: {
         rpc: rows.map(({ inFlight, runs }) => ({ inFlight, ...Object.fromEntries(runs) })),
-        channels: { bare, channel, bareRate, channelRate, bareCpu, channelCpu },
+        channels: floods,
       },
     };
   },

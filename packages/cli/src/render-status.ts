@@ -65,6 +65,7 @@ function renderStats(status: ClusterStatus): string {
     ['intents submitted', stats.intentsSubmitted],
     ['intents delivered', stats.intentsDelivered],
     ['intents duplicate', stats.intentsDuplicate],
+    ['intents in doubt', stats.intentsInDoubt],
     ['intents forwarded', stats.intentsForwarded],
     ['intents failed', stats.intentsFailed],
     ['tables adopted', stats.tablesAdopted],

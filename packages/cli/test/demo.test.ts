@@ -18,16 +18,16 @@ function summaryRow(stdout: string, name: string): string | undefined {
 }
 
 describe('tala-net demo', () => {
-  it('routes intents through a crash and a restart, summarises, and ends every node', async () => {
-    const demo = new RunningCli(['demo', '--nodes', '3', '--intents', '200', '--seed', '7']);
+  it('routes intents through 5 processes, a SIGKILL and a restart: none lost or delivered twice, and ends every node', async () => {
+    const demo = new RunningCli(['demo', '--nodes', '5', '--intents', '200', '--seed', '7']);
     running.push(demo);
     const exit = await demo.closed;
     const output = `${demo.stdout}\n${demo.stderr}`;
     // Plain lines in a pipe: no cursor movement or colour codes.
     expect(demo.stdout).not.toContain('\u001b');
-    expect(demo.stdout).toMatch(/3 nodes ready: 1@127\.0\.0\.1:\d+ \(pid \d+\)/);
-    expect(demo.stdout).toMatch(/node [23] was killed with SIGKILL after 50 intents/);
-    expect(demo.stdout).toMatch(/node [23] restarted on 127\.0\.0\.1:\d+ \(pid \d+\)/);
+    expect(demo.stdout).toMatch(/5 nodes ready: 1@127\.0\.0\.1:\d+ \(pid \d+\)/);
+    expect(demo.stdout).toMatch(/node [2-5] was killed with SIGKILL after 50 intents/);
+    expect(demo.stdout).toMatch(/node [2-5] restarted on 127\.0\.0\.1:\d+ \(pid \d+\)/);
     const count = (name: string): number =>
       Number(/^\d+/.exec(summaryRow(demo.stdout, name) ?? '')?.[0]);
     const [acknowledged, total] = (summaryRow(demo.stdout, 'intents acknowledged') ?? '').split(
@@ -62,7 +62,7 @@ describe('tala-net demo', () => {
     expect(summaryRow(demo.stdout, 'replicas identical')).toBe('64/64 partitions');
     expect(exit, output).toEqual({ code: 0, signal: null });
     const pids = nodePids(demo.stdout);
-    expect(pids.length).toBe(4); // 3 nodes, one of them started twice
+    expect(pids.length).toBe(6); // 5 nodes, one of them started twice
     expect(pids.filter(processExists)).toEqual([]);
   });
 

@@ -31,6 +31,7 @@ const document: ClusterStatus = {
   stats: {
     intentsDelivered: 41,
     intentsDuplicate: 2,
+    intentsInDoubt: 1,
     intentsForwarded: 17,
     intentsSubmitted: 58,
     intentsFailed: 0,
@@ -118,6 +119,7 @@ describe('tala-net status', () => {
     ]);
     expect(lines.some((line) => /^intents delivered\s+41$/.test(line))).toBe(true);
     expect(lines.some((line) => /^intents forwarded\s+17$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^intents in doubt\s+1$/.test(line))).toBe(true);
   });
 
   it('prints the raw document with --json', async () => {

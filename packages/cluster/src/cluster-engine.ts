@@ -141,6 +141,20 @@ export class ClusterEngine {
   }
 
   /** Stops submissions and retries. */
+  /**
+   * Takes no more intents as owner and waits, at most `timeoutMs`, until the deliveries in
+   * progress and the replication of their records end (see `IntentRouter.drain`).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const { clock } = this.#options.options;
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = clock.setTimer(clock.now() + timeoutMs, resolve);
+    });
+    await Promise.race([this.#router.drain(), timedOut]);
+    if (timer !== undefined) clock.clearTimer(timer);
+  }
+
   stop(): void {
     this.#running = false;
     this.#router.stop();
@@ -214,7 +228,8 @@ export class ClusterEngine {
     for (let p = 0; p < count; p++) {
       const partition = p as PartitionId;
       const heldBefore = previous !== undefined && holds(previous.table, partition, id);
-      if (holds(table.table, partition, id)) this.#hold(table, partition, heldBefore);
+      if (holds(table.table, partition, id))
+        this.#hold(table, partition, heldBefore, previous?.table.ownerOf(partition));
       else this.#release(partition, heldBefore);
     }
     for (const partition of this.#states.keys())
@@ -222,7 +237,12 @@ export class ClusterEngine {
     return previous;
   }
 
-  #hold(table: VersionedTable, partition: PartitionId, heldBefore: boolean): void {
+  #hold(
+    table: VersionedTable,
+    partition: PartitionId,
+    heldBefore: boolean,
+    previousOwner: NodeId | undefined,
+  ): void {
     let state = this.#states.get(partition);
     // A segment made complete by an owner of this table (a push that came before the table) counts.
     const keeps =
@@ -246,6 +266,8 @@ export class ClusterEngine {
       if (!state.synced) this.#fetchSoon(state);
       return;
     }
+    // The node to ask about ids accepted and not marked delivered before this node owned it.
+    if (previousOwner !== this.#options.id) state.previousOwner = previousOwner;
     // What the replicas acknowledged under an older table is asked again (an empty push).
     state.acks.clear();
     if (state.synced) this.#pushSoon(state);

@@ -122,6 +122,39 @@ export interface SegmentFetch {
   readonly offset: bigint;
 }
 
+/**
+ * Asks the previous owner of a partition what became of an intent it may have accepted (tag
+ * 0x56, a request payload): sent by a new owner that finds the id accepted and not marked
+ * delivered in the segment.
+ */
+export interface IntentOutcomeQuery {
+  /** The message kind. */
+  readonly type: 'IntentOutcomeQuery';
+  /** The intent's partition. */
+  readonly partition: PartitionId;
+  /** The 16-byte intent id. */
+  readonly id: Uint8Array;
+  /** The epoch of the asking owner's table. */
+  readonly epoch: bigint;
+}
+
+/**
+ * What a previous owner knows of an intent (see {@link IntentOutcomeQuery}): `delivered`,
+ * `released` (it accepted the intent, did not deliver it and never will: the asker takes it
+ * over; answered once per id) or `unknown`.
+ */
+export type IntentOutcomeKind = 'unknown' | 'delivered' | 'released';
+
+/** The answer to an {@link IntentOutcomeQuery} (tag 0x57, a response payload). */
+export interface IntentOutcome {
+  /** The message kind. */
+  readonly type: 'IntentOutcome';
+  /** The intent's partition. */
+  readonly partition: PartitionId;
+  /** What the answering node knows. */
+  readonly outcome: IntentOutcomeKind;
+}
+
 declare module '@tala-net/types' {
   interface MessageMap {
     /** Tag 0x50, see {@link ClusterTable}. */
@@ -136,6 +169,10 @@ declare module '@tala-net/types' {
     SegmentAck: SegmentAck;
     /** Tag 0x55, see {@link SegmentFetch}. */
     SegmentFetch: SegmentFetch;
+    /** Tag 0x56, see {@link IntentOutcomeQuery}. */
+    IntentOutcomeQuery: IntentOutcomeQuery;
+    /** Tag 0x57, see {@link IntentOutcome}. */
+    IntentOutcome: IntentOutcome;
   }
 }
 
@@ -409,7 +446,69 @@ export const segmentFetchMessage = defineMessage({
   },
 });
 
-/** The cluster's message definitions (tags 0x50–0x55), by ascending tag. */
+/** `IntentOutcomeQuery` (tag 0x56): partition u32, id 16 bytes, epoch u64. 28 bytes. */
+export const intentOutcomeQueryMessage = defineMessage({
+  tag: 0x56,
+  type: 'IntentOutcomeQuery',
+  owner: OWNER,
+  payloadLength: () => 28,
+  checkedPayloadLength(message: IntentOutcomeQuery) {
+    const type = 'IntentOutcomeQuery';
+    checkObject(message, type, 'message');
+    checkU32(message.partition, type, 'partition');
+    checkBytes(message.id, type, 'id');
+    if (message.id.length !== INTENT_ID_LENGTH) {
+      throw unencodable(`${type}.id`, `${INTENT_ID_LENGTH} bytes`, `${message.id.length}`);
+    }
+    checkU64(message.epoch, type, 'epoch');
+    return 28;
+  },
+  writePayload(message, bytes, at) {
+    new PayloadWriter(bytes, at).u32(message.partition).bytes(message.id).u64(message.epoch);
+  },
+  readPayload(bytes, frameStart, end) {
+    const r = new PayloadReader(bytes, frameStart, end, 'IntentOutcomeQuery');
+    const partition = r.u32('partition') as PartitionId;
+    const id = r.bytes('id', INTENT_ID_LENGTH);
+    const epoch = r.u64('epoch');
+    r.finish();
+    return { type: 'IntentOutcomeQuery', partition, id, epoch };
+  },
+});
+
+/** Wire values of {@link IntentOutcomeKind}, by index. */
+const OUTCOMES: readonly IntentOutcomeKind[] = ['unknown', 'delivered', 'released'];
+
+/** `IntentOutcome` (tag 0x57): partition u32, outcome u8 (0 unknown, 1 delivered, 2 released). 5 bytes. */
+export const intentOutcomeMessage = defineMessage({
+  tag: 0x57,
+  type: 'IntentOutcome',
+  owner: OWNER,
+  payloadLength: () => 5,
+  checkedPayloadLength(message: IntentOutcome) {
+    checkObject(message, 'IntentOutcome', 'message');
+    checkU32(message.partition, 'IntentOutcome', 'partition');
+    if (!OUTCOMES.includes(message.outcome)) {
+      throw unencodable('IntentOutcome.outcome', OUTCOMES.join(', '), String(message.outcome));
+    }
+    return 5;
+  },
+  writePayload(message, bytes, at) {
+    new PayloadWriter(bytes, at).u32(message.partition).u8(OUTCOMES.indexOf(message.outcome));
+  },
+  readPayload(bytes, frameStart, end) {
+    const r = new PayloadReader(bytes, frameStart, end, 'IntentOutcome');
+    const partition = r.u32('partition') as PartitionId;
+    const value = r.u8('outcome');
+    const outcome = OUTCOMES[value];
+    if (outcome === undefined)
+      throw corrupted('IntentOutcome.outcome', HEADER_BYTES + 4, '0, 1 or 2', `${value}`);
+    r.finish();
+    return { type: 'IntentOutcome', partition, outcome };
+  },
+});
+
+/** The cluster's message definitions (tags 0x50–0x57), by ascending tag. */
 export const clusterMessages = [
   clusterTableMessage,
   tablePullMessage,
@@ -417,6 +516,8 @@ export const clusterMessages = [
   intentReceiptMessage,
   segmentAckMessage,
   segmentFetchMessage,
+  intentOutcomeQueryMessage,
+  intentOutcomeMessage,
 ] as const;
 
 /**

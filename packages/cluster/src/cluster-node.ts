@@ -352,8 +352,10 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   }
 
   /**
-   * Leaves the cluster gracefully and stops: announces the leave (gossiped by SWIM), waits up
-   * to `leaveTimeoutMs` for the queues to the peers to drain, stops membership, the table
+   * Leaves the cluster gracefully and stops: takes no more intents as owner and lets the
+   * deliveries in progress finish, their records replicated (at most `leaveTimeoutMs`), so that
+   * leaving leaves no intent in doubt; announces the leave (gossiped by SWIM), waits up to
+   * `leaveTimeoutMs` for the queues to the peers to drain, stops membership, the table
    * authority and the network (pending requests fail with `Closed`), and closes the transport
    * when the node made it. Idempotent: every call returns the same promise.
    */
@@ -364,6 +366,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
   }
 
   async #shutDown(): Promise<void> {
+    await this.#engine.drain(this.#options.leaveTimeoutMs);
     this.#engine.stop();
     try {
       this.membership.leave();

@@ -18,8 +18,13 @@ export {
   clusterMessages,
   clusterTableMessage,
   INTENT_ID_LENGTH,
+  type IntentOutcome,
+  type IntentOutcomeKind,
+  type IntentOutcomeQuery,
   type IntentReceipt as IntentReceiptMessage,
   type IntentSubmit,
+  intentOutcomeMessage,
+  intentOutcomeQueryMessage,
   intentReceiptMessage,
   intentSubmitMessage,
   MAX_INTENT_HOPS,
@@ -56,6 +61,7 @@ export {
   clusterDataMessages,
   registerClusterDataMessages,
 } from './data-messages.js';
+export { INTENT_IN_DOUBT_ERROR_CODE } from './intent-in-doubt.js';
 export type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
 export { INTENT_CHANNEL, MAX_FORWARD_HOPS } from './intent-router.js';
 export {
@@ -85,6 +91,7 @@ export {
   reliableMessagingLimits,
 } from './reliable-messaging-options.js';
 export { RECORD_BYTES, SegmentLog } from './segment-log.js';
+export { RecordKind } from './segment-record.js';
 export { SEGMENT_CHANNEL } from './segment-replicator.js';
 export type { SegmentView } from './segment-view.js';
 export { StatusServer, type StatusServerOptions, type StatusServerStats } from './status-server.js';

@@ -3,7 +3,12 @@ import { decode, encode } from '@tala-net/codec';
 import { type Conduit, ErrorCode, type IncomingRequest, RequestError } from '@tala-net/network';
 import { partitionForIntent } from '@tala-net/partition';
 import { type NodeId, type PartitionId, TalaError } from '@tala-net/types';
-import { INTENT_ID_LENGTH, type IntentSubmit } from './cluster-messages.js';
+import {
+  INTENT_ID_LENGTH,
+  type IntentOutcomeKind,
+  type IntentOutcomeQuery,
+  type IntentSubmit,
+} from './cluster-messages.js';
 import type { EngineContext } from './engine-context.js';
 import { intentInDoubtResponse, submitterErrorOf } from './intent-in-doubt.js';
 import type { IntentReceipt, SubmitIntentOptions } from './intent-receipt.js';
@@ -27,6 +32,16 @@ const RETRIABLE_CODES: ReadonlySet<string> = new Set([
   'QueueFull',
 ]);
 
+/** An intent of a partition this node owns, on its way to delivery. */
+interface OwnedIntent {
+  readonly state: PartitionState;
+  readonly partition: PartitionId;
+  readonly id: Uint8Array;
+  /** `intentKey(id)`. */
+  readonly key: string;
+  readonly payload: Uint8Array;
+}
+
 /** Delivers an intent to the application (the node's `intent` event). */
 export type Deliver = (id: Uint8Array, partition: PartitionId, payload: Uint8Array) => void;
 
@@ -48,6 +63,7 @@ export class IntentRouter {
   readonly #deliver: Deliver;
   readonly #conduit: () => Conduit;
   readonly #stopped = new AbortController();
+  #draining = false;
 
   constructor(
     context: EngineContext,
@@ -61,6 +77,18 @@ export class IntentRouter {
     this.#conduit = conduit;
     // Every submission waiting for a retry listens for the stop.
     setMaxListeners(0, this.#stopped.signal);
+  }
+
+  /**
+   * Takes no more intents as owner (they are answered with the retriable `LeaderNotAvailable`,
+   * so that their submitters retry with the next owner) and resolves once the deliveries in
+   * progress here, and the replication of their records, have ended.
+   */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    const states = [...this.#context.states.values()];
+    await Promise.allSettled(states.flatMap((state) => [...state.pending.values()]));
+    await Promise.allSettled(states.map((state) => state.round));
   }
 
   /** Stops: submissions in progress reject with `Closed`. */
@@ -176,10 +204,11 @@ export class IntentRouter {
         cause: error,
       });
     }
+    const from = request.from as NodeId;
+    if (message.type === 'IntentOutcomeQuery') return this.#answerOutcome(from, message);
     if (message.type !== 'IntentSubmit')
       throw new RequestError(ErrorCode.InvalidRequest, `intent: unexpected ${message.type}`);
     const table = context.table();
-    const from = request.from as NodeId;
     if (table === undefined || message.epoch > table.epoch)
       context.observedEpoch(from, message.epoch);
     if (table === undefined)
@@ -223,7 +252,7 @@ export class IntentRouter {
   own(partition: PartitionId, id: Uint8Array, payload: Uint8Array): Promise<IntentReceipt> {
     const context = this.#context;
     const state = context.states.get(partition);
-    if (state === undefined || !state.synced || state.role !== 'holder') {
+    if (state === undefined || !state.synced || state.role !== 'holder' || this.#draining) {
       return Promise.reject(
         new RequestError(ErrorCode.LeaderNotAvailable, `partition ${partition} is not ready here`),
       );
@@ -237,18 +266,31 @@ export class IntentRouter {
         return { ...receipt, duplicate: true };
       });
     }
+    const intent: OwnedIntent = { state, partition, id, key, payload };
+    let delivery: Promise<IntentReceipt>;
     if (!state.contains(key, now)) {
       state.accept(id, key, now);
       state.undelivered.add(key);
+      delivery = this.#replicateThenDeliver(intent);
     } else if (!state.isOpen(key)) {
       context.counters.intentsDuplicate++;
       return Promise.resolve({ partition, owner: context.id, duplicate: true });
-    } else if (!state.undelivered.has(key)) {
-      context.counters.intentsInDoubt++;
-      return Promise.reject(intentInDoubtResponse(partition));
+    } else if (state.undelivered.has(key) || state.released.delete(key)) {
+      // Accepted by this node (now, or when it owned the partition before) and not delivered.
+      state.undelivered.add(key);
+      delivery = this.#replicateThenDeliver(intent);
+    } else {
+      delivery = this.#settleOpen(intent);
     }
-    const delivery = this.#replicator.replicate(state).then(
-      () => this.#deliverAccepted(state, partition, id, key, payload),
+    const settled = delivery.finally(() => state.pending.delete(key));
+    state.pending.set(key, settled);
+    return settled;
+  }
+
+  #replicateThenDeliver(intent: OwnedIntent): Promise<IntentReceipt> {
+    const { state, partition } = intent;
+    return this.#replicator.replicate(state).then(
+      () => this.#deliverAccepted(intent),
       (error: unknown) => {
         throw error instanceof RequestError && error.code === 'NotLeaderForPartition'
           ? error
@@ -259,22 +301,107 @@ export class IntentRouter {
             );
       },
     );
-    const settled = delivery.finally(() => state.pending.delete(key));
-    state.pending.set(key, settled);
-    return settled;
+  }
+
+  /**
+   * An id an earlier owner accepted and did not mark delivered: its previous owner says whether
+   * it delivered it (the Delivered record is added here), or releases it to this node, which
+   * delivers it; when it cannot say (it crashed, or it never had the id), the intent is in doubt.
+   */
+  async #settleOpen(intent: OwnedIntent): Promise<IntentReceipt> {
+    const context = this.#context;
+    const { state, partition, id, key } = intent;
+    const outcome = await this.#askPreviousOwner(state, partition, id);
+    if (outcome === 'released') {
+      state.undelivered.add(key);
+      return this.#replicateThenDeliver(intent);
+    }
+    if (outcome === 'delivered') {
+      if (state.isOpen(key)) {
+        state.markDelivered(id, key, context.options.clock.now());
+        this.#replicator.replicate(state).catch(() => undefined);
+      }
+      context.counters.intentsDuplicate++;
+      return { partition, owner: context.id, duplicate: true };
+    }
+    context.counters.intentsInDoubt++;
+    throw intentInDoubtResponse(partition);
+  }
+
+  /** What the partition's previous owner knows of `id` (`unknown` when it cannot be asked). */
+  async #askPreviousOwner(
+    state: PartitionState,
+    partition: PartitionId,
+    id: Uint8Array,
+  ): Promise<IntentOutcomeKind> {
+    const context = this.#context;
+    const previous = state.previousOwner;
+    if (previous === undefined || previous === context.id || !context.isLive(previous))
+      return 'unknown';
+    const query: IntentOutcomeQuery = {
+      type: 'IntentOutcomeQuery',
+      partition,
+      id,
+      epoch: context.table()?.epoch ?? 0n,
+    };
+    let response: Uint8Array;
+    try {
+      response = await this.#conduit().request(previous, encode(query), {
+        timeout: context.options.replicationTimeoutMs,
+      });
+    } catch (error) {
+      // A node that does not know the question cannot know the answer.
+      if (!context.isLive(previous) || (error instanceof RequestError && !error.retriable))
+        return 'unknown';
+      throw new RequestError(
+        ErrorCode.LeaderNotAvailable,
+        `partition ${partition}: its previous owner ${previous} did not say what became of the intent`,
+        { cause: error },
+      );
+    }
+    const answer = decodeOrCorrupt(response, 'outcome');
+    if (answer.type !== 'IntentOutcome' || answer.partition !== partition)
+      throw new RequestError(ErrorCode.CorruptMessage, 'intent: expected an IntentOutcome');
+    return answer.outcome;
+  }
+
+  /**
+   * Answers an owner that asks what became of an id: `released` (once) for an id this node
+   * accepted and gave up undelivered, `delivered` for an id marked delivered here, else
+   * `unknown`. A node with an older table, or whose table names another owner (itself
+   * included), asks to retry.
+   */
+  #answerOutcome(from: NodeId, query: IntentOutcomeQuery): Uint8Array {
+    const context = this.#context;
+    const table = context.table();
+    if (table === undefined || query.epoch > table.epoch) {
+      context.observedEpoch(from, query.epoch);
+      throw new RequestError(ErrorCode.LeaderNotAvailable, 'intent outcome: older table here');
+    }
+    const owner = table.table.ownerOf(query.partition);
+    if (owner !== from) {
+      // Only the owner in this node's table is told (and handed an intent over): no other peer
+      // can make this node forget what it released.
+      throw new RequestError(
+        ErrorCode.NotLeaderForPartition,
+        `intent outcome: partition ${query.partition} is owned by ${owner ?? 'nobody'} here, not by ${from}`,
+      );
+    }
+    const state = context.states.get(query.partition);
+    const key = intentKey(query.id);
+    let outcome: IntentOutcomeKind = 'unknown';
+    if (state?.released.delete(key) === true) outcome = 'released';
+    else if (state?.contains(key, context.options.clock.now()) === true && !state.isOpen(key))
+      outcome = 'delivered';
+    return encode({ type: 'IntentOutcome', partition: query.partition, outcome });
   }
 
   /**
    * Delivers an accepted intent whose record every replica holds, unless the partition moved
    * meanwhile, and records the delivery (replicated by a round of its own, not awaited).
    */
-  #deliverAccepted(
-    state: PartitionState,
-    partition: PartitionId,
-    id: Uint8Array,
-    key: string,
-    payload: Uint8Array,
-  ): IntentReceipt {
+  #deliverAccepted(intent: OwnedIntent): IntentReceipt {
+    const { state, partition, id, key, payload } = intent;
     const context = this.#context;
     if (!state.undelivered.delete(key)) {
       throw new RequestError(
@@ -325,15 +452,19 @@ function toReceiptMessage(receipt: IntentReceipt) {
 }
 
 function decodeReceipt(bytes: Uint8Array): IntentReceipt {
-  let message: ReturnType<typeof decode>;
-  try {
-    message = decode(bytes);
-  } catch (error) {
-    throw new RequestError(ErrorCode.CorruptMessage, 'intent: undecodable receipt', {
-      cause: error,
-    });
-  }
+  const message = decodeOrCorrupt(bytes, 'receipt');
   if (message.type !== 'IntentReceipt')
     throw new RequestError(ErrorCode.CorruptMessage, `intent: unexpected ${message.type}`);
   return { partition: message.partition, owner: message.owner, duplicate: message.duplicate };
+}
+
+/** Decodes a response, or throws a `RequestError` (`CorruptMessage`) naming `what`. */
+function decodeOrCorrupt(bytes: Uint8Array, what: string): ReturnType<typeof decode> {
+  try {
+    return decode(bytes);
+  } catch (error) {
+    throw new RequestError(ErrorCode.CorruptMessage, `intent: undecodable ${what}`, {
+      cause: error,
+    });
+  }
 }

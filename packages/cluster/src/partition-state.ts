@@ -33,6 +33,13 @@ export class PartitionState {
    * unlike other open ids, this node knows that nobody delivered them.
    */
   readonly undelivered = new Set<string>();
+  /**
+   * Ids this node accepted as owner and gave up undelivered when it lost the partition, by key:
+   * it never delivers them as a non-owner, and hands each over once to the owner that asks.
+   */
+  readonly released = new Set<string>();
+  /** Owner side: the owner of the partition in the table before this node became its owner. */
+  previousOwner: NodeId | undefined;
   /** Owner side: the last acknowledgement of each replica. */
   readonly acks = new Map<NodeId, SegmentAck>();
   /** Owner side: the replication round in progress (rounds run one after the other). */
@@ -91,6 +98,7 @@ export class PartitionState {
 
   /** Forgets the intents in progress (the node no longer owns the partition). */
   abandon(): void {
+    for (const key of this.undelivered) this.released.add(key);
     this.undelivered.clear();
     this.acks.clear();
   }
@@ -124,6 +132,7 @@ export class PartitionState {
       this.#index.delete(key);
       this.#open.delete(key);
       this.undelivered.delete(key);
+      this.released.delete(key);
     }
   }
 
@@ -132,6 +141,7 @@ export class PartitionState {
       if (at + this.#windowMs > now) return;
       this.#index.delete(key);
       this.#open.delete(key);
+      this.released.delete(key);
     }
   }
 }

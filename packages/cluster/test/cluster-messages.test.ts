@@ -67,9 +67,24 @@ const vectors: [string, Parameters<typeof encode>[0], string][] = [
     { type: 'SegmentFetch', partition: PartitionId(3), offset: 0x0102030405060708n },
     '55 0c000000 03000000 0807060504030201',
   ],
+  [
+    'IntentOutcomeQuery',
+    {
+      type: 'IntentOutcomeQuery',
+      partition: PartitionId(5),
+      id: hex('000102030405060708090a0b0c0d0e0f'),
+      epoch: 9n,
+    },
+    '56 1c000000 05000000 000102030405060708090a0b0c0d0e0f 0900000000000000',
+  ],
+  [
+    'IntentOutcome',
+    { type: 'IntentOutcome', partition: PartitionId(5), outcome: 'released' },
+    '57 05000000 05000000 02',
+  ],
 ];
 
-describe('cluster messages (0x50–0x55)', () => {
+describe('cluster messages (0x50–0x57)', () => {
   it.each(vectors)('%s encodes to its known frame and decodes back', (_, message, frame) => {
     expect(toHex(encode(message))).toBe(toHex(hex(frame)));
     expect(decode(hex(frame))).toEqual(message);
@@ -81,6 +96,12 @@ describe('cluster messages (0x50–0x55)', () => {
     corruption(() => decode(hex('53 0d000000 07000000 2a00000000000000 02')));
     corruption(() => decode(hex('54 15000000 01000000 1000000000000000 3000000000000000 07')));
     corruption(() => decode(hex('55 0b000000 03000000 08070605040302')));
+    expect(corruption(() => decode(hex('57 05000000 05000000 03'))).message).toContain(
+      'IntentOutcome.outcome',
+    );
+    corruption(() =>
+      decode(hex('56 1b000000 05000000 000102030405060708090a0b0c0d0e0f 09000000000000')),
+    );
     corruption(() => decode(hex('51 12000000 0500000000000000 0200000000000000 02 65')));
     corruption(() => decode(hex('51 13000000 0500000000000000 0200000000000000 02 ff fe')));
     corruption(() =>
@@ -103,6 +124,17 @@ describe('cluster messages (0x50–0x55)', () => {
   it('refuses to encode what the layout cannot hold', () => {
     invalidArgument(() => encode({ ...(vectors[2]![1] as IntentSubmit), id: new Uint8Array(15) }));
     invalidArgument(() => encode({ ...(vectors[2]![1] as IntentSubmit), hops: 256 }));
+    invalidArgument(() =>
+      encode({ type: 'IntentOutcome', partition: PartitionId(1), outcome: 'lost' as 'unknown' }),
+    );
+    invalidArgument(() =>
+      encode({
+        type: 'IntentOutcomeQuery',
+        partition: PartitionId(1),
+        id: new Uint8Array(3),
+        epoch: 1n,
+      }),
+    );
     invalidArgument(() =>
       encode({ type: 'TablePull', epoch: 1n, coordinator: NodeId(1), zone: 'z'.repeat(256) }),
     );

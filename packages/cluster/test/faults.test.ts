@@ -78,7 +78,7 @@ describe('the partition table under faults', () => {
       submitter.submitIntent(intentId(n), new Uint8Array([n])),
     );
     await cluster.until(Promise.all(first));
-    const joiner = await cluster.start(NodeId(4));
+    const joiner = await cluster.startNode(NodeId(4));
     await cluster.run(5_000);
     const nodes = cluster.live();
     expect(tablesAgree(nodes)).toBe(true);
@@ -110,7 +110,7 @@ describe('the partition table under faults', () => {
     cluster.crash(NodeId(4));
     await cluster.run(30_000, 25);
     expect(cluster.nodes.get(NodeId(1))!.table!.members).toEqual([1, 2, 3].map((i) => NodeId(i)));
-    await cluster.start(NodeId(4));
+    await cluster.startNode(NodeId(4));
     await cluster.run(30_000, 25);
     expectInvariants(cluster, new Map());
     const table = cluster.nodes.get(NodeId(1))!.table!;

@@ -79,7 +79,7 @@ async function runPlan(
       plan.restartAfter !== undefined &&
       t >= plan.crashAt + plan.restartAfter
     ) {
-      await cluster.start(NodeId(plan.crash!));
+      await cluster.startNode(NodeId(plan.crash!));
       restarted = true;
     }
     if (plan.partitionAt !== undefined && cut === undefined && t >= plan.partitionAt) {

@@ -7,24 +7,32 @@
 export class DeadlineQueue {
   #at: number[] = [];
   #ids: number[] = [];
+  /**
+   * Entries in the heap: the first `#size` of the arrays. The arrays never shrink (but on
+   * `clear`), so that a heap that empties and fills again, as `retain` makes it do, does not
+   * allocate its arrays again each time.
+   */
+  #size = 0;
 
   /** Entries held, stale ones included. */
   get size(): number {
-    return this.#at.length;
+    return this.#size;
   }
 
   /** The earliest deadline, or `Infinity` when empty. */
   earliest(): number {
-    return this.#at.length === 0 ? Number.POSITIVE_INFINITY : this.#at[0]!;
+    return this.#size === 0 ? Number.POSITIVE_INFINITY : this.#at[0]!;
   }
 
   /** Adds request `id` with deadline `at`. */
   push(at: number, id: number): void {
     const heapAt = this.#at;
     const ids = this.#ids;
-    let index = heapAt.length;
-    heapAt.push(at);
-    ids.push(id);
+    let index = this.#size++;
+    if (index === heapAt.length) {
+      heapAt.push(at);
+      ids.push(id);
+    }
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (heapAt[parent]! <= at) break;
@@ -41,9 +49,8 @@ export class DeadlineQueue {
     const heapAt = this.#at;
     const ids = this.#ids;
     const top = ids[0]!;
-    const lastAt = heapAt.pop()!;
-    const lastId = ids.pop()!;
-    if (heapAt.length > 0) this.#siftDown(0, lastAt, lastId);
+    const last = --this.#size;
+    if (last > 0) this.#siftDown(0, heapAt[last]!, ids[last]!);
     return top;
   }
 
@@ -55,15 +62,14 @@ export class DeadlineQueue {
     const heapAt = this.#at;
     const ids = this.#ids;
     let kept = 0;
-    for (let index = 0; index < ids.length; index++) {
+    for (let index = 0; index < this.#size; index++) {
       const id = ids[index]!;
       if (!keep(id)) continue;
       heapAt[kept] = heapAt[index]!;
       ids[kept] = id;
       kept++;
     }
-    heapAt.length = kept;
-    ids.length = kept;
+    this.#size = kept;
     for (let index = (kept >> 1) - 1; index >= 0; index--) {
       this.#siftDown(index, heapAt[index]!, ids[index]!);
     }
@@ -73,7 +79,7 @@ export class DeadlineQueue {
   #siftDown(start: number, at: number, id: number): void {
     const heapAt = this.#at;
     const ids = this.#ids;
-    const length = heapAt.length;
+    const length = this.#size;
     let index = start;
     for (;;) {
       const left = 2 * index + 1;
@@ -93,5 +99,6 @@ export class DeadlineQueue {
   clear(): void {
     this.#at = [];
     this.#ids = [];
+    this.#size = 0;
   }
 }

@@ -2,6 +2,7 @@ import { HEADER_BYTES } from '@tala-net/codec';
 import {
   type DisconnectReason,
   type ErrorReportEvent,
+  type Message,
   type NodeId,
   type PeerConnectEvent,
   type PeerDisconnectEvent,
@@ -10,7 +11,6 @@ import {
   TalaError,
   type TimerHandle,
   type Transport,
-  type TransportMessageEvent,
 } from '@tala-net/types';
 import { channelId, checkChannelName } from './channel-id.js';
 import { ChannelCounters, type ChannelDropCause, type NetworkMetrics } from './channel-metrics.js';
@@ -27,6 +27,7 @@ import {
   channelRequestMessage,
   channelResponseMessage,
   MAX_ERROR_MESSAGE_BYTES,
+  networkMessages,
   registerNetworkMessages,
   requestPayloadLength,
 } from './network-messages.js';
@@ -35,6 +36,7 @@ import {
   type ResolvedNetworkOptions,
   resolveNetworkOptions,
 } from './network-options.js';
+import { OutgoingMessages } from './outgoing-messages.js';
 import { OutgoingRequest } from './outgoing-request.js';
 import { PendingRequests } from './pending-requests.js';
 import type { IncomingRequest, Processor } from './processor.js';
@@ -79,6 +81,8 @@ const FAILURES: ReadonlySet<DisconnectReason> = new Set([
 const MAX_REMEMBERED_FAILURES = 65_536;
 const EMPTY_PAYLOAD = new Uint8Array(0);
 const MAX_CORRELATION_ID = BigInt(Number.MAX_SAFE_INTEGER);
+/** The kinds a network takes from a transport that offers `addMessageHandler`. */
+const NETWORK_MESSAGE_TYPES: readonly string[] = networkMessages.map((kind) => kind.type);
 
 /**
  * Channels, conduits and request/response over any `Transport` (in-process, simulated, TCP).
@@ -121,9 +125,14 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   #lastConnected: PeerId | undefined = undefined;
   /** The registered channel a conduit of which sent last: most sends skip the map. */
   #lastEntry: ChannelEntry | undefined = undefined;
+  /** The registered channel that received last: most received frames skip the map. */
+  #lastReceived: ChannelEntry | undefined = undefined;
   readonly #failed = new Map<NodeId, DisconnectReason>();
   readonly #listening = new AbortController();
   readonly #host: ConduitHost;
+  readonly #outgoing: OutgoingMessages;
+  /** The result of the last send the transport took (see `#sentTo`). */
+  #lastSent: SendResult | undefined = undefined;
   #state: 'idle' | 'running' | 'stopped' = 'idle';
   #unknownChannel = 0;
   #unsupportedVersion = 0;
@@ -146,6 +155,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     super();
     this.#options = resolveNetworkOptions(options);
     this.#pending = new PendingRequests(this.#options.maxPendingRequests);
+    this.#outgoing = new OutgoingMessages(this.#options.transport.localId);
     this.#instruments =
       this.#options.meter === undefined ? undefined : new NetworkInstruments(this.#options.meter);
     this.ready = new Promise<void>((resolve, reject) => {
@@ -187,7 +197,16 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     registerNetworkMessages(registry);
     this.#state = 'running';
     const signal = this.#listening.signal;
-    transport.addEventListener('message', (event) => this.#onMessage(event), { signal });
+    // Messages that arrived before the start (or every message, on a transport without
+    // message handlers) come as events.
+    transport.addEventListener('message', (event) => this.#onMessage(event.from, event.message), {
+      signal,
+    });
+    transport.addMessageHandler?.(
+      NETWORK_MESSAGE_TYPES,
+      (from, message) => this.#onMessage(from, message),
+      { signal },
+    );
     transport.addEventListener('peer:connect', (event) => this.#onConnect(event), { signal });
     transport.addEventListener('peer:disconnect', (event) => this.#onDisconnect(event), {
       signal,
@@ -263,6 +282,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     this.#byName.delete(channel);
     this.#byId.delete(entry.id);
     if (this.#lastEntry === entry) this.#lastEntry = undefined;
+    if (this.#lastReceived === entry) this.#lastReceived = undefined;
     return true;
   }
 
@@ -301,7 +321,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     payload: Uint8Array,
     options: SendOptions | undefined,
   ): SendResult {
-    checkPeer(to);
+    // The peer of the last send the transport took is known to be a valid id.
+    if (this.#lastSent?.to !== to) checkPeer(to);
     checkPayload(payload);
     const metadata = toMetadataEntries(options?.metadata);
     const entry = this.#entryOf(conduit);
@@ -310,24 +331,22 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       const error = new TalaError('Closed', `channel ${conduit.channel} is not registered`);
       return { to, ok: false, error: this.#refused(counters, conduit.channel, 'closed', error) };
     }
-    const message: ChannelMessage = {
-      type: 'ChannelMessage',
-      channel: entry.id,
-      metadata,
-      payload,
-    };
-    return this.#transmit(counters, entry.name, to, message);
+    const message = this.#outgoing.message(entry.id, metadata, payload);
+    const error = this.#transmitFrame(counters, entry.name, to, message, frameLength(message));
+    this.#outgoing.release(message);
+    return error === undefined ? this.#sentTo(to) : { to, ok: false, error };
   }
 
-  /** Hands `message` to the transport unless the network knows it cannot be sent. */
-  #transmit(
-    counters: ChannelCounters,
-    channel: string,
-    to: PeerId,
-    message: ChannelMessage | ChannelResponse,
-  ): SendResult {
-    const error = this.#transmitFrame(counters, channel, to, message, frameLength(message));
-    return error === undefined ? { to, ok: true } : { to, ok: false, error };
+  /**
+   * The result of a send to `to` that the transport took: the one of the last such send when it
+   * went to the same peer (results are frozen, so one serves a run of sends).
+   */
+  #sentTo(to: PeerId): SendResult {
+    const last = this.#lastSent;
+    if (last !== undefined && last.to === to) return last;
+    const sent: SendResult = Object.freeze({ to, ok: true });
+    this.#lastSent = sent;
+    return sent;
   }
 
   /**
@@ -367,10 +386,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (this.#state !== 'running' || transport.closed) {
       return ['closed', new TalaError('Closed', 'the network is not running')];
     }
-    if (to === transport.localId) {
-      return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
-    }
     if (to !== this.#lastConnected) {
+      if (to === transport.localId) {
+        return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
+      }
       if (this.#connected.has(to)) this.#lastConnected = to;
       else if (!transport.addressBook.has(to)) return this.#unreachable(to);
     }
@@ -532,16 +551,14 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     const response = request.begin(id, now, final);
     // Waiting before sending: a transport may deliver the response during `send`.
     pending.add(request);
-    const message: ChannelRequest = {
-      type: 'ChannelRequest',
-      version: PROTOCOL_VERSION,
-      correlationId: BigInt(id),
-      source: this.#options.transport.localId,
-      budgetMs: request.budgetMs,
-      channel: request.channelId,
-      metadata: request.metadata,
-      payload: request.payload,
-    };
+    const message = this.#outgoing.request(
+      PROTOCOL_VERSION,
+      BigInt(id),
+      request.budgetMs,
+      request.channelId,
+      request.metadata,
+      request.payload,
+    );
     const refused = this.#transmitFrame(
       request.counters,
       request.channel,
@@ -549,6 +566,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       message,
       request.frameBytes,
     );
+    this.#outgoing.release(message);
     if (refused !== undefined) {
       if (pending.take(id, undefined, 'abandoned') !== undefined) request.settle(refused);
       return response;
@@ -617,8 +635,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
 
   // ——— receiving ———
 
-  #onMessage(event: TransportMessageEvent): void {
-    const { from, message } = event;
+  #onMessage(from: PeerId, message: Message): void {
     switch (message.type) {
       case 'ChannelMessage':
         this.#heardFrom(from);
@@ -642,7 +659,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#connected.add(peer);
       this.#failed.delete(peer);
     }
-    this.#lastConnected = peer;
+    // Never this node: a send to the peer last heard from skips the check that refuses it.
+    if (peer !== this.#options.transport.localId) this.#lastConnected = peer;
   }
 
   #onConnect(event: PeerConnectEvent): void {
@@ -670,8 +688,17 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     this.#instruments?.transferred(entry.name, 'in', bytes);
   }
 
+  /** The registered channel of wire id `id`: the one that received last without a map lookup. */
+  #entryById(id: number): ChannelEntry | undefined {
+    const last = this.#lastReceived;
+    if (last !== undefined && last.id === id) return last;
+    const entry = this.#byId.get(id);
+    if (entry !== undefined) this.#lastReceived = entry;
+    return entry;
+  }
+
   #onChannelMessage(from: PeerId, message: ChannelMessage): void {
-    const entry = this.#byId.get(message.channel);
+    const entry = this.#entryById(message.channel);
     if (entry === undefined) {
       this.#unknownChannel++;
       this.#networkDrop('unknownChannel');
@@ -707,7 +734,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#respondError(undefined, from, correlationId, ErrorCode.UnsupportedVersion, detail);
       return;
     }
-    const entry = this.#byId.get(request.channel);
+    const entry = this.#entryById(request.channel);
     if (entry === undefined) {
       this.#unknownChannel++;
       this.#networkDrop('unknownChannel');
@@ -806,15 +833,15 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#drop(entry.counters, entry.name, 'expired');
       return;
     }
-    const response: ChannelResponse = {
-      type: 'ChannelResponse',
+    const response = this.#outgoing.response(
       correlationId,
-      errorCode: ErrorCode.None,
-      errorMessage: '',
-      payload: value ?? EMPTY_PAYLOAD,
-    };
+      ErrorCode.None,
+      '',
+      value ?? EMPTY_PAYLOAD,
+    );
     const { counters, name } = entry;
     const refused = this.#transmitFrame(counters, name, from, response, frameLength(response));
+    this.#outgoing.release(response);
     if (refused?.code === 'MessageTooLarge') {
       const detail = `the response is too large: ${refused.message}`;
       this.#respondError(entry, from, correlationId, ErrorCode.Unknown, detail);
@@ -848,15 +875,15 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     errorCode: number,
     message: string,
   ): void {
-    const response: ChannelResponse = {
-      type: 'ChannelResponse',
+    const response = this.#outgoing.response(
       correlationId,
       errorCode,
-      errorMessage: boundedErrorMessage(message),
-      payload: EMPTY_PAYLOAD,
-    };
+      boundedErrorMessage(message),
+      EMPTY_PAYLOAD,
+    );
     const counters = entry?.counters ?? this.#unattributed;
     this.#transmitFrame(counters, entry?.name ?? '', from, response, frameLength(response));
+    this.#outgoing.release(response);
   }
 
   /** Counters for responses sent for no channel (unknown channel or version). */

@@ -5,6 +5,21 @@ import type { NetworkInstruments } from './network-instruments.js';
 import type { PendingRequest } from './pending-requests.js';
 import type { ResolvedRetry } from './retry.js';
 
+let capturedResolve: ((payload: Uint8Array) => void) | undefined;
+let capturedReject: ((error: Error) => void) | undefined;
+
+/**
+ * The executor of every attempt's promise: one function for all of them, instead of a closure
+ * per attempt; the promise's functions are taken from here as soon as it is constructed.
+ */
+function captureSettlers(
+  resolve: (payload: Uint8Array) => void,
+  reject: (error: Error) => void,
+): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 /**
  * A request a conduit sends and the state of its current attempt: one object for the request's
  * whole life (the attempts run one after another, each with its own correlation id), so that a
@@ -58,10 +73,11 @@ export class OutgoingRequest implements PendingRequest {
     this.#final = final;
     this.counters.requestsInFlight++;
     this.instruments?.inFlight(this.channel, 1);
-    const promise = new Promise<Uint8Array>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
+    const promise = new Promise<Uint8Array>(captureSettlers);
+    this.#resolve = capturedResolve;
+    this.#reject = capturedReject;
+    capturedResolve = undefined;
+    capturedReject = undefined;
     if (this.onAbort !== undefined) {
       this.signal!.addEventListener('abort', this.onAbort, { once: true });
     }

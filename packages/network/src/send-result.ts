@@ -8,7 +8,8 @@ import type { MetadataInit } from './metadata.js';
  * failed and there is no address to redial), `QueueFull` (the transport's queue for the peer is
  * above the network's high-water mark), `MessageTooLarge`, or `Closed` (the network is not
  * running, the conduit's channel was unregistered, or the transport closed). Delivery problems
- * after the transport took the message are the transport's (counted in its stats).
+ * after the transport took the message are the transport's (counted in its stats). Results are
+ * read-only: successful sends in a row to one peer may return the same frozen result.
  */
 export type SendResult =
   | {

@@ -6,6 +6,7 @@ import {
   PeerDisconnectEvent,
   TalaError,
   type TalaErrorCode,
+  TransportMessageEvent,
 } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { expectTalaError, invalidArgument } from '../../../testing/expect-tala-error.js';
@@ -206,6 +207,47 @@ describe('Conduit send and broadcast', () => {
     await settle();
     expect(received).toBe(50);
     expect(connects).toBe(1);
+  });
+
+  it('gives a send made while another is in the transport a message of its own', async () => {
+    const { n1, n2, t1 } = await pair();
+    const got: string[] = [];
+    n2.register('c', { message: ({ payload }) => void got.push(text(payload)) });
+    const conduit = n1.register('c', {});
+    // A transport that calls back into the network during send, and reads the message after.
+    const send = t1.send.bind(t1);
+    const read: string[] = [];
+    let nested = false;
+    t1.send = (to, message) => {
+      if (!nested) {
+        nested = true;
+        expect(conduit.send(NodeId(2), bytes('inner')).ok).toBe(true);
+      }
+      send(to, message);
+      read.push(text((message as { payload: Uint8Array }).payload));
+    };
+    expect(conduit.send(NodeId(2), bytes('outer')).ok).toBe(true);
+    expect(conduit.send(NodeId(2), bytes('next')).ok).toBe(true);
+    await settle();
+    expect(read).toEqual(['inner', 'outer', 'next']);
+    expect(got).toEqual(['inner', 'outer', 'next']);
+  });
+
+  it('refuses a send to this node even after a message that names this node as its sender', async () => {
+    const { n1, t1 } = await pair();
+    let got = 0;
+    const conduit = n1.register('c', { message: () => void got++ });
+    const looped = {
+      type: 'ChannelMessage',
+      channel: channelId('c'),
+      metadata: [],
+      payload: bytes('x'),
+    } as const;
+    t1.dispatchEvent(new TransportMessageEvent(NodeId(1), looped));
+    expect(got).toBe(1);
+    expect(failure(conduit.send(NodeId(1), bytes('x')))).toBe('UnknownPeer');
+    expect(conduit.send(NodeId(2), bytes('x')).ok).toBe(true);
+    expect(failure(conduit.send(NodeId(1), bytes('x')))).toBe('UnknownPeer');
   });
 
   it('returns errors as values: unknown peer, this node, closed, too large', async () => {

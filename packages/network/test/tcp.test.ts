@@ -109,6 +109,45 @@ describe('Network over TCP on loopback', () => {
     });
   });
 
+  it('takes its kinds through the message handler, no events; what arrived before start comes as events', async () => {
+    const [a, b] = [1, 2].map((id) => new TcpTransport({ localId: NodeId(id) })) as [
+      TcpTransport,
+      TcpTransport,
+    ];
+    const [sender, receiver] = [new Network({ transport: a }), new Network({ transport: b })];
+    open.push(async () => {
+      await Promise.all([sender.stop(), receiver.stop()]);
+      await Promise.all([a.close({ timeoutMs: 1_000 }), b.close({ timeoutMs: 1_000 })]);
+    });
+    await sender.start();
+    await a.dial(await b.listen('127.0.0.1:0'));
+    const conduit = sender.register('c', {});
+    expect(conduit.send(NodeId(2), bytes('early')).ok).toBe(true);
+    await a.drained(NodeId(2));
+    // Held for recv() (nobody listens yet): the receiver's start gets it as an event.
+    const got: string[] = [];
+    let events = 0;
+    let done!: () => void;
+    const both = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    receiver.register('c', {
+      message: ({ payload }) => {
+        got.push(text(payload));
+        if (got.length === 2) done();
+      },
+    });
+    while (b.stats.framesIn < 2) await new Promise((resolve) => setImmediate(resolve));
+    const started = receiver.start();
+    b.addEventListener('message', () => events++);
+    await started;
+    expect(conduit.send(NodeId(2), bytes('late')).ok).toBe(true);
+    await both;
+    expect(got).toEqual(['early', 'late']);
+    // The early message was dispatched as an event (to both listeners), the late one was not.
+    expect(events).toBe(1);
+  });
+
   it('fails requests to a peer that went away: Closed results, then timeouts', async () => {
     const { transports, networks } = await tcpNodes(2);
     networks[1]!.register('x', { request: () => new Promise<Uint8Array>(() => {}) });

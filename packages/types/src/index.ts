@@ -39,6 +39,8 @@ export {
 export { TalaError, TalaErrorCode, type TalaErrorCodeMap } from './tala-error.js';
 export {
   type BufferedAmount,
+  type MessageHandler,
+  type MessageHandlerOptions,
   type Transport,
   type TransportCloseOptions,
   type TransportEventMap,

@@ -50,6 +50,18 @@ export interface TransportOperationOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Receives a message as it arrives: its sender and the message. */
+export type MessageHandler = (from: PeerId, message: Message) => void;
+
+/** Options of {@link Transport.addMessageHandler}. */
+export interface MessageHandlerOptions {
+  /**
+   * Removes the handler when it aborts.
+   * @default undefined (the handler stays until the transport closes)
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** Options of {@link Transport.close}. */
 export interface TransportCloseOptions {
   /**
@@ -82,7 +94,9 @@ export interface TransportCloseOptions {
  * - **Receiving.** While at least one `message` listener is attached, each received message is
  *   dispatched as a {@link TransportMessageEvent}; while none is, messages queue for
  *   {@link Transport.recv}. Messages queued before the first listener is attached are
- *   dispatched to it, in order, never lost; after `close()` no message is dispatched.
+ *   dispatched to it, in order, never lost; after `close()` no message is dispatched. A
+ *   transport may also offer {@link Transport.addMessageHandler}, which takes the messages of
+ *   some kinds without an `Event` each.
  * - **Peers.** `peer:connect` and `peer:disconnect` (with a reason) follow connections;
  *   `close` is dispatched once when the transport closes.
  * - A receiver never sees another receiver's or the sender's mutations of a message.
@@ -119,6 +133,22 @@ export interface Transport extends TypedEventTarget<TransportEventMap> {
   recv(): [from: PeerId, message: Message] | undefined;
   /** What waits in `peer`'s queue, not yet handed to the network. */
   buffered(peer: PeerId): BufferedAmount;
+  /**
+   * Optional, the fast path of a layer that owns some message kinds (such as a network): from
+   * now on, every message received whose `type` is one of `types` is handed to `handler` (and to
+   * every other handler of that type, in the order they were added) as it arrives, in arrival
+   * order, in place of a `message` event or a place in the `recv()` queue, so that it costs no
+   * `Event`. Messages of other kinds, and those that arrived before, are received as before.
+   * A handler that throws is counted in `listenerErrors` and reported as an `error` event, and
+   * delivery goes on. Throws a `TalaError` (`InvalidArgument`) for a handler that is not a
+   * function or types that are not strings. A transport without it dispatches every message as
+   * an event.
+   */
+  addMessageHandler?(
+    types: readonly string[],
+    handler: MessageHandler,
+    options?: MessageHandlerOptions,
+  ): void;
   /**
    * Resolves once `peer`'s queue is empty (at once when it is), or when the peer's queue is
    * dropped (its connection failed or the transport closed). Rejects with `Aborted` when
