@@ -333,6 +333,16 @@ export class InProcessTransport
     if (this.messageListeners.add(listener, options, remove)) this.listenerAdded(type);
   }
 
+  /**
+   * Dispatches `event`; a `message` event goes to the `message` listeners as a received message
+   * does (they are kept by the transport itself, see {@link MessageListeners}).
+   */
+  override dispatchEvent(event: Event): boolean {
+    if (event.type !== 'message') return super.dispatchEvent(event);
+    this.messageListeners.dispatch(this, event, this.messageListenerFailed);
+    return !event.defaultPrevented;
+  }
+
   override removeEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
     type: K,
     listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,

@@ -2,7 +2,7 @@ import {
   type ErrorReportEvent,
   type Message,
   NodeId,
-  type TransportMessageEvent,
+  TransportMessageEvent,
 } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { SimulatedNetwork } from '../src/index.js';
@@ -120,5 +120,13 @@ describe('message listeners of an in-process transport', () => {
     expect(calls).toEqual([1n, 2n]);
     expect(b.queued).toBe(0);
     expect(sim.stats.delivered).toBe(2);
+  });
+
+  it('hands a message event dispatched on the transport to its message listeners', () => {
+    const { b } = pair();
+    const calls: bigint[] = [];
+    b.addEventListener('message', (event) => calls.push(seqOf(event)));
+    expect(b.dispatchEvent(new TransportMessageEvent(NodeId(1), ping(4n)))).toBe(true);
+    expect(calls).toEqual([4n]);
   });
 });
