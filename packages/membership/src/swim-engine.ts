@@ -128,8 +128,8 @@ interface HealBackoff {
 }
 
 interface PendingProbe {
-  readonly seq: bigint;
-  readonly target: NodeId;
+  seq: bigint;
+  target: NodeId;
   acked: boolean;
   nacks: number;
   expectedNacks: number;
@@ -228,6 +228,18 @@ export class SwimEngine {
   #liveCount = 1;
   #seq = 0n;
   #pending: PendingProbe | undefined;
+  /**
+   * The one probe record, reused by every period (it lives a whole period: one per period would
+   * be old garbage by the time it dies); `#pending` is it while a probe is out.
+   */
+  readonly #probe: PendingProbe = {
+    seq: 0n,
+    target: 0n as NodeId,
+    acked: false,
+    nacks: 0,
+    expectedNacks: 0,
+    indirectAt: 0,
+  };
   #started = false;
   #left = false;
   /** A `PushPull` answer from a member arrived (seeds are asked every period until then). */
@@ -621,7 +633,14 @@ export class SwimEngine {
     this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
-    this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0, indirectAt: 0 };
+    const probe = this.#probe;
+    probe.seq = seq;
+    probe.target = target;
+    probe.acked = false;
+    probe.nacks = 0;
+    probe.expectedNacks = 0;
+    probe.indirectAt = 0;
+    this.#pending = probe;
     this.#send(target, { type: 'Ping', from: this.id, seq });
     this.#piggyback(target, PROBE_FRAME_BYTES);
     this.#timer(now + this.#health.scale(this.config.probeTimeout), { kind: 'probeTimeout', seq });
