@@ -8,18 +8,25 @@ import type { NodeId, Random } from '@tala-net/types';
  * members) and removal costs nothing (a departed member's turn is skipped); a new round costs
  * O(n) once per n periods.
  */
-export class ProbeSchedule {
-  #order: NodeId[] = [];
+export class ProbeSchedule<T = NodeId> {
+  #order: T[] = [];
   #index = 0;
   /**
    * The members of the current round, built at its first insertion only: a round without
    * joiners (a stable cluster) costs no set.
    */
-  #inRound: Set<NodeId> | undefined;
+  #inRound: Set<unknown> | undefined;
   readonly #random: Random;
+  readonly #key: (member: T) => unknown;
 
-  constructor(random: Random) {
+  /**
+   * `key` gives a member's identity when members are not plain ids (e.g. records: a member
+   * inserted again under a new record is still the same member of the round); by default a
+   * member is its own identity.
+   */
+  constructor(random: Random, key: (member: T) => unknown = identity) {
     this.#random = random;
+    this.#key = key;
   }
 
   /**
@@ -27,7 +34,7 @@ export class ProbeSchedule {
    * round is over, a new round is shuffled from `members()`. `undefined` when nobody is
    * probeable.
    */
-  next(members: () => NodeId[], probeable: (node: NodeId) => boolean): NodeId | undefined {
+  next(members: () => T[], probeable: (member: T) => boolean): T | undefined {
     for (let rounds = 0; rounds < 2; ) {
       if (this.#index >= this.#order.length) {
         this.#order = members();
@@ -50,10 +57,11 @@ export class ProbeSchedule {
    * round (probed or not) is left where it is, so nobody is probed twice in one round. A member
    * that leaves needs no removal: its turn is skipped when `probeable` says no.
    */
-  insert(node: NodeId): void {
-    this.#inRound ??= new Set(this.#order);
-    if (this.#inRound.has(node)) return;
-    this.#inRound.add(node);
+  insert(node: T): void {
+    this.#inRound ??= new Set(this.#order.map(this.#key));
+    const key = this.#key(node);
+    if (this.#inRound.has(key)) return;
+    this.#inRound.add(key);
     const order = this.#order;
     order.push(node);
     const last = order.length - 1;
@@ -61,6 +69,10 @@ export class ProbeSchedule {
     order[last] = order[position]!;
     order[position] = node;
   }
+}
+
+function identity(member: unknown): unknown {
+  return member;
 }
 
 /** Fisher–Yates shuffle in place. */

@@ -1,7 +1,7 @@
 import type { NodeId, Random } from '@tala-net/types';
 import { TalaError } from '@tala-net/types';
 import { type SwimConfig, swimConfig } from './swim-config.js';
-import { readUpdate } from './swim-message-checks.js';
+import { type MutableUpdate, readUpdateInto } from './swim-message-checks.js';
 import type { MemberUpdate } from './swim-messages.js';
 import { isWireAddress, isWireU64, MAX_INCARNATION } from './swim-wire.js';
 
@@ -130,30 +130,67 @@ function checkMembers(
     invalid('members', `at most maxMembers (${config.maxMembers}) others`, members.length);
   }
   const checked: MemberUpdate[] = [];
+  const read: MutableUpdate = {
+    node: 0n as NodeId,
+    state: 'Alive',
+    incarnation: 0n,
+    address: EMPTY_ADDRESS,
+    accuser: undefined,
+  };
   for (let i = 0; i < members.length; i++) {
-    const member = readMember(members[i]);
+    const member = members[i];
     if (
-      member === undefined ||
-      member.incarnation > MAX_INCARNATION ||
-      member.address.length > config.maxAddressBytes
+      !readUpdateInto(member, read) ||
+      read.incarnation > MAX_INCARNATION ||
+      read.address.length > config.maxAddressBytes
     ) {
-      invalid(`members[${i}]`, 'a member update within the limits', members[i]);
+      invalid(`members[${i}]`, 'a member update within the limits', member);
     }
-    // A fresh object already; its address is copied unless empty (nothing to change in it).
-    checked.push(
-      member.address.length === 0 ? member : { ...member, address: member.address.slice() },
-    );
+    checked.push(ownUpdate(member as object, read));
   }
   return checked;
 }
 
-function readMember(value: unknown): MemberUpdate | undefined {
-  try {
-    return readUpdate(value);
-  } catch {
-    return undefined;
+/**
+ * The engines' own frozen copies of the members given to them with an empty address, by the
+ * object given: engines started from one list (a thousand nodes of a simulation) share one copy
+ * of each member instead of holding a thousand.
+ */
+const sharedUpdates = new WeakMap<object, MemberUpdate>();
+
+/**
+ * An update of the engine's own with the fields of `read` (read from `member`): a new object
+ * with a copy of the address, or, for an empty address, the frozen copy made for the same
+ * `member` before if it has the same fields (an engine never changes an update it holds).
+ */
+function ownUpdate(member: object, read: MutableUpdate): MemberUpdate {
+  const { node, state, incarnation, accuser } = read;
+  if (read.address.length > 0) {
+    const address = read.address.slice();
+    return accuser === undefined
+      ? { node, state, incarnation, address }
+      : { node, state, incarnation, address, accuser };
   }
+  const shared = sharedUpdates.get(member);
+  if (
+    shared !== undefined &&
+    shared.node === node &&
+    shared.state === state &&
+    shared.incarnation === incarnation &&
+    shared.accuser === accuser
+  ) {
+    return shared;
+  }
+  const update: MemberUpdate = Object.freeze(
+    accuser === undefined
+      ? { node, state, incarnation, address: EMPTY_ADDRESS }
+      : { node, state, incarnation, address: EMPTY_ADDRESS, accuser },
+  );
+  sharedUpdates.set(member, update);
+  return update;
 }
+
+const EMPTY_ADDRESS = new Uint8Array(0);
 
 function isRandom(random: unknown): random is Random {
   if (typeof random !== 'object' || random === null) return false;

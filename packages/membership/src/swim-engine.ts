@@ -1,12 +1,20 @@
 import { type Message, type NodeId, type Random, TalaError } from '@tala-net/types';
 import { DisseminationQueue, retransmitLimit } from './dissemination-queue.js';
+import type { DriverOutput } from './driver-output.js';
+import { EngineMemberList } from './engine-member-list.js';
 import { LocalHealth } from './local-health.js';
-import { MembershipList } from './membership-list.js';
+import type { MembershipList } from './membership-list.js';
+import { NodeMap } from './node-map.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import type { SwimConfig } from './swim-config.js';
 import { checkEngineOptions, type SwimEngineOptions } from './swim-engine-options.js';
-import { readSwimMessage, type SwimMessage } from './swim-message-checks.js';
+import {
+  type MutableUpdate,
+  readSwimMessage,
+  readUpdateInto,
+  type SwimMessage,
+} from './swim-message-checks.js';
 import type {
   IndirectAck,
   MemberUpdate,
@@ -59,13 +67,26 @@ export interface SwimEngineStats {
   unansweredPushPulls: number;
 }
 
+/**
+ * What the engine keeps about one member. Small on purpose (a simulation holds a thousand
+ * members × a thousand nodes): what only a suspected, departed or synced member needs waits in
+ * {@link MemberRecord.extra}, created on first use.
+ */
 interface MemberRecord {
   readonly node: NodeId;
   update: MemberUpdate;
   generation: number;
+  /** Its index in the engine's list of Alive members, −1 when it is not Alive. */
+  aliveAt: number;
+  /** Forgotten: no longer the member's record (a later one may be). */
+  forgotten: boolean;
+  extra: MemberExtra | undefined;
+}
+
+/** The rarely needed part of a {@link MemberRecord}. */
+interface MemberExtra {
   suspicion: Suspicion | undefined;
-  // The times below are `undefined` until first set, not a number: a record then carries no
-  // boxed number for each (a thousand members × a thousand nodes in a simulation).
+  // The times below are `undefined` until first set, not a number: no boxed number for each.
   /** When the member was declared Dead or Left (for the reclaim timer). */
   downSince: number | undefined;
   /** When a `PushPull` from this member was last answered with our state (if ever). */
@@ -81,6 +102,19 @@ interface MemberRecord {
   quietUntil: number | undefined;
 }
 
+/** The extra part of `record`, created when first needed. */
+function extraOf(record: MemberRecord): MemberExtra {
+  record.extra ??= {
+    suspicion: undefined,
+    downSince: undefined,
+    answeredAt: undefined,
+    remindedAt: undefined,
+    lastLook: false,
+    quietUntil: undefined,
+  };
+  return record.extra;
+}
+
 interface Tombstone {
   readonly incarnation: bigint;
   readonly until: number;
@@ -94,8 +128,8 @@ interface HealBackoff {
 }
 
 interface PendingProbe {
-  readonly seq: bigint;
-  readonly target: NodeId;
+  seq: bigint;
+  target: NodeId;
   acked: boolean;
   nacks: number;
   expectedNacks: number;
@@ -108,6 +142,17 @@ interface Relay {
   readonly seq: bigint;
   readonly target: NodeId;
 }
+
+// Set by the static block of SwimEngine: the driver's ways in (see the functions at the end).
+let readMembers: (engine: SwimEngine) => readonly MemberUpdate[];
+let handleMessageWith: (
+  engine: SwimEngine,
+  out: DriverOutput,
+  now: number,
+  from: NodeId,
+  message: Message,
+) => void;
+let handleTimerWith: (engine: SwimEngine, out: DriverOutput, now: number, timer: SwimTimer) => void;
 
 const PROBE: SwimTimer = { kind: 'probe' };
 const PUSH_PULL: SwimTimer = { kind: 'pushPull' };
@@ -146,7 +191,7 @@ export class SwimEngine {
   /** The protocol configuration in force. */
   readonly config: SwimConfig;
   /** The versioned view of member states, this node included. */
-  readonly list = new MembershipList();
+  readonly list: MembershipList;
   /** Counters. */
   readonly stats: SwimEngineStats = {
     badMessages: 0,
@@ -168,12 +213,13 @@ export class SwimEngine {
   readonly #bootstrap: NodeId[];
   /** Recently forgotten members: node → incarnation it was forgotten at (insertion ordered). */
   readonly #tombstones = new Map<NodeId, Tombstone>();
-  readonly #records = new Map<NodeId, MemberRecord>();
+  readonly #records = new NodeMap<MemberRecord>();
+  /** The list view of the records (see {@link SwimEngine.list}). */
+  readonly #memberList: EngineMemberList;
   /** Alive members other than this node, for random picks. */
-  readonly #alive: NodeId[] = [];
-  readonly #aliveIndex = new Map<NodeId, number>();
+  readonly #alive: MemberRecord[] = [];
   readonly #queue = new DisseminationQueue();
-  readonly #schedule: ProbeSchedule;
+  readonly #schedule: ProbeSchedule<MemberRecord>;
   readonly #health: LocalHealth;
   readonly #relays = new Map<bigint, Relay>();
   /** Seeds and bootstrap members that stayed unknown: when a healing sync may try them again. */
@@ -182,6 +228,18 @@ export class SwimEngine {
   #liveCount = 1;
   #seq = 0n;
   #pending: PendingProbe | undefined;
+  /**
+   * The one probe record, reused by every period (it lives a whole period: one per period would
+   * be old garbage by the time it dies); `#pending` is it while a probe is out.
+   */
+  readonly #probe: PendingProbe = {
+    seq: 0n,
+    target: 0n as NodeId,
+    acked: false,
+    nacks: 0,
+    expectedNacks: 0,
+    indirectAt: 0,
+  };
   #started = false;
   #left = false;
   /** A `PushPull` answer from a member arrived (seeds are asked every period until then). */
@@ -191,12 +249,23 @@ export class SwimEngine {
   /** This node already answered a stale accusation of itself in the current message. */
   #answeredStale = false;
   #out: SwimOutput = newOutput();
+  /** Where the current call writes instead of `#out`, for a driver (see `handleMessageInto`). */
+  #direct: DriverOutput | undefined;
+  /** The update being merged (see `#merge`). */
+  readonly #incoming: MutableUpdate = {
+    node: 0n as NodeId,
+    state: 'Alive',
+    incarnation: 0n,
+    address: EMPTY_ADDRESS,
+    accuser: undefined,
+  };
   /** The last record lookup (see `#recordOf`); cleared whenever a record is added or removed. */
   #lookedUpNode: NodeId | undefined;
   #lookedUpRecord: MemberRecord | undefined;
   /** The probe schedule's callbacks, built once. */
-  readonly #probeableNodes = (): NodeId[] => this.#probeable();
-  readonly #isTrusted = (node: NodeId): boolean => this.#trusted(node);
+  readonly #probeableRecords = (): MemberRecord[] => this.#probeable();
+  readonly #isProbeable = (record: MemberRecord): boolean =>
+    record.forgotten ? this.#trusted(record.node) : isLive(record.update.state);
   /** When this node last sent its state to a member returning from the dead. */
   #reunitedAt = Number.NEGATIVE_INFINITY;
 
@@ -211,10 +280,18 @@ export class SwimEngine {
     registerSwimMessages();
     this.id = checked.id;
     this.config = checked.config;
+    this.#memberList = new EngineMemberList({
+      self: checked.id,
+      left: () => this.#left,
+      updateOf: (node) => this.#records.get(node)?.update,
+      updates: () => this.#updates(),
+      count: () => this.#records.size,
+    });
+    this.list = this.#memberList;
     this.#random = checked.random;
     this.#address = checked.address;
     this.#seeds = checked.seeds.filter((seed) => seed !== checked.id);
-    this.#schedule = new ProbeSchedule(this.#random);
+    this.#schedule = new ProbeSchedule<MemberRecord>(this.#random, (record) => record.node);
     this.#health = new LocalHealth(this.config.lifeguard ? this.config.awarenessMaxMultiplier : 1);
     this.#self = {
       node: this.id,
@@ -222,18 +299,22 @@ export class SwimEngine {
       incarnation: checked.incarnation,
       address: this.#address,
     };
-    this.list.addMember(this.id);
+    this.#memberList.changed();
     // A list, not a set: a thousand bootstrap members cost a thousand pushes, not set inserts.
     const bootstrap: NodeId[] = [...this.#seeds];
     for (const member of checked.members) {
       const node = member.node;
       if (node === this.id || this.#records.has(node)) continue;
       if (!this.#seeds.includes(node)) bootstrap.push(node);
-      if (member.state !== 'Alive' && member.state !== 'Suspect') continue;
-      this.#addRecord(
-        { node, state: 'Alive', incarnation: member.incarnation, address: member.address },
-        false,
-      );
+      if (member.state === 'Alive') {
+        // Already a fresh object of the engine's own (see `checkEngineOptions`).
+        this.#addRecord(member, false);
+      } else if (member.state === 'Suspect') {
+        this.#addRecord(
+          { node, state: 'Alive', incarnation: member.incarnation, address: member.address },
+          false,
+        );
+      }
     }
     this.#bootstrap = bootstrap;
     this.#out = newOutput();
@@ -275,6 +356,31 @@ export class SwimEngine {
   member(node: NodeId): MemberUpdate | undefined {
     const update = node === this.id ? this.#self : this.#recordOf(node)?.update;
     return update === undefined ? undefined : copyUpdate(update);
+  }
+
+  static {
+    readMembers = (engine) => engine.#members();
+    handleMessageWith = (engine, out, now, from, message) => {
+      engine.#beginWith(out);
+      try {
+        engine.#onMessage(now, from, message);
+      } finally {
+        engine.#direct = undefined;
+      }
+    };
+    handleTimerWith = (engine, out, now, timer) => {
+      engine.#beginWith(out);
+      try {
+        engine.#onTimer(now, timer);
+      } finally {
+        engine.#direct = undefined;
+      }
+    };
+  }
+
+  /** Every other member's latest update, in the order the members were added. */
+  *#updates(): Generator<MemberUpdate> {
+    for (const record of this.#records.values()) yield record.update;
   }
 
   #members(): MemberUpdate[] {
@@ -337,7 +443,7 @@ export class SwimEngine {
       this.#left = true;
       this.#pending = undefined;
       this.#self = { ...this.#self, state: 'Left' };
-      this.list.markDead(this.id);
+      this.#memberList.changed();
       this.#liveCount--;
       this.#queue.enqueue(this.#self);
       for (const node of this.#pickAlive(LEAVE_FANOUT, undefined)) {
@@ -434,15 +540,16 @@ export class SwimEngine {
    */
   #answerPushPull(now: number, from: NodeId): void {
     const record = this.#recordOf(from);
+    const answeredAt = record?.extra?.answeredAt;
     if (
       record === undefined ||
       !isLive(record.update.state) ||
-      (record.answeredAt !== undefined && now - record.answeredAt < this.config.probeInterval)
+      (answeredAt !== undefined && now - answeredAt < this.config.probeInterval)
     ) {
       this.stats.unansweredPushPulls++;
       return;
     }
-    record.answeredAt = now;
+    extraOf(record).answeredAt = now;
     this.#sendPushPull(from, true);
   }
 
@@ -500,7 +607,7 @@ export class SwimEngine {
     const record = this.#recordOf(timer.node);
     if (record === undefined || record.generation !== timer.generation) return;
     if (isLive(record.update.state)) return;
-    const due = (record.downSince ?? 0) + this.config.reclaimTime;
+    const due = (record.extra?.downSince ?? 0) + this.config.reclaimTime;
     if (now < due) {
       // Fired early (a coarse real clock): come back when it is really due.
       this.#timer(due, timer);
@@ -519,11 +626,21 @@ export class SwimEngine {
       // Not synced yet: keep asking a seed for its state (answered once we are its member).
       this.#sendPushPull(this.#seeds[this.#random.nextInt(this.#seeds.length)]!, false);
     }
-    const target = this.#schedule.next(this.#probeableNodes, this.#isTrusted);
+    const picked = this.#schedule.next(this.#probeableRecords, this.#isProbeable);
+    const target = picked?.node;
+    // The member's current record (the lookup the piggyback would make), unless it was forgotten.
+    if (picked !== undefined && !picked.forgotten) this.#remember(picked);
     this.#flushBacklog(target);
     if (target === undefined) return;
     const seq = this.#nextSeq();
-    this.#pending = { seq, target, acked: false, nacks: 0, expectedNacks: 0, indirectAt: 0 };
+    const probe = this.#probe;
+    probe.seq = seq;
+    probe.target = target;
+    probe.acked = false;
+    probe.nacks = 0;
+    probe.expectedNacks = 0;
+    probe.indirectAt = 0;
+    this.#pending = probe;
     this.#send(target, { type: 'Ping', from: this.id, seq });
     this.#piggyback(target, PROBE_FRAME_BYTES);
     this.#timer(now + this.#health.scale(this.config.probeTimeout), { kind: 'probeTimeout', seq });
@@ -696,9 +813,10 @@ export class SwimEngine {
   }
 
   #forget(now: number, record: MemberRecord): void {
+    record.forgotten = true;
     this.#records.delete(record.node);
     this.#lookedUpNode = undefined;
-    this.list.removeMember(record.node);
+    this.#memberList.changed();
     this.#pruneTombstones(now);
     this.#tombstones.delete(record.node);
     this.#tombstones.set(record.node, {
@@ -752,8 +870,9 @@ export class SwimEngine {
     const { node, address } = record.update;
     const update: MemberUpdate = { node, state: 'Suspect', incarnation, address };
     this.#setState(record, accuser === undefined ? update : { ...update, accuser });
-    record.suspicion = suspicion;
-    record.lastLook = false;
+    const extra = extraOf(record);
+    extra.suspicion = suspicion;
+    extra.lastLook = false;
     this.#timer(suspicion.deadline, { kind: 'suspicion', node: record.node, incarnation });
   }
 
@@ -762,10 +881,11 @@ export class SwimEngine {
    * timeout — and the suspicion is gossiped again under its name, so that others count it too.
    */
   #confirm(record: MemberRecord, accuser: NodeId): void {
-    const suspicion = record.suspicion;
-    if (suspicion === undefined || !this.config.lifeguard) return;
+    const extra = record.extra;
+    const suspicion = extra?.suspicion;
+    if (extra === undefined || suspicion === undefined || !this.config.lifeguard) return;
     if (!suspicion.confirm(accuser)) return;
-    record.quietUntil = undefined;
+    extra.quietUntil = undefined;
     record.update = { ...record.update, accuser };
     this.#queue.enqueue(record.update);
     this.#timer(suspicion.deadline, {
@@ -778,11 +898,14 @@ export class SwimEngine {
   #onSuspicionTimer(now: number, node: NodeId, incarnation: bigint): void {
     const record = this.#recordOf(node);
     if (record === undefined || record.update.state !== 'Suspect') return;
-    const suspicion = record.suspicion;
-    if (suspicion === undefined || suspicion.incarnation !== incarnation) return;
-    if (record.quietUntil !== undefined) {
+    const extra = record.extra;
+    const suspicion = extra?.suspicion;
+    if (extra === undefined || suspicion === undefined || suspicion.incarnation !== incarnation) {
+      return;
+    }
+    if (extra.quietUntil !== undefined) {
       // The suspicion's own deadline timer is still set: this one only ends the hold.
-      this.#endHold(now, record, record.quietUntil, incarnation);
+      this.#endHold(now, record, extra.quietUntil, incarnation);
       return;
     }
     if (now < suspicion.deadline) {
@@ -791,7 +914,7 @@ export class SwimEngine {
       this.#timer(suspicion.deadline, { kind: 'suspicion', node, incarnation });
       return;
     }
-    if (this.config.lifeguard && !record.lastLook && !this.#left && suspicion.accusedBy(this.id)) {
+    if (this.config.lifeguard && !extra.lastLook && !this.#left && suspicion.accusedBy(this.id)) {
       this.#lastLook(now, record, incarnation);
       return;
     }
@@ -809,7 +932,7 @@ export class SwimEngine {
   #holdBack(now: number, record: MemberRecord): void {
     this.#queue.remove(record.node);
     const quietUntil = now + this.#health.scale(this.config.probeTimeout);
-    record.quietUntil = quietUntil;
+    extraOf(record).quietUntil = quietUntil;
     this.#tell(record.node, record.update);
     const incarnation = record.update.incarnation;
     this.#timer(quietUntil, { kind: 'suspicion', node: record.node, incarnation });
@@ -824,7 +947,7 @@ export class SwimEngine {
       this.#timer(quietUntil, { kind: 'suspicion', node: record.node, incarnation });
       return;
     }
-    record.quietUntil = undefined;
+    extraOf(record).quietUntil = undefined;
     this.#queue.enqueue(record.update);
     this.#tell(record.node, record.update);
   }
@@ -836,7 +959,7 @@ export class SwimEngine {
    * suspicion, not every member that heard of it.
    */
   #lastLook(now: number, record: MemberRecord, incarnation: bigint): void {
-    record.lastLook = true;
+    extraOf(record).lastLook = true;
     this.#send(record.node, { type: 'Ping', from: this.id, seq: this.#nextSeq() });
     this.#piggyback(record.node, PROBE_FRAME_BYTES);
     const at = now + this.#health.scale(this.config.probeTimeout);
@@ -845,7 +968,7 @@ export class SwimEngine {
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
     this.#setState(record, { ...record.update, state, incarnation });
-    record.downSince = now;
+    extraOf(record).downSince = now;
     this.#timer(now + this.config.reclaimTime, {
       kind: 'reclaim',
       node: record.node,
@@ -863,11 +986,21 @@ export class SwimEngine {
    */
   #merge(now: number, sender: NodeId, updates: readonly MemberUpdate[], sync: boolean): void {
     const taken = this.#bounded(updates);
-    for (const update of taken) {
+    // Each update, checked already, is read into one scratch object as it is applied (a sync
+    // carries a thousand; nothing keeps the scratch: what is kept is copied from it).
+    const incoming = this.#incoming;
+    const update = incoming as MemberUpdate;
+    for (const value of taken) {
+      if (!readUpdateInto(value, incoming)) continue;
       if (update.node === sender) this.#applyChecked(now, update, sender, sync);
     }
     const trusted = this.#trusted(sender);
-    for (const update of taken) {
+    for (const value of taken) {
+      if (!readUpdateInto(value, incoming)) {
+        // Its getters answered otherwise than when the message was checked.
+        this.stats.badMessages++;
+        continue;
+      }
       if (update.node === sender) continue;
       if (update.node === this.id) this.#aboutSelf(update, sender, trusted);
       else if (trusted) this.#applyChecked(now, update, sender, sync);
@@ -923,7 +1056,12 @@ export class SwimEngine {
       return;
     }
     const forgotten = this.#tombstones.delete(update.node);
-    const added = this.#addRecord({ ...update, address: copyAddress(update.address) });
+    const added = this.#addRecord({
+      node: update.node,
+      state: 'Alive',
+      incarnation: update.incarnation,
+      address: copyAddress(update.address),
+    });
     this.#queue.enqueue(added.update);
     if (forgotten && sender === update.node) this.#reunite(now, update.node);
   }
@@ -1068,10 +1206,10 @@ export class SwimEngine {
     const record = this.#recordOf(from);
     let last: MemberUpdate;
     if (record !== undefined) {
-      const remindedAt = record.remindedAt;
+      const remindedAt = record.extra?.remindedAt;
       if (isLive(record.update.state)) return;
       if (remindedAt !== undefined && now - remindedAt < this.config.probeInterval) return;
-      record.remindedAt = now;
+      extraOf(record).remindedAt = now;
       last = record.update;
     } else {
       const tombstone = this.#tombstone(now, from);
@@ -1098,6 +1236,12 @@ export class SwimEngine {
     this.#lookedUpNode = node;
     this.#lookedUpRecord = record;
     return record;
+  }
+
+  /** Makes `record`, the current record of its member, the last lookup (see `#recordOf`). */
+  #remember(record: MemberRecord): void {
+    this.#lookedUpNode = record.node;
+    this.#lookedUpRecord = record;
   }
 
   /** `true` when `node` is a live (Alive or Suspect) member. */
@@ -1128,92 +1272,87 @@ export class SwimEngine {
       node: update.node,
       update,
       generation: 0,
-      suspicion: undefined,
-      downSince: undefined,
-      answeredAt: undefined,
-      remindedAt: undefined,
-      lastLook: false,
-      quietUntil: undefined,
+      aliveAt: -1,
+      forgotten: false,
+      extra: undefined,
     };
     this.#records.set(update.node, record);
     this.#lookedUpNode = undefined;
-    this.#healBackoff.delete(update.node);
-    this.list.addMember(update.node);
+    if (this.#healBackoff.size > 0) this.#healBackoff.delete(update.node);
+    this.#memberList.changed();
     this.#liveCount++;
-    this.#addAlive(update.node);
-    if (this.#started) this.#schedule.insert(update.node);
+    this.#addAlive(record);
+    if (this.#started) this.#schedule.insert(record);
     if (announce) this.#event('joined', update, undefined);
     return record;
   }
 
   /** Moves `record` to `next`, keeping the list view, counters, queue and events in step. */
   #setState(record: MemberRecord, update: MemberUpdate): void {
-    record.quietUntil = undefined;
+    const extra = record.extra;
+    if (extra !== undefined) extra.quietUntil = undefined;
     // Only a Suspect names its accuser.
     const next = update.state === 'Suspect' ? update : withoutAccuser(update);
     const previous = record.update;
     record.update = next;
     record.generation++;
-    if (next.state !== 'Suspect') record.suspicion = undefined;
+    if (next.state !== 'Suspect' && extra !== undefined) extra.suspicion = undefined;
     this.#queue.enqueue(next);
     const wasLive = isLive(previous.state);
     const isLiveNow = isLive(next.state);
     if (wasLive !== isLiveNow) this.#liveCount += isLiveNow ? 1 : -1;
-    if (previous.state === 'Alive' && next.state !== 'Alive') this.#removeAlive(record.node);
-    if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record.node);
+    if (previous.state === 'Alive' && next.state !== 'Alive') this.#removeAlive(record);
+    if (previous.state !== 'Alive' && next.state === 'Alive') this.#addAlive(record);
     if (previous.state === next.state) {
       this.#event('updated', next, previous.state);
       return;
     }
-    if (next.state === 'Alive' && !wasLive && this.#started) this.#schedule.insert(record.node);
-    this.#showState(record.node, next.state);
+    if (next.state === 'Alive' && !wasLive && this.#started) this.#schedule.insert(record);
+    // The list shows the records: a state change is one more version of it.
+    this.#memberList.changed();
     this.#event(STATE_EVENT[next.state]!, next, previous.state);
-  }
-
-  /** Mirrors a state in the {@link MembershipList} view (`Left` shows as Dead). */
-  #showState(node: NodeId, state: MemberUpdateState): void {
-    if (state === 'Alive') this.list.addMember(node);
-    else if (state === 'Suspect') this.list.markSuspect(node);
-    else this.list.markDead(node);
   }
 
   // --- helpers ------------------------------------------------------------------------------
 
-  #probeable(): NodeId[] {
-    const nodes: NodeId[] = [];
+  #probeable(): MemberRecord[] {
+    const records: MemberRecord[] = [];
     for (const record of this.#records.values()) {
-      if (isLive(record.update.state)) nodes.push(record.node);
+      if (isLive(record.update.state)) records.push(record);
     }
-    return nodes;
+    return records;
   }
 
-  #addAlive(node: NodeId): void {
-    if (this.#aliveIndex.has(node)) return;
-    this.#aliveIndex.set(node, this.#alive.length);
-    this.#alive.push(node);
+  #addAlive(record: MemberRecord): void {
+    if (record.aliveAt >= 0) return;
+    record.aliveAt = this.#alive.length;
+    this.#alive.push(record);
   }
 
-  #removeAlive(node: NodeId): void {
-    const index = this.#aliveIndex.get(node);
-    if (index === undefined) return;
+  #removeAlive(record: MemberRecord): void {
+    const index = record.aliveAt;
+    if (index < 0) return;
     const last = this.#alive.pop()!;
-    this.#aliveIndex.delete(node);
-    if (last !== node) {
+    record.aliveAt = -1;
+    if (last !== record) {
       this.#alive[index] = last;
-      this.#aliveIndex.set(last, index);
+      last.aliveAt = index;
     }
   }
 
   /** Up to `count` distinct random Alive members, never `exclude`. */
   #pickAlive(count: number, exclude: NodeId | undefined): NodeId[] {
     const alive = this.#alive;
-    const available =
-      alive.length - (exclude !== undefined && this.#aliveIndex.has(exclude) ? 1 : 0);
+    const excluded = exclude === undefined ? undefined : this.#recordOf(exclude);
+    const available = alive.length - (excluded !== undefined && excluded.aliveAt >= 0 ? 1 : 0);
     if (count <= 0 || available <= 0) return [];
-    if (available <= count) return alive.filter((node) => node !== exclude);
     const picked: NodeId[] = [];
+    if (available <= count) {
+      for (const record of alive) if (record.node !== exclude) picked.push(record.node);
+      return picked;
+    }
     while (picked.length < count) {
-      const node = alive[this.#random.nextInt(alive.length)]!;
+      const node = alive[this.#random.nextInt(alive.length)]!.node;
       if (node !== exclude && !picked.includes(node)) picked.push(node);
     }
     return picked;
@@ -1228,16 +1367,24 @@ export class SwimEngine {
    * when everyone does not fit, a window of the others starting at a random member.
    */
   #syncState(): MemberUpdate[] {
-    const members = [this.#self];
     const room =
       this.config.maxPushPullBytes - EMPTY_PUSH_PULL_FRAME_BYTES - memberUpdateLength(this.#self);
     // Never more members than a default decoder accepts.
     const most = Math.min(this.config.maxUpdatesPerMessage, DEFAULT_PUSH_PULL_MEMBERS) - 1;
-    const records = [...this.#records.values()];
     let bytes = 0;
-    for (const record of records) bytes += memberUpdateLength(record.update);
-    const start =
-      records.length <= most && bytes <= room ? 0 : this.#random.nextInt(records.length);
+    for (const record of this.#records.values()) bytes += memberUpdateLength(record.update);
+    if (this.#records.size <= most && bytes <= room) {
+      // Everyone fits (the common case): no window, no copy of the records, and the array is
+      // allocated at its size.
+      const all = new Array<MemberUpdate>(this.#records.size + 1);
+      all[0] = this.#self;
+      let i = 1;
+      for (const record of this.#records.values()) all[i++] = record.update;
+      return all;
+    }
+    const members = [this.#self];
+    const records = [...this.#records.values()];
+    const start = this.#random.nextInt(records.length);
     bytes = 0;
     for (let i = 0; i < records.length && members.length <= most; i++) {
       const update = records[(start + i) % records.length]!.update;
@@ -1285,16 +1432,22 @@ export class SwimEngine {
   }
 
   #send(to: NodeId, message: Message): void {
-    this.#out.messages.push({ to, message });
+    const direct = this.#direct;
+    if (direct === undefined) this.#out.messages.push({ to, message });
+    else direct.addMessage(to, message);
   }
 
   #timer(at: number, timer: SwimTimer): void {
-    this.#out.timers.push({ at, timer });
+    const direct = this.#direct;
+    if (direct === undefined) this.#out.timers.push({ at, timer });
+    else direct.addTimer(at, timer);
   }
 
   #event(type: MembershipEventType, member: MemberUpdate, previous: MemberUpdateState | undefined) {
     const change: MembershipChange = { type, member, previous };
-    this.#out.events.push(change);
+    const direct = this.#direct;
+    if (direct === undefined) this.#out.events.push(change);
+    else direct.addEvent(change);
   }
 
   #run(body: () => void): SwimOutput {
@@ -1307,8 +1460,47 @@ export class SwimEngine {
   #begin(): SwimOutput {
     const out = newOutput();
     this.#out = out;
+    this.#direct = undefined;
     return out;
   }
+
+  /** The call that begins writes into `out`, emptied first (see {@link handleMessageInto}). */
+  #beginWith(out: DriverOutput): void {
+    out.clear();
+    this.#direct = out;
+  }
+}
+
+/**
+ * @internal Every known member's latest update, `engine`'s own first, without copies: for the
+ * driver, which only reads them (see {@link SwimEngine.members} for copies).
+ */
+export function membersOf(engine: SwimEngine): readonly MemberUpdate[] {
+  return readMembers(engine);
+}
+
+/**
+ * @internal Like `engine.handleMessage`, but writes into `out` (emptied first) instead of a new
+ * output: for a driver that applies each output at once and reuses one (see {@link DriverOutput}).
+ */
+export function handleMessageInto(
+  engine: SwimEngine,
+  out: DriverOutput,
+  now: number,
+  from: NodeId,
+  message: Message,
+): void {
+  handleMessageWith(engine, out, now, from, message);
+}
+
+/** @internal Like `engine.handleTimer`, writing into `out` (see {@link handleMessageInto}). */
+export function handleTimerInto(
+  engine: SwimEngine,
+  out: DriverOutput,
+  now: number,
+  timer: SwimTimer,
+): void {
+  handleTimerWith(engine, out, now, timer);
 }
 
 function newOutput(): SwimOutput {

@@ -1,5 +1,5 @@
 import type { Message, NodeId } from '@tala-net/types';
-import type { MemberUpdate } from './swim-messages.js';
+import type { MemberUpdate, MemberUpdateState } from './swim-messages.js';
 import { isMemberState, isWireAddress, isWireU64 } from './swim-wire.js';
 
 /** The SWIM messages the engine handles. */
@@ -86,37 +86,74 @@ function readFields(fields: Record<string, unknown>, type: SwimType): SwimMessag
   }
 }
 
-/** A dense array of well-formed updates, copied; `undefined` when it is not one. */
+/**
+ * `value` itself when it is a dense array of well-formed updates (see {@link isUpdate}; checked
+ * without a copy: a full-state sync carries a thousand of them);
+ * `undefined` when it is not one. The receiver reads each update again when it applies it
+ * (see {@link readUpdateInto}).
+ */
 function readUpdates(value: unknown): MemberUpdate[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const length = value.length;
-  const updates = new Array<MemberUpdate>(length);
   // An index loop, not `every`: `every` skips the holes of a sparse array.
   for (let i = 0; i < length; i++) {
-    const update = readUpdate(value[i]);
-    if (update === undefined) return undefined;
-    updates[i] = update;
+    if (!isUpdate(value[i])) return undefined;
   }
-  return updates;
+  return value as MemberUpdate[];
 }
 
 /**
- * A member update with wire-typed fields (u64s, a state, bytes, and an accuser only on a
- * `Suspect`), copied field by field (the address is the same bytes); `undefined` when it is not
- * one. Throws only what a getter of `value` throws.
+ * `true` for a member update with wire-typed fields (u64s, a state, bytes, and an accuser only on
+ * a `Suspect`); nothing is allocated. Throws only what a getter of `value` throws.
  */
-export function readUpdate(value: unknown): MemberUpdate | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+function isUpdate(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;
-  const node = fields.node;
   const state = fields.state;
-  const incarnation = fields.incarnation;
-  const address = fields.address;
   const accuser = fields.accuser;
-  if (!isWireU64(node) || !isMemberState(state) || !isWireU64(incarnation)) return undefined;
-  if (!isWireAddress(address)) return undefined;
-  if (accuser === undefined) return { node: node as NodeId, state, incarnation, address };
-  // Only a Suspect names its accuser.
-  if (state !== 'Suspect' || !isWireU64(accuser)) return undefined;
-  return { node: node as NodeId, state, incarnation, address, accuser: accuser as NodeId };
+  return (
+    isWireU64(fields.node) &&
+    isMemberState(state) &&
+    isWireU64(fields.incarnation) &&
+    isWireAddress(fields.address) &&
+    (accuser === undefined || (state === 'Suspect' && isWireU64(accuser)))
+  );
+}
+
+/**
+ * Reads the update `value` into `into` (a scratch object its caller owns), field by field, with
+ * the checks of {@link isUpdate}; `false`, leaving `into` in any state, when it is not an update
+ * (an object whose getters changed their answers since it was checked) or a getter threw. An
+ * update read this way is only looked at, never kept: what is kept is copied from it.
+ */
+export function readUpdateInto(value: unknown, into: MutableUpdate): boolean {
+  try {
+    if (typeof value !== 'object' || value === null) return false;
+    const fields = value as Record<string, unknown>;
+    const node = fields.node;
+    const state = fields.state;
+    const incarnation = fields.incarnation;
+    const address = fields.address;
+    const accuser = fields.accuser;
+    if (!isWireU64(node) || !isMemberState(state) || !isWireU64(incarnation)) return false;
+    if (!isWireAddress(address)) return false;
+    if (accuser !== undefined && (state !== 'Suspect' || !isWireU64(accuser))) return false;
+    into.node = node as NodeId;
+    into.state = state;
+    into.incarnation = incarnation;
+    into.address = address;
+    into.accuser = accuser as NodeId | undefined;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A {@link MemberUpdate} whose fields can be overwritten (see {@link readUpdateInto}). */
+export interface MutableUpdate {
+  node: NodeId;
+  state: MemberUpdateState;
+  incarnation: bigint;
+  address: Uint8Array;
+  accuser: NodeId | undefined;
 }

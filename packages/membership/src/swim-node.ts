@@ -8,13 +8,14 @@ import {
   type Transport,
   type TransportMessageEvent,
 } from '@tala-net/types';
+import { DriverOutput } from './driver-output.js';
 import { MemberAddresses } from './member-addresses.js';
 import { MembershipEvent, MembershipEventTarget } from './membership-event.js';
 import type { MembershipList } from './membership-list.js';
 import { PendingTimers } from './pending-timers.js';
 import { SeedDialer } from './seed-dialer.js';
 import { type SwimConfig, type SwimPreset, swimConfig } from './swim-config.js';
-import { SwimEngine } from './swim-engine.js';
+import { handleMessageInto, handleTimerInto, membersOf, SwimEngine } from './swim-engine.js';
 import type { MemberUpdate } from './swim-messages.js';
 import type { SwimOutput, SwimTimer } from './swim-types.js';
 
@@ -125,6 +126,11 @@ export class SwimNode extends MembershipEventTarget {
   readonly #transport: Transport;
   readonly #clock: Clock;
   readonly #timers = new PendingTimers();
+  // Per timer slot: the engine timer waiting in it, how often the slot was reserved, and its
+  // clock callback, made once per slot and reused (no closure per timer).
+  readonly #slotTimers: (SwimTimer | undefined)[] = [];
+  readonly #slotReservations: number[] = [];
+  readonly #slotCallbacks: (() => void)[] = [];
   readonly #signal: AbortSignal | undefined;
   #running = false;
   #stopped = false;
@@ -132,17 +138,24 @@ export class SwimNode extends MembershipEventTarget {
   #received = 0;
   #engineErrors = 0;
   #sendErrors = 0;
+  /**
+   * One output reused for every engine call (none is kept once applied); `undefined` while in use,
+   * so that a call made while one is applied (a transport delivering at once) gets its own.
+   */
+  #spare: DriverOutput | undefined = new DriverOutput();
   readonly #onMessage = (event: TransportMessageEvent): void => {
     if (!this.#running) return;
     this.#received++;
-    let out: SwimOutput;
+    const out = this.#takeOutput();
     try {
-      out = this.engine.handleMessage(this.#clock.now(), event.from, event.message);
+      handleMessageInto(this.engine, out, this.#clock.now(), event.from, event.message);
     } catch (error) {
       this.#engineFailed(error);
+      this.#returnOutput(out);
       return;
     }
-    this.#apply(out);
+    this.#applyDirect(out);
+    this.#returnOutput(out);
   };
   readonly #onAbort = (): void => this.stop();
   readonly #addresses: MemberAddresses;
@@ -245,7 +258,7 @@ export class SwimNode extends MembershipEventTarget {
     this.#running = true;
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#transport.addEventListener('message', this.#onMessage);
-    for (const member of this.engine.members()) this.#addresses.learned(member);
+    for (const member of membersOf(this.engine)) this.#addresses.learned(member);
     this.#apply(this.engine.start(this.#clock.now()));
     if (this.#running) this.#dialer.start();
   }
@@ -264,6 +277,8 @@ export class SwimNode extends MembershipEventTarget {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#transport.removeEventListener('message', this.#onMessage);
     this.#timers.clearAll((handle) => this.#clock.clearTimer(handle));
+    // A timer that a clock runs anyway finds its slot empty.
+    this.#slotTimers.length = 0;
     this.#dialer.stop();
   }
 
@@ -283,18 +298,33 @@ export class SwimNode extends MembershipEventTarget {
 
   /** Runs the engine on a timer (no closure per call: this runs for every timer). */
   #onTimer(timer: SwimTimer): void {
-    let out: SwimOutput;
+    const out = this.#takeOutput();
     try {
-      out = this.engine.handleTimer(this.#clock.now(), timer);
+      handleTimerInto(this.engine, out, this.#clock.now(), timer);
     } catch (error) {
       this.#engineFailed(error);
+      this.#returnOutput(out);
       return;
     }
     // A member reclaimed for good is forgotten: so is the address recorded for it.
     if (timer.kind === 'reclaim' && this.engine.member(timer.node) === undefined) {
       this.#addresses.forgotten(timer.node);
     }
-    this.#apply(out);
+    this.#applyDirect(out);
+    this.#returnOutput(out);
+  }
+
+  /** The spare output, or a new one while the spare is in use. */
+  #takeOutput(): DriverOutput {
+    const out = this.#spare ?? new DriverOutput();
+    this.#spare = undefined;
+    return out;
+  }
+
+  /** `out` was applied: emptied (it holds no message any more) and kept as the spare. */
+  #returnOutput(out: DriverOutput): void {
+    out.clear();
+    this.#spare = out;
   }
 
   /** An exception out of the engine is a bug: counted and reported, the loop goes on. */
@@ -305,21 +335,46 @@ export class SwimNode extends MembershipEventTarget {
 
   #setTimer(at: number, timer: SwimTimer): void {
     const slot = this.#timers.reserve();
-    let fired = false;
-    const handle = this.#clock.setTimer(at, () => {
-      fired = true;
-      this.#timers.release(slot);
-      if (!this.#running) return;
-      this.#onTimer(timer);
-    });
-    // A clock may run an overdue timer at once, inside setTimer: its slot is already free.
-    if (!fired) this.#timers.fill(slot, handle);
+    const reservation = (this.#slotReservations[slot] ?? 0) + 1;
+    this.#slotReservations[slot] = reservation;
+    this.#slotTimers[slot] = timer;
+    let callback = this.#slotCallbacks[slot];
+    if (callback === undefined) {
+      callback = () => this.#fire(slot);
+      this.#slotCallbacks[slot] = callback;
+    }
+    const handle = this.#clock.setTimer(at, callback);
+    // A clock may run an overdue timer at once, inside setTimer: its slot is then free already
+    // (or reserved again by a timer that the engine set meanwhile).
+    if (this.#slotReservations[slot] === reservation && this.#slotTimers[slot] !== undefined) {
+      this.#timers.fill(slot, handle);
+    }
   }
 
-  #apply(out: SwimOutput): void {
-    for (const { to, message } of out.messages) {
+  /** The timer of `slot` is due: the slot is freed, then the engine handles the timer. */
+  #fire(slot: number): void {
+    const timer = this.#slotTimers[slot];
+    if (timer === undefined) return;
+    this.#slotTimers[slot] = undefined;
+    this.#timers.release(slot);
+    if (!this.#running) return;
+    this.#onTimer(timer);
+  }
+
+  /** Applies an output of the engine's public API (start, leave, a seed). */
+  #apply(output: SwimOutput): void {
+    const out = this.#takeOutput();
+    out.addAll(output);
+    this.#applyDirect(out);
+    this.#returnOutput(out);
+  }
+
+  /** Sends the messages, sets the timers, then reports the changes, in order. */
+  #applyDirect(out: DriverOutput): void {
+    const { to, messages, at, timers, events } = out;
+    for (let i = 0; i < out.messageCount; i++) {
       try {
-        this.#transport.send(to, message);
+        this.#transport.send(to[i]!, messages[i]!);
         this.#sent++;
       } catch (error) {
         // Transports never throw for delivery problems: this is a bug, counted and reported.
@@ -327,10 +382,11 @@ export class SwimNode extends MembershipEventTarget {
         this.reportError(error, 'transport:send');
       }
     }
-    for (const { at, timer } of out.timers) this.#setTimer(at, timer);
-    for (const change of out.events) {
+    for (let i = 0; i < out.timerCount; i++) this.#setTimer(at[i]!, timers[i]!);
+    for (let i = 0; i < out.eventCount; i++) {
       // A listener may stop the node mid-batch: nothing is reported after that.
       if (!this.#running) return;
+      const change = events[i]!;
       this.#addresses.learned(change.member);
       this.dispatchEvent(MembershipEvent.from(change));
     }

@@ -1,5 +1,5 @@
 import { encodedLength } from '@tala-net/codec';
-import { NodeId, seededRandom } from '@tala-net/types';
+import { NodeId, seededRandom, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
   SwimEngine as Engine,
@@ -862,5 +862,45 @@ describe('SwimEngine: hostile input', () => {
       target: n2,
     });
     expect(sent(out, 'IndirectAck')).toHaveLength(1);
+  });
+});
+
+describe('SwimEngine.list', () => {
+  it("is a view of the engine's members, in order, Left shown as Dead, changed only by the engine", () => {
+    const a = new Engine({ id: NodeId(1), random: seededRandom(1), config: testConfig() });
+    a.start(0);
+    const version = a.list.version;
+    for (const node of [3, 2, 4]) {
+      const update: MemberUpdate = {
+        node: NodeId(node),
+        state: 'Alive',
+        incarnation: 0n,
+        address: new Uint8Array(),
+      };
+      a.handleMessage(1, NodeId(node), { type: 'Gossip', from: NodeId(node), updates: [update] });
+    }
+    a.handleMessage(2, NodeId(2), {
+      type: 'Gossip',
+      from: NodeId(2),
+      updates: [{ node: NodeId(2), state: 'Left', incarnation: 0n, address: new Uint8Array() }],
+    });
+    expect(a.list.members).toEqual([
+      [NodeId(1), 'Alive'],
+      [NodeId(3), 'Alive'],
+      [NodeId(2), 'Dead'],
+      [NodeId(4), 'Alive'],
+    ]);
+    expect(a.list.aliveMembers()).toEqual([NodeId(1), NodeId(3), NodeId(4)]);
+    expect(a.list.size).toBe(4);
+    expect(a.list.stateOf(NodeId(2))).toBe('Dead');
+    expect(a.list.stateOf(NodeId(9))).toBeUndefined();
+    // Three members added, one departed: four changes.
+    expect(a.list.version).toBe(version + 4n);
+    expect(() => a.list.addMember(NodeId(9))).toThrow(TalaError);
+    expect(() => a.list.removeMember(NodeId(3))).toThrow(TalaError);
+    expect(a.list.stateOf(NodeId(3))).toBe('Alive');
+    a.leave(3);
+    expect(a.list.stateOf(NodeId(1))).toBe('Dead');
+    expect(a.list.aliveMembers()).toEqual([NodeId(3), NodeId(4)]);
   });
 });

@@ -426,12 +426,22 @@ describe('SwimNode: engine bugs are reported, bad input is counted', () => {
     sim.runFor(10);
     expect(node.stats.badInput).toBe(1);
     expect(errors).toEqual([]);
+    // A bug inside the engine: its counters throw while it counts a message it ignores.
     const bug = new Error('engine bug');
-    node.engine.handleMessage = () => {
-      throw bug;
-    };
-    sim.transport(n2).send(n1, { type: 'Ping', from: n2, seq: 1n });
+    const stats = node.engine.stats;
+    Object.defineProperty(node.engine, 'stats', {
+      configurable: true,
+      get() {
+        throw bug;
+      },
+    });
+    sim.transport(n2).send(n1, {
+      type: 'IntentForward',
+      partition: 0,
+      payload: new Uint8Array(),
+    } as unknown as Message);
     sim.runFor(10);
+    Object.defineProperty(node.engine, 'stats', { configurable: true, value: stats });
     expect(errors).toEqual([bug]);
     expect(node.stats.engineErrors).toBe(1);
     expect(node.stats.badInput).toBe(1);
@@ -520,5 +530,63 @@ describe('a Suspect names its accuser on the wire', () => {
     a.handleMessage(0, n2, gossip(n2, { ...alive(3), state: 'Dead', accuser: n2 }));
     expect(a.stats.badMessages).toBe(1);
     expect(a.list.stateOf(n3)).toBe('Alive');
+  });
+});
+
+describe('updates are read as they are applied, and kept only as copies', () => {
+  it('a received update changed afterwards changes nothing the engine holds', () => {
+    const engine = new SwimEngine({ id: n1, random: seededRandom(1), config: testConfig() });
+    engine.start(0);
+    const address = new Uint8Array([1, 2, 3]);
+    const update = { node: n2, state: 'Alive' as const, incarnation: 4n, address };
+    engine.handleMessage(1, n2, gossip(n2, update));
+    address[0] = 99;
+    Object.assign(update, { incarnation: 9n, state: 'Dead' });
+    expect(engine.member(n2)).toEqual({
+      node: n2,
+      state: 'Alive',
+      incarnation: 4n,
+      address: new Uint8Array([1, 2, 3]),
+    });
+  });
+
+  it('an update whose getters change their answers after the check never throws', () => {
+    for (let honestReads = 0; honestReads < 8; honestReads++) {
+      const engine = new SwimEngine({ id: n1, random: seededRandom(1), config: testConfig() });
+      engine.start(0);
+      let reads = 0;
+      const shifty = {
+        node: n2,
+        state: 'Alive',
+        get incarnation(): unknown {
+          reads++;
+          if (reads <= honestReads) return 1n;
+          if (reads === honestReads + 1) return 'one';
+          throw new Error('getter');
+        },
+        address: new Uint8Array(),
+      };
+      const message = { type: 'Gossip', from: n2, updates: [shifty] } as unknown as Message;
+      expect(() => engine.handleMessage(1, n2, message)).not.toThrow();
+      // Read 1 is the check of the message, read 2 the merge of the sender's own updates, read 3
+      // the merge of the others (where a changed answer is counted as bad input).
+      expect(engine.member(n2)?.state).toBe(honestReads >= 2 ? 'Alive' : undefined);
+      expect(engine.stats.badMessages).toBe(honestReads <= 2 ? 1 : 0);
+    }
+  });
+});
+
+describe('members given at construction', () => {
+  it('engines started from one list share nothing that the caller can change', () => {
+    const member = { node: n2, state: 'Alive', incarnation: 1n, address: new Uint8Array() };
+    const members = [member] as MemberUpdate[];
+    const a = new SwimEngine({ id: n1, random: seededRandom(1), config: testConfig(), members });
+    const b = new SwimEngine({ id: n3, random: seededRandom(3), config: testConfig(), members });
+    member.incarnation = 5n;
+    const c = new SwimEngine({ id: n3, random: seededRandom(3), config: testConfig(), members });
+    expect(a.member(n2)?.incarnation).toBe(1n);
+    expect(b.member(n2)?.incarnation).toBe(1n);
+    expect(c.member(n2)?.incarnation).toBe(5n);
+    expect(a.member(n2)?.incarnation).toBe(1n);
   });
 });

@@ -157,3 +157,52 @@ describe('SwimNode', () => {
     for (const node of nodes) node.stop();
   });
 });
+
+describe('SwimNode timers', () => {
+  it('a clock that runs timers inside setTimer loses no timer and keeps none after stop', () => {
+    const sim = new SimulatedNetwork({ seed: 4 });
+    const ids = [NodeId(1), NodeId(2), NodeId(3)];
+    for (const id of ids) sim.addNode(id);
+    let immediate = 0;
+    const nodes = ids.map((id, i) => {
+      const clock = sim.clockFor(id);
+      // Runs its first 20 timers at once, inside setTimer (the engine sets more timers while
+      // one runs, so these nest), as a clock may run an overdue timer.
+      let eagerLeft = 20;
+      const eager = {
+        now: () => clock.now(),
+        setTimer: (at: number, callback: () => void) => {
+          if (eagerLeft > 0) {
+            eagerLeft--;
+            immediate++;
+            callback();
+            return { at };
+          }
+          return clock.setTimer(at, callback);
+        },
+        clearTimer: (handle: Parameters<typeof clock.clearTimer>[0]) => clock.clearTimer(handle),
+      };
+      return new SwimNode({
+        transport: sim.transport(id),
+        clock: eager,
+        random: seededRandom(i + 1),
+        config: 'local',
+        seeds: [NodeId(1)],
+      });
+    });
+    for (const node of nodes) node.start();
+    expect(immediate).toBe(60);
+    sim.runFor(5000);
+    for (const node of nodes) expect(node.list.aliveMembers()).toHaveLength(3);
+    const sentBefore = nodes.map((node) => node.stats.messagesSent);
+    sim.runFor(5000);
+    // Still probing: no timer was lost.
+    expect(nodes.map((node, i) => node.stats.messagesSent > sentBefore[i]!)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    for (const node of nodes) node.stop();
+    for (const id of ids) expect(sim.clockFor(id).pending).toBe(0);
+  });
+});

@@ -1,11 +1,11 @@
 import {
   type BufferedAmount,
-  cloneMessage,
   type Message,
   type NodeId,
   type PeerId,
   TalaError,
 } from '@tala-net/types';
+import { copyMessage } from './copy-message.js';
 import { DispatchScheduler } from './dispatch-scheduler.js';
 import { InProcessTransport } from './in-process-transport.js';
 
@@ -156,7 +156,7 @@ export class InProcessNetwork {
     }
     // Queued until the receiver reports it handed over or discarded.
     this.counters.queued++;
-    receiver.deliver(from.localId, cloneMessage(message));
+    receiver.deliver(from.localId, copyMessage(message));
   }
 
   /** Opens the connection between `a` and `b`: both record it and announce `peer:connect`. */

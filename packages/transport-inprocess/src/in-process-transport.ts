@@ -2,6 +2,8 @@ import {
   AddressBook,
   type BufferedAmount,
   type DisconnectReason,
+  type EventOf,
+  type EventTypeOf,
   type Message,
   type NodeId,
   PeerConnectEvent,
@@ -14,7 +16,9 @@ import {
   TransportEventTarget,
   TransportMessageEvent,
   type TransportOperationOptions,
+  type TypedListener,
 } from '@tala-net/types';
+import { MessageListeners } from './message-listeners.js';
 import { abortedError, closedError } from './operation-errors.js';
 import { PeerSlots } from './peer-slots.js';
 import { RingQueue } from './ring-queue.js';
@@ -135,7 +139,16 @@ export class InProcessTransport
    */
   observesPeers = false;
   readonly #address: string;
-  private readonly inbox = new RingQueue<[PeerId, Message]>();
+  /** Senders of the messages waiting (the messages are in `inboxMessages`, in the same order). */
+  private readonly inboxFrom = new RingQueue<PeerId>();
+  private readonly inboxMessages = new RingQueue<Message>();
+  /** The `message` listeners, called directly (see {@link MessageListeners}). */
+  private readonly messageListeners = new MessageListeners();
+  /** Reports what a `message` listener threw, as other listeners' errors are reported. */
+  private readonly messageListenerFailed = (error: unknown): void => {
+    this.listenerErrors++;
+    this.reportError(error, 'listener:message');
+  };
   private readonly peerEvents = new RingQueue<Event>();
   private drainWaiters: Map<PeerId, Set<DrainWaiter>> | undefined;
   private closing: Promise<void> | undefined;
@@ -177,7 +190,7 @@ export class InProcessTransport
 
   /** Number of messages waiting for `recv()`. */
   get queued(): number {
-    return this.inbox.length;
+    return this.inboxFrom.length;
   }
 
   /**
@@ -221,9 +234,11 @@ export class InProcessTransport
   }
 
   recv(): [from: PeerId, message: Message] | undefined {
-    const entry = this.inbox.shift();
-    if (entry !== undefined) this.link.handedOver(this, entry[0], entry[1]);
-    return entry;
+    const from = this.inboxFrom.shift();
+    if (from === undefined) return undefined;
+    const message = this.inboxMessages.shift()!;
+    this.link.handedOver(this, from, message);
+    return [from, message];
   }
 
   buffered(peer: PeerId): BufferedAmount {
@@ -269,8 +284,8 @@ export class InProcessTransport
     this.closing = Promise.resolve();
     this.isClosed = true;
     this.link.detach(this);
-    for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
-      this.link.discarded(this, entry[0], entry[1]);
+    for (let from = this.inboxFrom.shift(); from !== undefined; from = this.inboxFrom.shift()) {
+      this.link.discarded(this, from, this.inboxMessages.shift()!);
     }
     this.peerEvents.clear();
     const peers = this.links.indices().map((index) => this.link.idAt(index));
@@ -284,11 +299,75 @@ export class InProcessTransport
     return this.closing;
   }
 
+  /** Number of listeners of `type` (`message` listeners are kept by the transport itself). */
+  override listenerCount(type: EventTypeOf<InProcessTransportEventMap>): number {
+    return type === 'message' ? this.messageListeners.size : super.listenerCount(type);
+  }
+
+  override get hasMessageListeners(): boolean {
+    return this.messageListeners.size > 0;
+  }
+
+  override addEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
+    type: K,
+    listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    anyListener: EventListenerOrEventListenerObject | TypedListener<never> | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    const listener = anyListener as EventListenerOrEventListenerObject | null;
+    if (type !== 'message') {
+      super.addEventListener(type, listener, options);
+      return;
+    }
+    if (listener === null) return;
+    const remove = () => this.removeEventListener('message', listener, options);
+    if (this.messageListeners.add(listener, options, remove)) this.listenerAdded(type);
+  }
+
+  /**
+   * Dispatches `event`; a `message` event goes to the `message` listeners as a received message
+   * does (they are kept by the transport itself, see {@link MessageListeners}).
+   */
+  override dispatchEvent(event: Event): boolean {
+    if (event.type !== 'message') return super.dispatchEvent(event);
+    this.messageListeners.dispatch(this, event, this.messageListenerFailed);
+    return !event.defaultPrevented;
+  }
+
+  override removeEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
+    type: K,
+    listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    anyListener: EventListenerOrEventListenerObject | TypedListener<never> | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    const listener = anyListener as EventListenerOrEventListenerObject | null;
+    if (type !== 'message') super.removeEventListener(type, listener, options);
+    else if (listener !== null) this.messageListeners.remove(listener, options);
+  }
+
   protected override listenerAdded(type: string): void {
     if (type === 'peer:connect' || type === 'peer:disconnect') this.observesPeers = true;
     // Messages queued while nobody listened go to the new listener now (never re-entrantly:
     // the dispatcher defers this when a dispatch is already running).
-    if (type === 'message' && this.inbox.length > 0 && this.hasMessageListeners && !this.isClosed) {
+    if (type === 'message' && this.inboxFrom.length > 0 && !this.isClosed) {
       this.link.scheduleDispatch(this);
     }
   }
@@ -303,7 +382,8 @@ export class InProcessTransport
       this.link.discarded(this, from, message);
       return;
     }
-    this.inbox.push([from, message]);
+    this.inboxFrom.push(from);
+    this.inboxMessages.push(message);
     if (this.hasMessageListeners) this.link.scheduleDispatch(this);
   }
 
@@ -364,10 +444,15 @@ export class InProcessTransport
       event = this.peerEvents.shift();
     }
     while (this.hasMessageListeners && !this.isClosed) {
-      const entry = this.inbox.shift();
-      if (entry === undefined) return;
-      this.link.handedOver(this, entry[0], entry[1]);
-      this.dispatchEvent(new TransportMessageEvent(entry[0], entry[1]));
+      const from = this.inboxFrom.shift();
+      if (from === undefined) return;
+      const message = this.inboxMessages.shift()!;
+      this.link.handedOver(this, from, message);
+      this.messageListeners.dispatch(
+        this,
+        new TransportMessageEvent(from, message),
+        this.messageListenerFailed,
+      );
     }
   }
 

@@ -1,6 +1,5 @@
 import {
   type BufferedAmount,
-  cloneMessage,
   type Message,
   type MessageType,
   type NodeId,
@@ -9,6 +8,7 @@ import {
   seededRandom,
   TalaError,
 } from '@tala-net/types';
+import { copyMessage } from './copy-message.js';
 import { DispatchScheduler } from './dispatch-scheduler.js';
 import { InFlightCounts } from './in-flight-counts.js';
 import { type InProcessLink, InProcessTransport } from './in-process-transport.js';
@@ -20,6 +20,7 @@ import {
   sampleLatency,
 } from './link-options.js';
 import { NetworkCuts, type PartitionHandle } from './network-cuts.js';
+import { ScheduledDelivery } from './scheduled-delivery.js';
 import { SimulatedCounters, type SimulatedNetworkStats } from './simulated-network-stats.js';
 import { type DropCause, formatTrace, type TraceEvent, type TraceKind } from './trace.js';
 import { NodeClock, type RunUntilIdleOptions, VirtualClock } from './virtual-clock.js';
@@ -57,7 +58,7 @@ export interface SimulatedNetworkOptions {
    * real and codec bugs surface. An encode failure throws out of `send`/`broadcast` (nothing is
    * counted); a decode failure drops the message with cause `corrupt` and records the error in
    * {@link SimulatedNetwork.wireErrors}, so the run goes on and the counters stay balanced.
-   * Without it, messages are deep-copied and `stats.bytes` stays 0.
+   * Without it, messages are deep-copied (see `copyMessage`) and `stats.bytes` stays 0.
    * @default undefined
    */
   readonly wire?: WireCodec;
@@ -161,6 +162,8 @@ export class SimulatedNetwork {
   private readonly traceEvents: TraceEvent[] | undefined;
   private readonly dispatcher = new DispatchScheduler();
   private readonly counters = new SimulatedCounters();
+  /** What every scheduled delivery calls when it comes due (one function for all of them). */
+  private readonly arrive = (delivery: ScheduledDelivery<SimNode>): void => this.deliver(delivery);
 
   private readonly link: InProcessLink = {
     route: (from, to, message) => {
@@ -551,12 +554,12 @@ export class SimulatedNetwork {
       return this.drop('loss', sender.id, to, message.type);
     }
     if (bytes !== undefined) this.counters.bytes += bytes.length;
-    this.schedule(sender, receiver, link, message.type, bytes ?? cloneMessage(message));
+    this.schedule(sender, receiver, link, message.type, bytes ?? copyMessage(message));
     if (link.duplicate > 0 && this.random.next() < link.duplicate) {
       this.counters.duplicated++;
       if (bytes !== undefined) this.counters.bytes += bytes.length;
       this.record('duplicate', sender.id, to, message.type);
-      this.schedule(sender, receiver, link, message.type, bytes?.slice() ?? cloneMessage(message));
+      this.schedule(sender, receiver, link, message.type, bytes?.slice() ?? copyMessage(message));
     }
   }
 
@@ -580,30 +583,36 @@ export class SimulatedNetwork {
       if (last !== undefined && last > at) at = last;
       sender.fifoAt[receiver.index] = at;
     }
-    const epoch = receiver.epoch;
-    const crashes = sender.crashes;
     receiver.inFlightTo++;
     this.counters.inFlight++;
-    const index = receiver.index;
-    sender.inFlight.add(index, payload instanceof Uint8Array ? payload.length : 0);
-    this.clock.setTimer(at, () => this.deliver(sender, crashes, receiver, epoch, type, payload));
+    sender.inFlight.add(receiver.index, payload instanceof Uint8Array ? payload.length : 0);
+    const clock = this.clock;
+    const now = clock.now();
+    clock.scheduleTimer(
+      new ScheduledDelivery(
+        at > now ? at : now,
+        clock,
+        this.arrive,
+        sender,
+        sender.crashes,
+        receiver,
+        receiver.epoch,
+        type,
+        payload,
+      ),
+    );
   }
 
-  private deliver(
-    sender: SimNode,
-    crashes: number,
-    receiver: SimNode,
-    epoch: number,
-    type: MessageType,
-    payload: Message | Uint8Array,
-  ): void {
+  /** A scheduled delivery came due. */
+  private deliver(delivery: ScheduledDelivery<SimNode>): void {
+    const { sender, receiver, type, payload } = delivery;
     // A crash of the receiver since scheduling already counted this delivery as dropped.
-    if (receiver.epoch !== epoch) return;
+    if (receiver.epoch !== delivery.epoch) return;
     receiver.inFlightTo--;
     this.counters.inFlight--;
     this.arrived(sender, receiver, payload);
     const from = sender.id;
-    if (sender.crashes !== crashes) {
+    if (sender.crashes !== delivery.crashes) {
       this.drop('crashed', from, receiver.id, type);
       return;
     }

@@ -1,7 +1,11 @@
 import { type Clock, TalaError, type TimerHandle } from '@tala-net/types';
 import { EventQueue } from './event-queue.js';
 
-/** @internal A timer of a {@link VirtualClock}; also its {@link TimerHandle}. */
+/**
+ * @internal A timer of a {@link VirtualClock}; also its {@link TimerHandle}. Subclasses that
+ * carry their own data override {@link VirtualTimer.fire} instead of capturing it in a callback
+ * (one object per timer instead of three).
+ */
 export class VirtualTimer implements TimerHandle {
   /** `true` once the timer ran or was cancelled. */
   done = false;
@@ -12,7 +16,15 @@ export class VirtualTimer implements TimerHandle {
     readonly owner: NodeClock | undefined,
     readonly clock: VirtualClock,
   ) {}
+
+  /** Runs the timer's work. */
+  fire(): void {
+    this.callback();
+  }
 }
+
+/** The callback of a timer whose work is its own {@link VirtualTimer.fire}. */
+export function firesItself(): void {}
 
 /** Options of {@link VirtualClock.runUntilIdle}. */
 export interface RunUntilIdleOptions {
@@ -177,6 +189,15 @@ export class VirtualClock implements Clock {
     return timer;
   }
 
+  /**
+   * @internal Schedules a timer built by the caller (a subclass that fires itself), not owned by
+   * a node clock; its `at` must be at or after {@link VirtualClock.now}.
+   */
+  scheduleTimer(timer: VirtualTimer): void {
+    this.queue.push(timer.at, timer);
+    this.live++;
+  }
+
   /** @internal Forgets `count` timers of a node clock that stopped (they stay in the heap). */
   dropStopped(count: number): void {
     this.live -= count;
@@ -219,7 +240,7 @@ export class VirtualClock implements Clock {
     this.eventCount++;
     this.time = timer.at;
     if (timer.owner !== undefined) timer.owner.live--;
-    timer.callback();
+    timer.fire();
     return true;
   }
 }
