@@ -2,8 +2,6 @@ import {
   AddressBook,
   type BufferedAmount,
   type DisconnectReason,
-  type EventOf,
-  type EventTypeOf,
   type Message,
   type NodeId,
   PeerConnectEvent,
@@ -16,9 +14,7 @@ import {
   TransportEventTarget,
   TransportMessageEvent,
   type TransportOperationOptions,
-  type TypedListener,
 } from '@tala-net/types';
-import { MessageListeners } from './message-listeners.js';
 import { abortedError, closedError } from './operation-errors.js';
 import { PeerSlots } from './peer-slots.js';
 import { RingQueue } from './ring-queue.js';
@@ -142,13 +138,6 @@ export class InProcessTransport
   /** Senders of the messages waiting (the messages are in `inboxMessages`, in the same order). */
   private readonly inboxFrom = new RingQueue<PeerId>();
   private readonly inboxMessages = new RingQueue<Message>();
-  /** The `message` listeners, called directly (see {@link MessageListeners}). */
-  private readonly messageListeners = new MessageListeners();
-  /** Reports what a `message` listener threw, as other listeners' errors are reported. */
-  private readonly messageListenerFailed = (error: unknown): void => {
-    this.listenerErrors++;
-    this.reportError(error, 'listener:message');
-  };
   private readonly peerEvents = new RingQueue<Event>();
   private drainWaiters: Map<PeerId, Set<DrainWaiter>> | undefined;
   private closing: Promise<void> | undefined;
@@ -299,70 +288,6 @@ export class InProcessTransport
     return this.closing;
   }
 
-  /** Number of listeners of `type` (`message` listeners are kept by the transport itself). */
-  override listenerCount(type: EventTypeOf<InProcessTransportEventMap>): number {
-    return type === 'message' ? this.messageListeners.size : super.listenerCount(type);
-  }
-
-  override get hasMessageListeners(): boolean {
-    return this.messageListeners.size > 0;
-  }
-
-  override addEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
-    type: K,
-    listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    anyListener: EventListenerOrEventListenerObject | TypedListener<never> | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    const listener = anyListener as EventListenerOrEventListenerObject | null;
-    if (type !== 'message') {
-      super.addEventListener(type, listener, options);
-      return;
-    }
-    if (listener === null) return;
-    const remove = () => this.removeEventListener('message', listener, options);
-    if (this.messageListeners.add(listener, options, remove)) this.listenerAdded(type);
-  }
-
-  /**
-   * Dispatches `event`; a `message` event goes to the `message` listeners as a received message
-   * does (they are kept by the transport itself, see {@link MessageListeners}).
-   */
-  override dispatchEvent(event: Event): boolean {
-    if (event.type !== 'message') return super.dispatchEvent(event);
-    this.messageListeners.dispatch(this, event, this.messageListenerFailed);
-    return !event.defaultPrevented;
-  }
-
-  override removeEventListener<K extends EventTypeOf<InProcessTransportEventMap>>(
-    type: K,
-    listener: TypedListener<EventOf<InProcessTransportEventMap, K>> | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    anyListener: EventListenerOrEventListenerObject | TypedListener<never> | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    const listener = anyListener as EventListenerOrEventListenerObject | null;
-    if (type !== 'message') super.removeEventListener(type, listener, options);
-    else if (listener !== null) this.messageListeners.remove(listener, options);
-  }
-
   protected override listenerAdded(type: string): void {
     if (type === 'peer:connect' || type === 'peer:disconnect') this.observesPeers = true;
     // Messages queued while nobody listened go to the new listener now (never re-entrantly:
@@ -448,11 +373,7 @@ export class InProcessTransport
       if (from === undefined) return;
       const message = this.inboxMessages.shift()!;
       this.link.handedOver(this, from, message);
-      this.messageListeners.dispatch(
-        this,
-        new TransportMessageEvent(from, message),
-        this.messageListenerFailed,
-      );
+      this.dispatchToListeners(new TransportMessageEvent(from, message));
     }
   }
 

@@ -2,6 +2,8 @@ import { ErrorReportEvent } from './error-report-event.js';
 import type { TypedEventTarget } from './typed-event-target.js';
 
 type Listener = EventListenerOrEventListenerObject;
+/** How a listener is called: its phase's wrappers (to see whether it is still attached), it, its wrapper. */
+type DirectCall = readonly [Map<Listener, Listener>, Listener, (event: Event) => void];
 /** A listener of events of class `E`: a function or an object with `handleEvent`. */
 export type TypedListener<E extends Event> =
   | ((event: E) => void)
@@ -37,6 +39,8 @@ export class SafeEventTarget<
   /** Listener → wrapper, per event type, for the bubble and the capture phase. */
   readonly #bubble = new Map<string, Map<Listener, Listener>>();
   readonly #capture = new Map<string, Map<Listener, Listener>>();
+  /** The listeners of each type in dispatch order, for {@link SafeEventTarget.dispatchToListeners}. */
+  readonly #directCalls = new Map<string, readonly DirectCall[]>();
 
   /** Number of listeners attached for `type` (capture and bubble phase together). */
   listenerCount(type: EventTypeOf<EventMap>): number {
@@ -82,6 +86,7 @@ export class SafeEventTarget<
       }
     };
     wrappers.set(listener, wrapper);
+    this.#directCalls.delete(type);
     super.addEventListener(type, wrapper, { capture });
     this.listenerAdded(type);
     signal?.addEventListener('abort', () => this.removeEventListener(type, listener, { capture }), {
@@ -125,7 +130,38 @@ export class SafeEventTarget<
     const wrapper = wrappers?.get(listener);
     if (wrappers === undefined || wrapper === undefined) return;
     wrappers.delete(listener);
+    this.#directCalls.delete(type);
     super.removeEventListener(type, wrapper, { capture });
+  }
+
+  /**
+   * Calls the listeners of `event.type` as a dispatch of `event` would (capture listeners, then
+   * the others, each in the order they were added; one added meanwhile waits for the next event,
+   * one removed meanwhile is not called; `once`, and exceptions counted and reported), without
+   * `EventTarget`'s dispatch: for events a loop sends at a high rate, such as received messages.
+   * The event's `target` and `currentTarget` stay `null`.
+   */
+  protected dispatchToListeners(event: Event): void {
+    const calls = this.#directCallsOf(event.type);
+    for (let i = 0; i < calls.length; i++) {
+      const [wrappers, listener, wrapper] = calls[i]!;
+      if (wrappers.get(listener) === wrapper) wrapper(event);
+    }
+  }
+
+  #directCallsOf(type: string): readonly DirectCall[] {
+    let calls = this.#directCalls.get(type);
+    if (calls !== undefined) return calls;
+    const list: DirectCall[] = [];
+    for (const phase of [this.#capture, this.#bubble]) {
+      const wrappers = phase.get(type);
+      if (wrappers === undefined) continue;
+      for (const [listener, wrapper] of wrappers)
+        list.push([wrappers, listener, wrapper as (event: Event) => void]);
+    }
+    calls = list;
+    this.#directCalls.set(type, calls);
+    return calls;
   }
 }
 
