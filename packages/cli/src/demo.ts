@@ -1,5 +1,5 @@
 import { type Random, seededRandom, TalaError } from '@tala-net/types';
-import { DemoLedger, holderSetsChanged, ownersMoved } from './demo-ledger.js';
+import { DemoLedger, holderSetsChanged, type IntentAudit, ownersMoved } from './demo-ledger.js';
 import { fetchStatus } from './fetch-status.js';
 import { LocalCluster } from './local-cluster.js';
 import type { TableLine } from './node-protocol.js';
@@ -41,8 +41,8 @@ export interface DemoOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a demo measured. */
-export interface DemoSummary {
+/** What a demo measured: the audit of the intents (see {@link IntentAudit}) and the rest. */
+export interface DemoSummary extends Omit<IntentAudit, 'unknownTable'> {
   /** Nodes of the cluster. */
   readonly nodes: number;
   /** The seed used. */
@@ -55,20 +55,6 @@ export interface DemoSummary {
   readonly acknowledged: number;
   /** Submissions that failed (rejected with a coded error), by code. */
   readonly failed: Readonly<Record<string, number>>;
-  /** Acknowledged intents delivered exactly once. */
-  readonly deliveredOnce: number;
-  /** Acknowledged intents delivered more than once. */
-  readonly duplicated: number;
-  /** Acknowledged intents that no node reported delivering. */
-  readonly lost: number;
-  /** Submissions answered `IntentInDoubt` (an owner killed between accepting and marking delivered). */
-  readonly inDoubt: number;
-  /** Of those, the ones a node reported delivering (once). */
-  readonly inDoubtDelivered: number;
-  /** Intents, acknowledged or in doubt, delivered more than once. */
-  readonly deliveredTwice: number;
-  /** Deliveries by a node that did not own the partition in the table it routed by. */
-  readonly misroutes: number;
   /** From SIGKILL until the first survivor suspected the killed node, in ms (or `null`). */
   readonly suspectedAfterMs: number | null;
   /** From SIGKILL until every survivor declared it dead (or `null`). */
@@ -138,21 +124,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   try {
     const scenario = new DemoScenario(options, cluster, ledger, random);
     const measured = await scenario.run(intents);
-    const audit = ledger.audit();
+    const { unknownTable: _, ...audit } = ledger.audit();
     return {
       nodes: count,
       seed,
       intents,
       partitions,
       ...measured,
+      ...audit,
       acknowledged: ledger.acknowledged,
-      deliveredOnce: audit.deliveredOnce,
-      duplicated: audit.duplicated,
-      lost: audit.lost,
-      inDoubt: audit.inDoubt,
-      inDoubtDelivered: audit.inDoubtDelivered,
-      deliveredTwice: audit.deliveredTwice,
-      misroutes: audit.misroutes,
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
@@ -163,19 +143,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
 type Measured = Omit<
   DemoSummary,
-  | 'nodes'
-  | 'seed'
-  | 'intents'
-  | 'partitions'
-  | 'acknowledged'
-  | 'deliveredOnce'
-  | 'duplicated'
-  | 'lost'
-  | 'inDoubt'
-  | 'inDoubtDelivered'
-  | 'deliveredTwice'
-  | 'misroutes'
-  | 'durationMs'
+  keyof IntentAudit | 'nodes' | 'seed' | 'intents' | 'partitions' | 'acknowledged' | 'durationMs'
 >;
 
 /** The steps of {@link runDemo}, one method each. */
@@ -378,13 +346,7 @@ class DemoScenario {
       survivors,
       `detecting node ${victim}'s crash and rebalancing`,
     );
-    const suspected = this.#ledger.memberChangeTimes(
-      victim,
-      ['suspected', 'dead', 'left'],
-      survivors,
-      killedAt,
-    );
-    const dead = this.#ledger.memberChangeTimes(victim, ['dead', 'left'], survivors, killedAt);
+    const { suspected, dead } = this.#crashSeen(victim, survivors, killedAt);
     const suspectedAfterMs =
       suspected.size === 0 ? null : Math.round(Math.min(...suspected.values()) - killedAt);
     const detectedAfterMs =
@@ -405,16 +367,31 @@ class DemoScenario {
     };
   }
 
+  /**
+   * When each of `survivors` first suspected `victim` (or declared it dead or gone) and first
+   * declared it dead or gone, after `killedAt`, from what they reported.
+   */
+  #crashSeen(
+    victim: string,
+    survivors: readonly string[],
+    killedAt: number,
+  ): { suspected: Map<string, number>; dead: Map<string, number> } {
+    const ledger = this.#ledger;
+    return {
+      suspected: ledger.memberChangeTimes(
+        victim,
+        ['suspected', 'dead', 'left'],
+        survivors,
+        killedAt,
+      ),
+      dead: ledger.memberChangeTimes(victim, ['dead', 'left'], survivors, killedAt),
+    };
+  }
+
   /** Where the survivors are in handling the crash of `victim`, from what they reported. */
   #crashNote(victim: string, survivors: readonly string[], killedAt: number): string {
     const of = (times: Map<string, number>): string => `${times.size}/${survivors.length}`;
-    const suspected = this.#ledger.memberChangeTimes(
-      victim,
-      ['suspected', 'dead', 'left'],
-      survivors,
-      killedAt,
-    );
-    const dead = this.#ledger.memberChangeTimes(victim, ['dead', 'left'], survivors, killedAt);
+    const { suspected, dead } = this.#crashSeen(victim, survivors, killedAt);
     const rebalanced = this.#ledger.tableAdoptionTimes(survivors, survivors, killedAt);
     return `node ${victim} killed: suspected by ${of(suspected)}, dead for ${of(dead)}, rebalanced on ${of(rebalanced)}`;
   }
