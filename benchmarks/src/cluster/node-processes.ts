@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterStatus } from '@tala-net/cluster';
+import { localNodeArguments } from 'tala-net';
 
 /**
  * The built `tala-net` command, as an operator runs it (a dependency of this package, so that
@@ -111,21 +112,15 @@ export class NodeProcesses {
     const node = this.nodes[index]!;
     const args = [
       'node',
-      '--id',
-      node.id,
-      '--listen',
-      node.listen,
-      '--status',
-      node.statusUrl.slice('http://'.length),
-      '--label',
-      this.#options.label,
-      '--partitions',
-      String(this.#options.partitions),
-      '--replicas',
-      String(this.#options.replicas),
-      '--swim',
-      'local',
-      ...seeds.flatMap((seed) => ['--seed', this.nodes[seed]!.listen]),
+      ...localNodeArguments({
+        id: node.id,
+        listen: node.listen,
+        status: node.statusUrl.slice('http://'.length),
+        label: this.#options.label,
+        partitions: this.#options.partitions,
+        replicas: this.#options.replicas,
+        seeds: seeds.map((seed) => this.nodes[seed]!.listen),
+      }),
     ];
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],

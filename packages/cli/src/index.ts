@@ -14,5 +14,6 @@ export type {
   TableStatus,
 } from '@tala-net/cluster';
 export { type FetchStatusOptions, fetchStatus, parseClusterStatus } from './fetch-status.js';
+export { type LocalNodeSpec, localNodeArguments } from './local-node-arguments.js';
 export { renderStatus } from './render-status.js';
 export { textTable } from './text-table.js';

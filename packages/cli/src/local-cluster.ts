@@ -1,6 +1,7 @@
 import { TalaError } from '@tala-net/types';
 import { ChildNode } from './child-node.js';
 import { freePort } from './free-port.js';
+import { localNodeArguments } from './local-node-arguments.js';
 import type { NodeLine } from './node-protocol.js';
 
 /** Options of a {@link LocalCluster}. */
@@ -75,24 +76,15 @@ export class LocalCluster {
     const node = this.#node(index);
     if (node.process?.running === true) return;
     const seed = this.nodes[0]!;
-    const args = [
-      '--id',
-      node.id,
-      '--listen',
-      node.listen,
-      '--status',
-      node.statusUrl.replace('http://', ''),
-      '--label',
-      this.#options.label,
-      '--partitions',
-      String(this.#options.partitions),
-      '--replicas',
-      String(this.#options.replicas),
-      // Every node on one machine: SWIM's `local` timing detects a crash in seconds.
-      '--swim',
-      'local',
-      ...(index === 0 ? [] : ['--seed', seed.listen]),
-    ];
+    const args = localNodeArguments({
+      id: node.id,
+      listen: node.listen,
+      status: node.statusUrl.replace('http://', ''),
+      label: this.#options.label,
+      partitions: this.#options.partitions,
+      replicas: this.#options.replicas,
+      seeds: index === 0 ? [] : [seed.listen],
+    });
     const child = new ChildNode({
       cliPath: this.#options.cliPath,
       args,
