@@ -97,9 +97,16 @@ export function metadataBytes(metadata: MetadataEntries, where: string): number 
 
 /** Encoded size of `metadata` that passed {@link metadataBytes} (no checks). */
 export function metadataLength(metadata: MetadataEntries): number {
-  if (metadata.length === 0) return 1;
+  // Small enough to inline into every frame's path; the loop stays out of it.
+  return metadata.length === 0 ? 1 : entriesLength(metadata);
+}
+
+function entriesLength(metadata: MetadataEntries): number {
   let length = 1;
-  for (const [key, value] of metadata) length += 3 + key.length + utf8Length(value);
+  for (let i = 0; i < metadata.length; i++) {
+    const [key, value] = metadata[i]!;
+    length += 3 + key.length + utf8Length(value);
+  }
   return length;
 }
 

@@ -96,6 +96,11 @@ const REQUEST_FIXED_BYTES = 26;
 /** Fixed response bytes: correlation (8), error code (2), error message length (2). */
 const RESPONSE_FIXED_BYTES = 12;
 
+/** Encoded payload size of a `ChannelMessage` with `metadata` (already checked) and `payload`. */
+export function messagePayloadLength(metadata: MetadataEntries, payload: Uint8Array): number {
+  return MESSAGE_FIXED_BYTES + metadataLength(metadata) + payload.length;
+}
+
 /**
  * Encoded payload size of a `ChannelRequest` with `metadata` (already checked) and `payload`:
  * the same for every attempt of a request, whatever its correlation id and budget.
@@ -127,7 +132,7 @@ export const channelMessageMessage = defineMessage({
   tag: 0x30,
   type: 'ChannelMessage',
   owner: OWNER,
-  payloadLength: (m) => MESSAGE_FIXED_BYTES + metadataLength(m.metadata) + m.payload.length,
+  payloadLength: (m) => messagePayloadLength(m.metadata, m.payload),
   checkedPayloadLength(m) {
     checkU32(m.channel, 'ChannelMessage', 'channel');
     checkBytes(m.payload, 'ChannelMessage', 'payload');

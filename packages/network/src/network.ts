@@ -1,5 +1,6 @@
 import { HEADER_BYTES } from '@tala-net/codec';
 import {
+  type BufferedAmount,
   type DisconnectReason,
   type ErrorReportEvent,
   type Message,
@@ -17,7 +18,7 @@ import { ChannelCounters, type ChannelDropCause, type NetworkMetrics } from './c
 import { Conduit, type ConduitHost, type RequestOptions } from './conduit.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { ErrorCode } from './error-code.js';
-import { metadataOf, toMetadataEntries, utf8Length } from './metadata.js';
+import { metadataOf, NO_METADATA_ENTRIES, toMetadataEntries, utf8Length } from './metadata.js';
 import { type NetworkDropCause, NetworkInstruments } from './network-instruments.js';
 import {
   type ChannelMessage,
@@ -27,6 +28,7 @@ import {
   channelRequestMessage,
   channelResponseMessage,
   MAX_ERROR_MESSAGE_BYTES,
+  messagePayloadLength,
   networkMessages,
   registerNetworkMessages,
   requestPayloadLength,
@@ -324,17 +326,23 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     // The peer of the last send the transport took is known to be a valid id.
     if (this.#lastSent?.to !== to) checkPeer(to);
     checkPayload(payload);
-    const metadata = toMetadataEntries(options?.metadata);
+    const metadata =
+      options === undefined ? NO_METADATA_ENTRIES : toMetadataEntries(options.metadata);
     const entry = this.#entryOf(conduit);
-    const counters = entry?.counters ?? this.#countersOf(conduit.channel);
-    if (entry === undefined) {
-      const error = new TalaError('Closed', `channel ${conduit.channel} is not registered`);
-      return { to, ok: false, error: this.#refused(counters, conduit.channel, 'closed', error) };
-    }
+    if (entry === undefined) return this.#unregisteredSend(conduit, to);
+    const bytes = HEADER_BYTES + messagePayloadLength(metadata, payload);
     const message = this.#outgoing.message(entry.id, metadata, payload);
-    const error = this.#transmitFrame(counters, entry.name, to, message, frameLength(message));
+    const error = this.#transmitFrame(entry.counters, entry.name, to, message, bytes);
     this.#outgoing.release(message);
     return error === undefined ? this.#sentTo(to) : { to, ok: false, error };
+  }
+
+  /** The result of a send on a conduit whose channel is no longer registered (a `closed` drop). */
+  #unregisteredSend(conduit: Conduit, to: PeerId): SendResult {
+    const { channel } = conduit;
+    const error = new TalaError('Closed', `channel ${channel} is not registered`);
+    const counters = this.#countersOf(channel);
+    return { to, ok: false, error: this.#refused(counters, channel, 'closed', error) };
   }
 
   /**
@@ -369,11 +377,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     try {
       transport.send(to, message);
     } catch (error) {
-      // A transport's send only throws for what it cannot encode (e.g. its own size limit).
-      const refused =
-        error instanceof TalaError ? error : new TalaError('InvalidArgument', String(error));
-      const cause = refused.code === 'MessageTooLarge' ? 'tooLarge' : 'closed';
-      return this.#refused(counters, channel, cause, refused);
+      return this.#sendThrew(counters, channel, error);
     }
     counters.messagesOut++;
     counters.bytesOut += bytes;
@@ -381,28 +385,38 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     return undefined;
   }
 
+  /** Why a transport's `send` threw (counted as a drop): it only throws for what it cannot encode. */
+  #sendThrew(counters: ChannelCounters, channel: string, error: unknown): TalaError {
+    const refused =
+      error instanceof TalaError ? error : new TalaError('InvalidArgument', String(error));
+    const cause = refused.code === 'MessageTooLarge' ? 'tooLarge' : 'closed';
+    return this.#refused(counters, channel, cause, refused);
+  }
+
+  // The refusals are built out of line: the path of a frame that goes stays small enough for
+  // the optimizer to inline it into the send.
   #refusalFor(to: PeerId): [ChannelDropCause, TalaError] | undefined {
     const { transport, maxBufferedBytes, maxBufferedFrames } = this.#options;
-    if (this.#state !== 'running' || transport.closed) {
-      return ['closed', new TalaError('Closed', 'the network is not running')];
-    }
+    if (this.#state !== 'running' || transport.closed) return notRunning();
     if (to !== this.#lastConnected) {
-      if (to === transport.localId) {
-        return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
-      }
-      if (this.#connected.has(to)) this.#lastConnected = to;
-      else if (!transport.addressBook.has(to)) return this.#unreachable(to);
+      const refusal = this.#peerRefusal(to);
+      if (refusal !== undefined) return refusal;
     }
     const buffered = transport.buffered(to);
     if (buffered.frames >= maxBufferedFrames || buffered.bytes >= maxBufferedBytes) {
-      return [
-        'queueFull',
-        new TalaError(
-          'QueueFull',
-          `${buffered.frames} frames (${buffered.bytes} bytes) wait for ${to}, at most ${maxBufferedFrames} (${maxBufferedBytes} bytes)`,
-        ),
-      ];
+      return queueFull(to, buffered, maxBufferedFrames, maxBufferedBytes);
     }
+    return undefined;
+  }
+
+  /** Why `to`, not the last peer found connected, cannot be sent to, if it cannot. */
+  #peerRefusal(to: PeerId): [ChannelDropCause, TalaError] | undefined {
+    const { transport } = this.#options;
+    if (to === transport.localId) {
+      return ['unknownPeer', new TalaError('UnknownPeer', `${to} is this node`)];
+    }
+    if (this.#connected.has(to)) this.#lastConnected = to;
+    else if (!transport.addressBook.has(to)) return this.#unreachable(to);
     return undefined;
   }
 
@@ -704,7 +718,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
       this.#networkDrop('unknownChannel');
       return;
     }
-    this.#received(entry, frameLength(message));
+    this.#received(entry, HEADER_BYTES + messagePayloadLength(message.metadata, message.payload));
     const { processor } = entry;
     if (processor.message === undefined) {
       this.#drop(entry.counters, entry.name, 'noHandler');
@@ -980,6 +994,25 @@ function checkPayload(payload: unknown): asserts payload is Uint8Array {
       `expected a Uint8Array payload, found ${payload === null ? 'null' : typeof payload}`,
     );
   }
+}
+
+function notRunning(): [ChannelDropCause, TalaError] {
+  return ['closed', new TalaError('Closed', 'the network is not running')];
+}
+
+function queueFull(
+  to: PeerId,
+  buffered: BufferedAmount,
+  maxFrames: number,
+  maxBytes: number,
+): [ChannelDropCause, TalaError] {
+  return [
+    'queueFull',
+    new TalaError(
+      'QueueFull',
+      `${buffered.frames} frames (${buffered.bytes} bytes) wait for ${to}, at most ${maxFrames} (${maxBytes} bytes)`,
+    ),
+  ];
 }
 
 function tooLarge(bytes: number, max: number): TalaError {
