@@ -331,9 +331,15 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     const entry = this.#entryOf(conduit);
     if (entry === undefined) return this.#unregisteredSend(conduit, to);
     const bytes = HEADER_BYTES + messagePayloadLength(metadata, payload);
-    const message = this.#outgoing.message(entry.id, metadata, payload);
+    // A new object per message: cheaper than filling a reused one, whose field writes need
+    // write barriers (requests and responses, larger, are still filled in place).
+    const message: ChannelMessage = {
+      type: 'ChannelMessage',
+      channel: entry.id,
+      metadata,
+      payload,
+    };
     const error = this.#transmitFrame(entry.counters, entry.name, to, message, bytes);
-    this.#outgoing.release(message);
     return error === undefined ? this.#sentTo(to) : { to, ok: false, error };
   }
 
