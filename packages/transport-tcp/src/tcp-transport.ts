@@ -32,7 +32,6 @@ import { formatAddress, parseAddress } from './address.js';
 import { backoffDelay } from './backoff.js';
 import { Connection, type ConnectionHost, heartbeatInterval } from './connection.js';
 import { EncodeSlab } from './encode-slab.js';
-import { LargeFrameMemory } from './large-frame-memory.js';
 import {
   bytesOf,
   type HandshakeProblem,
@@ -50,6 +49,7 @@ import {
   RefusalCode,
   registerHandshakeMessages,
 } from './handshake-messages.js';
+import { LargeFrameMemory } from './large-frame-memory.js';
 import { type OpenWaiter, Peer } from './peer.js';
 import { connectSocket, createServer, peerSubjectAltName, readyEvent } from './sockets.js';
 import { Counters, type TcpPeerStats, type TcpTransportStats } from './tcp-stats.js';
