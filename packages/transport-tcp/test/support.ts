@@ -92,8 +92,8 @@ export async function listening(options: TcpTransportOptions): Promise<TcpTransp
 /** Ping `seq` from `from`. */
 /**
  * Sends 32 SegmentSync frames of about 1.2 MiB (each smaller than the one before, so that each
- * fits in the memory of any earlier one) from `a` to `b`, the first 24 each flushed on its own
- * while `b` reads nothing (later writes wait in the socket: no frame may be encoded into memory
+ * fits in the memory of any earlier one) from `a` to `b`: the first 24 each flushed on its own,
+ * faster than `b` reads (later writes wait in the socket: no frame may be encoded into memory
  * still being written), the rest each once the previous one was written (encoded into the
  * memory that one was written from). Returns the partitions of the frames that arrived out of
  * order or with other bytes than were sent.
@@ -110,7 +110,8 @@ export async function largeFramesDamaged(a: TcpTransport, b: TcpTransport): Prom
   const got = collect(b, count);
   for (let i = 0; i < 24; i++) {
     send(i);
-    await Promise.resolve();
+    // Every other frame, the event loop turns: writes complete (or not) between sends.
+    await (i % 2 === 0 ? Promise.resolve() : new Promise((resolve) => setImmediate(resolve)));
   }
   for (let i = 24; i < count; i++) {
     await a.drained(b.localId);
