@@ -7,6 +7,7 @@ import {
   defineMessage,
   HEADER_BYTES,
   type MessageRegistry,
+  readNodeId,
   readU64,
   tooShort,
   writeU64,
@@ -86,7 +87,7 @@ export const clusterDataMessage = defineMessage({
     if (end - at < ID_BYTES) throw tooShort('ClusterData.payload', ID_BYTES, end - at);
     return {
       type: 'ClusterData',
-      sender: readU64(bytes, at) as NodeId,
+      sender: readNodeId(bytes, at),
       seq: readU64(bytes, at + 8),
       payload: bytesAt(bytes, at + ID_BYTES, end, options.copy),
     };
@@ -114,7 +115,7 @@ export const clusterDataAckMessage = defineMessage({
     if (end - at !== ID_BYTES) throw wrongLength('ClusterDataAck', end - at, ID_BYTES);
     return {
       type: 'ClusterDataAck',
-      sender: readU64(bytes, at) as NodeId,
+      sender: readNodeId(bytes, at),
       seq: readU64(bytes, at + 8),
     };
   },

@@ -14,6 +14,7 @@ import {
   type MessageRegistry,
   pingMessage,
   readCount,
+  readNodeId,
   readU64,
   tooShort,
   trailing,
@@ -295,7 +296,7 @@ function relayedProbeMessage<T extends RelayedProbe['type']>(tag: number, type: 
       if (end - at !== RELAYED_PROBE_BYTES) throw wrongLength(type, end - at, RELAYED_PROBE_BYTES);
       return {
         type,
-        from: readU64(bytes, at) as NodeId,
+        from: readNodeId(bytes, at),
         seq: readU64(bytes, at + 8),
         target: readU64(bytes, at + 16) as NodeId,
       } as never;
@@ -331,7 +332,7 @@ export const gossipMessage = defineMessage({
     if (end - at < GOSSIP_FIXED_BYTES) {
       throw tooShort('Gossip.from and count', GOSSIP_FIXED_BYTES, end - at);
     }
-    const from = readU64(bytes, at) as NodeId;
+    const from = readNodeId(bytes, at);
     const updates = readUpdates(bytes, frameStart, at + 8, end, {
       type: 'Gossip',
       field: 'updates',
@@ -365,7 +366,7 @@ export const pushPullMessage = defineMessage({
     if (end - at < PUSH_PULL_FIXED_BYTES) {
       throw tooShort('PushPull.from, flags and count', PUSH_PULL_FIXED_BYTES, end - at);
     }
-    const from = readU64(bytes, at) as NodeId;
+    const from = readNodeId(bytes, at);
     const flags = bytes[at + 8]!;
     if ((flags & ~PUSH_PULL_REPLY_FLAG) !== 0) {
       throw corrupted(

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { decode, encode, FrameDecoder, HEADER_BYTES, readU32 } from '@tala-net/codec';
 import type { DisconnectReason, Message, NodeId, TimerHandle } from '@tala-net/types';
 import { MAX_HANDSHAKE_PAYLOAD_BYTES } from './handshake-messages.js';
+import { OWN_BUFFER_FROM_BYTES } from './outbound-queue.js';
 import type { Counters } from './tcp-stats.js';
 import type { ResolvedTcpOptions } from './tcp-transport-options.js';
 import { unzeroedBytes } from './unzeroed-memory.js';
@@ -49,6 +50,11 @@ export interface ConnectionHost {
   onMessage(connection: Connection, message: Message): void;
   /** Everything written so far reached the kernel, or the socket drained: more may be written. */
   onWritable(connection: Connection): void;
+  /**
+   * A chunk of at least `OWN_BUFFER_FROM_BYTES` (a large frame's own buffer, or a long run of
+   * small frames) was written, or its write failed: nothing reads it any more.
+   */
+  onLargeChunkWritten(chunk: Uint8Array): void;
   /** The connection closed (once). */
   onClosed(connection: Connection, reason: DisconnectReason, detail: string): void;
   /** A frame of an unknown kind was skipped. */
@@ -247,7 +253,14 @@ export class Connection {
     // One callback for every write: the stream completes writes in order, and calls the same
     // callback of writes completed in one tick from one scheduled task.
     this.#onWritten ??= () => this.#written();
-    this.socket.write(buffer, this.#onWritten);
+    if (buffer.length < OWN_BUFFER_FROM_BYTES) {
+      this.socket.write(buffer, this.#onWritten);
+      return;
+    }
+    this.socket.write(buffer, () => {
+      this.#written();
+      this.host.onLargeChunkWritten(buffer);
+    });
   }
 
   /** A write handed to the socket completed (or failed): the oldest in flight. */

@@ -1,6 +1,7 @@
 import { type EncodeOptions, encodeInto, encodeIntoIfFits } from '@tala-net/codec';
 import type { Message } from '@tala-net/types';
 import type { EncodeSlab } from './encode-slab.js';
+import type { LargeFrameMemory } from './large-frame-memory.js';
 
 /**
  * Frames of at least this many bytes are encoded into memory of their own and written as they
@@ -59,14 +60,20 @@ export class OutboundQueue {
    * The message is checked and encoded once: straight into the slab's free space, which is
    * claimed only when the frame is queued (a refused frame leaves bytes there that the next
    * frame overwrites). Only a frame that does not fit there is encoded again, into a new slab
-   * or, from {@link OWN_BUFFER_FROM_BYTES}, into memory of its own.
+   * or, from {@link OWN_BUFFER_FROM_BYTES}, into a buffer of its own taken from `large` (which
+   * the writer gives back once it is written).
    */
-  push(message: Message, slab: EncodeSlab, options: EncodeOptions | undefined): boolean {
+  push(
+    message: Message,
+    slab: EncodeSlab,
+    large: LargeFrameMemory,
+    options: EncodeOptions | undefined,
+  ): boolean {
     const at = slab.used;
     const length = encodeIntoIfFits(message, slab.bytes, at, options);
     if (this.#frames >= this.maxFrames || this.#bytes + length > this.maxBytes) return false;
     if (at + length > slab.bytes.length) {
-      this.#pushUnfitted(message, length, slab, options);
+      this.#pushUnfitted(message, length, slab, large, options);
     } else if (length >= OWN_BUFFER_FROM_BYTES) {
       slab.used = at + length;
       this.#closeRun();
@@ -85,11 +92,11 @@ export class OutboundQueue {
     message: Message,
     length: number,
     slab: EncodeSlab,
+    large: LargeFrameMemory,
     options: EncodeOptions | undefined,
   ): void {
     if (length >= OWN_BUFFER_FROM_BYTES) {
-      // encodeInto writes every byte of the frame, so its memory need not be zeroed first.
-      const frame = Buffer.allocUnsafe(length);
+      const frame = large.take(length);
       encodeInto(message, frame, 0, options);
       this.#closeRun();
       this.#addChunk(frame, 1);

@@ -49,6 +49,7 @@ import {
   RefusalCode,
   registerHandshakeMessages,
 } from './handshake-messages.js';
+import { LargeFrameMemory } from './large-frame-memory.js';
 import { type OpenWaiter, Peer } from './peer.js';
 import { connectSocket, createServer, peerSubjectAltName, readyEvent } from './sockets.js';
 import { Counters, type TcpPeerStats, type TcpTransportStats } from './tcp-stats.js';
@@ -143,6 +144,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   /** The peer whose flush was scheduled last (it is in `#toFlush` while a flush is pending). */
   #lastToFlush: Peer | undefined;
   readonly #slab = new EncodeSlab();
+  readonly #largeFrames = new LargeFrameMemory();
   /** `undefined` with the default registry and frame limit: the codec's fastest path. */
   readonly #encodeOptions: EncodeOptions | undefined;
   #flushScheduled = false;
@@ -173,6 +175,10 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       onWritable: (connection) => this.#onWritable(connection),
       onClosed: (connection, reason, detail) => this.#onClosed(connection, reason, detail),
       onSkipped: () => this.#onSkipped(),
+      onLargeChunkWritten: (chunk) => {
+        // After close() nothing is kept for reuse.
+        if (!this.closed) this.#largeFrames.giveBack(chunk);
+      },
       onPartialBytes: (delta) => {
         this.#partialBytes += delta;
         return delta < 0 || this.#partialBytes <= this.#options.maxPartialFrameBytes;
@@ -307,7 +313,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     }
     const { maxQueuedFrames, maxQueuedBytes } = this.#options;
     const queue = peer.queueForSending(maxQueuedFrames, maxQueuedBytes);
-    if (!queue.push(message, this.#slab, this.#encodeOptions)) {
+    if (!queue.push(message, this.#slab, this.#largeFrames, this.#encodeOptions)) {
       peer.counters.queueFull++;
       this.#totals.queueFull++;
       return;
@@ -779,6 +785,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #sweep(): void {
     this.#sweepTimer = undefined;
     if (this.closed) return;
+    this.#largeFrames.sweep();
     const now = this.#options.clock.now();
     let open = false;
     for (const connection of this.#connections) {
@@ -787,6 +794,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       if (connection.state === 'open') open = true;
     }
     if (open) this.#scheduleSweep();
+    else this.#largeFrames.clear();
   }
 
   // ——— sending ———
@@ -949,6 +957,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     await this.#allDrained(timeoutMs, options.signal);
     if (this.#sweepTimer !== undefined) this.#options.clock.clearTimer(this.#sweepTimer);
     this.#sweepTimer = undefined;
+    this.#largeFrames.clear();
     for (const connection of [...this.#connections])
       connection.close('closed', 'the transport closed');
     for (const attempt of this.#dials.values())

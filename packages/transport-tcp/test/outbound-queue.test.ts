@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { invalidArgument } from '../../../testing/expect-tala-error.js';
 import { EncodeSlab } from '../src/encode-slab.js';
+import { LargeFrameMemory } from '../src/large-frame-memory.js';
 import { OutboundQueue, OWN_BUFFER_FROM_BYTES } from '../src/outbound-queue.js';
 
 const ping = (seq: number): Message => ({ type: 'Ping', from: NodeId(9), seq: BigInt(seq) });
@@ -14,8 +15,13 @@ const intent = (bytes: number, fill: number): Message => ({
 });
 const unbounded = (): OutboundQueue => new OutboundQueue(1_000_000, 1 << 30);
 
-function push(queue: OutboundQueue, slab: EncodeSlab, message: Message): boolean {
-  return queue.push(message, slab, undefined);
+function push(
+  queue: OutboundQueue,
+  slab: EncodeSlab,
+  message: Message,
+  large = new LargeFrameMemory(),
+): boolean {
+  return queue.push(message, slab, large, undefined);
 }
 
 function decodeChunks(chunks: readonly Uint8Array[]): Message[] {
@@ -51,6 +57,23 @@ describe('OutboundQueue', () => {
     expect(decodeChunks(chunks)).toEqual([ping(1), ping(2), large, ping(3)]);
   });
 
+  it('encodes a large frame that does not fit the slab into memory lent by LargeFrameMemory', () => {
+    const slab = new EncodeSlab();
+    const large = new LargeFrameMemory();
+    const queue = unbounded();
+    const first = intent(100_000, 1);
+    push(queue, slab, first, large);
+    const [written] = queue.takeAll().chunks;
+    expect(decodeChunks([written!])).toEqual([first]);
+    // Given back once written, its memory carries the next large frame.
+    large.giveBack(written!);
+    const second = intent(90_000, 2);
+    push(queue, slab, second, large);
+    const [next] = queue.takeAll().chunks;
+    expect(next!.buffer).toBe(written!.buffer);
+    expect(decodeChunks([next!])).toEqual([second]);
+  });
+
   it('refuses the newest frame beyond maxFrames or maxBytes, keeping what was queued', () => {
     const slab = new EncodeSlab();
     const byFrames = new OutboundQueue(2, 1 << 20);
@@ -81,7 +104,7 @@ describe('OutboundQueue', () => {
     const queue = unbounded();
     push(queue, slab, ping(1));
     const bad = { type: 'Ping', from: -1n, seq: 1n } as unknown as Message;
-    invalidArgument(() => queue.push(bad, slab, undefined));
+    invalidArgument(() => push(queue, slab, bad));
     push(queue, slab, ping(2));
     expect(queue.frames).toBe(2);
     expect(decodeChunks(queue.takeAll().chunks)).toEqual([ping(1), ping(2)]);

@@ -1,6 +1,12 @@
 import * as net from 'node:net';
 import { encode, FrameDecoder } from '@tala-net/codec';
-import type { Clock, Message, NodeId, TimerHandle } from '@tala-net/types';
+import {
+  type Clock,
+  type Message,
+  type NodeId,
+  PartitionId,
+  type TimerHandle,
+} from '@tala-net/types';
 import { afterEach } from 'vitest';
 import {
   type HandshakeHello,
@@ -84,6 +90,42 @@ export async function listening(options: TcpTransportOptions): Promise<TcpTransp
 }
 
 /** Ping `seq` from `from`. */
+/**
+ * Sends 32 SegmentSync frames of about 1.2 MiB (each smaller than the one before, so that each
+ * fits in the memory of any earlier one) from `a` to `b`: the first 24 each flushed on its own,
+ * faster than `b` reads (later writes wait in the socket: no frame may be encoded into memory
+ * still being written), the rest each once the previous one was written (encoded into the
+ * memory that one was written from). Returns the partitions of the frames that arrived out of
+ * order or with other bytes than were sent.
+ */
+export async function largeFramesDamaged(a: TcpTransport, b: TcpTransport): Promise<number[]> {
+  const count = 32;
+  const segmentData = (i: number): Uint8Array => new Uint8Array(1_200_000 - i * 1_000).fill(i);
+  const send = (i: number): void =>
+    a.send(b.localId, {
+      type: 'SegmentSync',
+      partition: PartitionId(i),
+      segmentData: segmentData(i),
+    });
+  const got = collect(b, count);
+  for (let i = 0; i < 24; i++) {
+    send(i);
+    // Every other frame, the event loop turns: writes complete (or not) between sends.
+    await (i % 2 === 0 ? Promise.resolve() : new Promise((resolve) => setImmediate(resolve)));
+  }
+  for (let i = 24; i < count; i++) {
+    await a.drained(b.localId);
+    send(i);
+  }
+  return (await got).flatMap(([, message], i) =>
+    message.type === 'SegmentSync' &&
+    message.partition === i &&
+    Buffer.from(message.segmentData).equals(segmentData(i))
+      ? []
+      : [i],
+  );
+}
+
 export const ping = (from: NodeId, seq: number): Message => ({
   type: 'Ping',
   from,

@@ -6,7 +6,15 @@ import {
   TalaError,
 } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import { collect, listening, nextEvent, ping, seqOf, transport } from './support.js';
+import {
+  collect,
+  largeFramesDamaged,
+  listening,
+  nextEvent,
+  ping,
+  seqOf,
+  transport,
+} from './support.js';
 
 describe('TcpTransport: addresses and dialling', () => {
   it('listens on port 0, reports the port it got, and listen is idempotent', async () => {
@@ -160,6 +168,15 @@ describe('TcpTransport: messages', () => {
     ];
     expect(Buffer.from(first.segmentData).equals(Buffer.from(data))).toBe(true);
     expect(Buffer.from(second.segmentData).equals(Buffer.from(near))).toBe(true);
+  });
+});
+
+describe('TcpTransport: large frames', () => {
+  it('carries large frames intact whether their writes wait in the socket or reuse memory', async () => {
+    const a = await listening({ localId: NodeId(1) });
+    const b = await listening({ localId: NodeId(2) });
+    await a.dial(b.address!);
+    expect(await largeFramesDamaged(a, b)).toEqual([]);
   });
 });
 

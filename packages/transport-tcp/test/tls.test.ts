@@ -1,7 +1,15 @@
 import { NodeId, TalaError } from '@tala-net/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TcpTlsOptions } from '../src/index.js';
-import { collect, listening, makePki, ping, seqOf, transport } from './support.js';
+import {
+  collect,
+  largeFramesDamaged,
+  listening,
+  makePki,
+  ping,
+  seqOf,
+  transport,
+} from './support.js';
 
 let cluster: ReturnType<typeof makePki>;
 let stranger: ReturnType<typeof makePki>;
@@ -23,6 +31,13 @@ describe('TcpTransport over mutual TLS', () => {
     const got = collect(b, 500);
     for (let i = 0; i < 500; i++) a.send(NodeId(2), ping(NodeId(1), i));
     expect((await got).map(([, m]) => seqOf(m))).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+
+  it('carries large frames intact whether their writes wait in the socket or reuse memory', async () => {
+    const a = await listening({ localId: NodeId(1), tls: tlsOf(0) });
+    const b = await listening({ localId: NodeId(2), tls: tlsOf(1) });
+    await a.dial(b.address!);
+    expect(await largeFramesDamaged(a, b)).toEqual([]);
   });
 
   it('never completes a handshake with a peer whose certificate another CA signed', async () => {
