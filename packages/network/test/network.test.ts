@@ -272,6 +272,36 @@ describe('Conduit send and broadcast', () => {
     });
   });
 
+  it('counts a send that the transport throws for: MessageTooLarge as tooLarge, the rest as closed', async () => {
+    const { n1, t1 } = await pair();
+    const conduit = n1.register('c', {});
+    const send = t1.send.bind(t1);
+    t1.send = () => {
+      throw new TalaError('MessageTooLarge', 'over the frame limit');
+    };
+    expect(failure(conduit.send(NodeId(2), bytes('x')))).toBe('MessageTooLarge');
+    t1.send = () => {
+      throw new RangeError('no room');
+    };
+    const refused = conduit.send(NodeId(2), bytes('x'));
+    expect(failure(refused)).toBe('InvalidArgument');
+    expect(refused.ok === false && refused.error.message).toContain('no room');
+    t1.send = send;
+    expect(conduit.send(NodeId(2), bytes('x')).ok).toBe(true);
+    const metrics = n1.metrics().channels.c!;
+    expect(metrics.dropped).toMatchObject({ tooLarge: 1, closed: 1, total: 2 });
+    expect(metrics.messagesOut).toBe(1);
+  });
+
+  it('counts a send on a conduit whose channel was unregistered as a closed drop', async () => {
+    const { n1 } = await pair();
+    const conduit = n1.register('c', {});
+    n1.unregister('c');
+    expect(failure(conduit.send(NodeId(2), bytes('x')))).toBe('Closed');
+    expect(n1.metrics().channels.c!.dropped).toMatchObject({ closed: 1, total: 1 });
+    expect(n1.metrics().channels.c!.messagesOut).toBe(0);
+  });
+
   it('answers ConnectionFailed for a peer whose connection failed and has no address', async () => {
     const { n1, t1 } = await pair();
     const conduit = n1.register('c', {});
