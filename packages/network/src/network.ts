@@ -83,8 +83,10 @@ const FAILURES: ReadonlySet<DisconnectReason> = new Set([
 const MAX_REMEMBERED_FAILURES = 65_536;
 const EMPTY_PAYLOAD = new Uint8Array(0);
 const MAX_CORRELATION_ID = BigInt(Number.MAX_SAFE_INTEGER);
-/** The kinds a network takes from a transport that offers `addMessageHandler`. */
-const NETWORK_MESSAGE_TYPES: readonly string[] = networkMessages.map((kind) => kind.type);
+/** The kinds besides `ChannelMessage` a network takes from a transport's message handler. */
+const REQUEST_MESSAGE_TYPES: readonly string[] = networkMessages
+  .map((kind) => kind.type)
+  .filter((type) => type !== 'ChannelMessage');
 
 /**
  * Channels, conduits and request/response over any `Transport` (in-process, simulated, TCP).
@@ -204,8 +206,16 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     transport.addEventListener('message', (event) => this.#onMessage(event.from, event.message), {
       signal,
     });
+    // Channel messages, the most numerous, go straight to their own method.
     transport.addMessageHandler?.(
-      NETWORK_MESSAGE_TYPES,
+      ['ChannelMessage'],
+      (from, message) => {
+        if (message.type === 'ChannelMessage') this.#onChannelMessage(from, message);
+      },
+      { signal },
+    );
+    transport.addMessageHandler?.(
+      REQUEST_MESSAGE_TYPES,
       (from, message) => this.#onMessage(from, message),
       { signal },
     );
@@ -658,7 +668,6 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   #onMessage(from: PeerId, message: Message): void {
     switch (message.type) {
       case 'ChannelMessage':
-        this.#heardFrom(from);
         this.#onChannelMessage(from, message);
         return;
       case 'ChannelRequest':
@@ -674,7 +683,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   }
 
   #heardFrom(peer: PeerId): void {
-    if (peer === this.#lastConnected) return;
+    if (peer !== this.#lastConnected) this.#heardFromAnother(peer);
+  }
+
+  #heardFromAnother(peer: PeerId): void {
     if (!this.#connected.has(peer)) {
       this.#connected.add(peer);
       this.#failed.delete(peer);
@@ -718,6 +730,7 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   }
 
   #onChannelMessage(from: PeerId, message: ChannelMessage): void {
+    this.#heardFrom(from);
     const entry = this.#entryById(message.channel);
     if (entry === undefined) {
       this.#unknownChannel++;
