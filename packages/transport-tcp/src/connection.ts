@@ -251,16 +251,25 @@ export class Connection {
     if (this.#inFlight === undefined) this.#inFlight = [frames, buffer.length];
     else this.#inFlight.push(frames, buffer.length);
     // One callback for every write: the stream completes writes in order, and calls the same
-    // callback of writes completed in one tick from one scheduled task.
-    this.#onWritten ??= () => this.#written();
-    if (buffer.length < OWN_BUFFER_FROM_BYTES) {
-      this.socket.write(buffer, this.#onWritten);
-      return;
-    }
-    this.socket.write(buffer, () => {
+    // callback of writes completed in one tick from one scheduled task. A large chunk's has its
+    // own, made elsewhere: a closure made here would keep this call's `buffer` alive in every
+    // closure made here, `#onWritten` included.
+    this.#onWritten ??= this.#newWrittenCallback();
+    this.socket.write(
+      buffer,
+      buffer.length < OWN_BUFFER_FROM_BYTES ? this.#onWritten : this.#largeWrittenCallback(buffer),
+    );
+  }
+
+  #newWrittenCallback(): () => void {
+    return () => this.#written();
+  }
+
+  #largeWrittenCallback(chunk: Uint8Array): () => void {
+    return () => {
       this.#written();
-      this.host.onLargeChunkWritten(buffer);
-    });
+      this.host.onLargeChunkWritten(chunk);
+    };
   }
 
   /** A write handed to the socket completed (or failed): the oldest in flight. */
