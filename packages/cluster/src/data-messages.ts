@@ -7,7 +7,6 @@ import {
   defineMessage,
   HEADER_BYTES,
   type MessageRegistry,
-  readNodeId,
   readU64,
   tooShort,
   writeU64,
@@ -87,7 +86,7 @@ export const clusterDataMessage = defineMessage({
     if (end - at < ID_BYTES) throw tooShort('ClusterData.payload', ID_BYTES, end - at);
     return {
       type: 'ClusterData',
-      sender: readNodeId(bytes, at),
+      sender: readU64(bytes, at) as NodeId,
       seq: readU64(bytes, at + 8),
       payload: bytesAt(bytes, at + ID_BYTES, end, options.copy),
     };
@@ -115,7 +114,7 @@ export const clusterDataAckMessage = defineMessage({
     if (end - at !== ID_BYTES) throw wrongLength('ClusterDataAck', end - at, ID_BYTES);
     return {
       type: 'ClusterDataAck',
-      sender: readNodeId(bytes, at),
+      sender: readU64(bytes, at) as NodeId,
       seq: readU64(bytes, at + 8),
     };
   },

@@ -50,16 +50,7 @@ export { bytesAt, readCount, tooShort, trailing, wrongLength } from './payload-r
 export { pingMessage, pongMessage } from './probe-messages.js';
 export { referenceMessages } from './reference-messages.js';
 export { membershipUpdateMessage, partitionTableUpdateMessage } from './versioned-list-messages.js';
-export {
-  isU64,
-  readNodeId,
-  readU16,
-  readU32,
-  readU64,
-  writeU16,
-  writeU32,
-  writeU64,
-} from './wire-bytes.js';
+export { isU64, readU16, readU32, readU64, writeU16, writeU32, writeU64 } from './wire-bytes.js';
 export {
   checkArray,
   checkBoolean,

@@ -1,7 +1,7 @@
-import type { MessageMap, Ping, Pong } from '@tala-net/types';
+import type { MessageMap, NodeId, Ping, Pong } from '@tala-net/types';
 import { defineMessage } from './message-definition.js';
 import { wrongLength } from './payload-reader.js';
-import { readNodeId, readU64, writeU64 } from './wire-bytes.js';
+import { readU64, writeU64 } from './wire-bytes.js';
 import { checkObject, checkU64 } from './wire-checks.js';
 import { HEADER_BYTES } from './wire-layout.js';
 
@@ -44,7 +44,7 @@ export const pingMessage = probeMessage(0x01, 'Ping', (bytes, frameStart, end) =
   // first, so that the object is the last allocation and storing them needs no write barrier.
   checkProbeLength('Ping', frameStart, end);
   const at = frameStart + HEADER_BYTES;
-  const from = readNodeId(bytes, at);
+  const from = readU64(bytes, at) as NodeId;
   const seq = readU64(bytes, at + 8);
   return { type: 'Ping', from, seq };
 });
@@ -53,7 +53,7 @@ export const pingMessage = probeMessage(0x01, 'Ping', (bytes, frameStart, end) =
 export const pongMessage = probeMessage(0x02, 'Pong', (bytes, frameStart, end) => {
   checkProbeLength('Pong', frameStart, end);
   const at = frameStart + HEADER_BYTES;
-  const from = readNodeId(bytes, at);
+  const from = readU64(bytes, at) as NodeId;
   const seq = readU64(bytes, at + 8);
   return { type: 'Pong', from, seq };
 });

@@ -1,5 +1,3 @@
-import type { NodeId } from '@tala-net/types';
-
 /*
  * Little-endian field access on plain `Uint8Array`s. u32 fields use byte arithmetic; u64 fields
  * go through one 8-byte scratch area seen both as a `BigUint64Array` and as bytes / u32 halves,
@@ -104,29 +102,6 @@ export function readU64Portable(bytes: Uint8Array, at: number): bigint {
 export const readU64: (bytes: Uint8Array, at: number) => bigint = LITTLE_ENDIAN
   ? readU64LittleEndian
   : readU64Portable;
-
-/** The last id {@link readNodeId} read, as its two u32 halves and as a bigint. */
-let lastIdLow = -1;
-let lastIdHigh = -1;
-let lastId = 0n as NodeId;
-
-/**
- * Reads the u64 at byte `at` of `bytes` as a `NodeId`, like {@link readU64}, but returns the
- * bigint of the previous call when the eight bytes are the same id: the frames of one connection
- * mostly name the same few nodes, and comparing two u32 halves costs less than creating a
- * bigint (which also saves the garbage collector the work). Bigints are values, so sharing one
- * is invisible to the caller.
- */
-export function readNodeId(bytes: Uint8Array, at: number): NodeId {
-  const low = readU32(bytes, at);
-  const high = readU32(bytes, at + 4);
-  if (low === lastIdLow && high === lastIdHigh) return lastId;
-  const id = readU64(bytes, at) as NodeId;
-  lastIdLow = low;
-  lastIdHigh = high;
-  lastId = id;
-  return id;
-}
 
 /** Writes `value` (already checked to be a u16) as a little-endian u16 at byte `at` of `bytes`. */
 export function writeU16(bytes: Uint8Array, at: number, value: number): void {

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   finishWriting,
   isU64,
-  readNodeId,
   readU16,
   readU32,
   readU64,
@@ -24,24 +23,6 @@ import { checkU16 } from '../src/wire-checks.js';
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 
 describe('u64 field access', () => {
-  it('readNodeId reads what readU64 reads, through runs of the same id and changes of either half', () => {
-    // Ids that differ in one half only, repeated in runs: the cache must compare both halves.
-    const id = fc.constantFrom(0n, 1n, 2n ** 32n, 2n ** 32n + 1n, 2n ** 64n - 1n, 0xffff_ffffn);
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.oneof(id, u64), fc.nat({ max: 3 })), { maxLength: 40 }),
-        (runs) => {
-          const bytes = new Uint8Array(8);
-          for (const [value, repeat] of runs) {
-            new DataView(bytes.buffer).setBigUint64(0, value, true);
-            for (let i = 0; i <= repeat; i++) expect(readNodeId(bytes, 0)).toBe(value);
-          }
-        },
-      ),
-      { seed: 0x1d, numRuns: 300 },
-    );
-  });
-
   it('the little-endian fast paths and the portable paths agree with DataView', () => {
     fc.assert(
       fc.property(u64, fc.nat({ max: 16 }), (value, at) => {

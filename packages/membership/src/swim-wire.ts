@@ -14,7 +14,6 @@ import {
   type MessageRegistry,
   pingMessage,
   readCount,
-  readNodeId,
   readU64,
   tooShort,
   trailing,
@@ -296,7 +295,7 @@ function relayedProbeMessage<T extends RelayedProbe['type']>(tag: number, type: 
       if (end - at !== RELAYED_PROBE_BYTES) throw wrongLength(type, end - at, RELAYED_PROBE_BYTES);
       return {
         type,
-        from: readNodeId(bytes, at),
+        from: readU64(bytes, at) as NodeId,
         seq: readU64(bytes, at + 8),
         target: readU64(bytes, at + 16) as NodeId,
       } as never;
@@ -332,7 +331,7 @@ export const gossipMessage = defineMessage({
     if (end - at < GOSSIP_FIXED_BYTES) {
       throw tooShort('Gossip.from and count', GOSSIP_FIXED_BYTES, end - at);
     }
-    const from = readNodeId(bytes, at);
+    const from = readU64(bytes, at) as NodeId;
     const updates = readUpdates(bytes, frameStart, at + 8, end, {
       type: 'Gossip',
       field: 'updates',
@@ -366,7 +365,7 @@ export const pushPullMessage = defineMessage({
     if (end - at < PUSH_PULL_FIXED_BYTES) {
       throw tooShort('PushPull.from, flags and count', PUSH_PULL_FIXED_BYTES, end - at);
     }
-    const from = readNodeId(bytes, at);
+    const from = readU64(bytes, at) as NodeId;
     const flags = bytes[at + 8]!;
     if ((flags & ~PUSH_PULL_REPLY_FLAG) !== 0) {
       throw corrupted(
