@@ -40,6 +40,11 @@ function intentOwnedElsewhere(cluster: SimCluster): {
   }
 }
 
+/** Intents answered `IntentInDoubt`, summed over the live nodes of `cluster`. */
+function intentsInDoubt(cluster: SimCluster): number {
+  return cluster.live().reduce((n, node) => n + node.status().stats.intentsInDoubt, 0);
+}
+
 async function settledError(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => undefined,
@@ -70,8 +75,7 @@ describe('an intent whose owner stops between accepting and marking it delivered
     const again = await cluster.until(settledError(submitter.submitIntent(id, new Uint8Array())));
     expect((again as TalaError).code).toBe('IntentInDoubt');
     expect(cluster.deliveries.has(key(id))).toBe(false);
-    const inDoubt = cluster.live().reduce((n, node) => n + node.status().stats.intentsInDoubt, 0);
-    expect(inDoubt).toBeGreaterThanOrEqual(2);
+    expect(intentsInDoubt(cluster)).toBeGreaterThanOrEqual(2);
     await cluster.stopAll();
   });
 
@@ -114,8 +118,7 @@ describe('an intent whose owner stops between accepting and marking it delivered
     expect(again.duplicate).toBe(true);
     expect(again.owner).not.toBe(owner.id);
     expect(cluster.deliveries.get(key(id))).toBe(1);
-    const inDoubt = cluster.live().reduce((n, node) => n + node.status().stats.intentsInDoubt, 0);
-    expect(inDoubt).toBe(0);
+    expect(intentsInDoubt(cluster)).toBe(0);
     await cluster.stopAll();
   });
 
@@ -240,8 +243,7 @@ describe('an intent whose owner hands its partition over while it is alive', () 
     const receipt = await cluster.until(submission);
     expect(receipt).toEqual({ partition, owner: next, duplicate: false });
     expect(cluster.deliveries.get(key(id))).toBe(1);
-    const inDoubt = cluster.live().reduce((n, node) => n + node.status().stats.intentsInDoubt, 0);
-    expect(inDoubt).toBe(0);
+    expect(intentsInDoubt(cluster)).toBe(0);
     // The old owner released it once: asked again, it no longer knows, and the new owner does.
     const again = await cluster.until(submitter.submitIntent(id, new Uint8Array([4])));
     expect(again).toEqual({ partition, owner: next, duplicate: true });
