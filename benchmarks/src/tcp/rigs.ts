@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { encodeIntoIfFits, FrameDecoder } from '@tala-net/codec';
 import { TcpTransport } from '@tala-net/transport-tcp';
 import { type Message, NodeId } from '@tala-net/types';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -130,6 +131,32 @@ export async function transportRig(
       await Promise.all([a.close({ timeoutMs: 100 }), b.close({ timeoutMs: 100 })]);
     },
   };
+}
+
+/** Bytes of the buffer {@link codecRig} encodes a burst into. */
+const CODEC_RIG_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * The codec without a socket: each `send(count)` encodes the next `count` of `messages` into
+ * one buffer with `encodeIntoIfFits` and decodes that buffer with a `FrameDecoder`, counting the
+ * messages it returns. It measures, in the same run and under the same conditions as the others,
+ * what any transport that hands each frame over as a message must add to a raw socket's work.
+ */
+export async function codecRig(messages: readonly Message[]): Promise<Rig> {
+  const received = new Countdown();
+  const decoder = new FrameDecoder();
+  const buffer = new Uint8Array(CODEC_RIG_BUFFER_BYTES);
+  const mask = messages.length - 1;
+  let next = 0;
+  const sender: Sender = {
+    send(count) {
+      let at = 0;
+      for (let i = 0; i < count; i++) at += encodeIntoIfFits(messages[next++ & mask]!, buffer, at);
+      received.add(decoder.push(buffer.subarray(0, at)).length);
+    },
+    backpressure: () => undefined,
+  };
+  return { sender, received, close: async () => {} };
 }
 
 /**

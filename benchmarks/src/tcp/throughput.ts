@@ -2,7 +2,7 @@ import { encode } from '@tala-net/codec';
 import { type Message, NodeId, PartitionId } from '@tala-net/types';
 import type { ClusterPki } from './pki.js';
 import { pump, type Timing } from './pump.js';
-import { type Rig, rawRig, transportRig, wsRig } from './rigs.js';
+import { codecRig, type Rig, rawRig, transportRig, wsRig } from './rigs.js';
 
 /** Frames per raw write, and sends per event-loop turn for every variant. */
 export const BURST = 64;
@@ -77,7 +77,13 @@ export async function runVariant(variant: Variant): Promise<Run> {
   }
 }
 
-/** The small-frame variants: the raw ceiling (64 pre-encoded frames per write), TcpTransport, and ws when `pki` is undefined. */
+/** Name of the small-frame variant that runs the codec alone, without a socket. */
+export const CODEC_ALONE = 'the codec alone: encode + decode, no socket';
+
+/**
+ * The small-frame variants: the raw ceiling (64 pre-encoded frames per write), TcpTransport, the
+ * codec alone, and ws when `pki` is undefined.
+ */
 export function smallFrameVariants(pki: ClusterPki | undefined, scale = 1): Variant[] {
   const messages = pings();
   const batch = encoded(messages.slice(0, BURST));
@@ -99,6 +105,12 @@ export function smallFrameVariants(pki: ClusterPki | undefined, scale = 1): Vari
       name: `TcpTransport${suffix}, one send per frame, onMessage`,
       rig: () => transportRig(messages, pki, 'onMessage'),
       frames: Math.round(262_144 * scale),
+      burst: BURST,
+    },
+    {
+      name: CODEC_ALONE,
+      rig: () => codecRig(messages),
+      frames: Math.round(1_048_576 * scale),
       burst: BURST,
     },
   ];
