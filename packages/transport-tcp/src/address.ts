@@ -27,6 +27,16 @@ export function parseAddress(address: string): HostPort {
   return { host: match[1] ?? match[2]!, port };
 }
 
+/** `true` when `address` is a `host:port` (or `[v6]:port`) that {@link parseAddress} reads. */
+export function isAddress(address: string): boolean {
+  try {
+    parseAddress(address);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Formats `host` and `port` as an address ({@link parseAddress} reads it back). */
 export function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

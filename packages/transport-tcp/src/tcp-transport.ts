@@ -28,7 +28,7 @@ import {
   TransportMessageEvent,
   type TransportOperationOptions,
 } from '@tala-net/types';
-import { formatAddress, parseAddress } from './address.js';
+import { formatAddress, isAddress, parseAddress } from './address.js';
 import { backoffDelay } from './backoff.js';
 import { Connection, type ConnectionHost, heartbeatInterval } from './connection.js';
 import { EncodeSlab } from './encode-slab.js';
@@ -490,12 +490,35 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#scheduleRedial(peer);
       return;
     }
+    this.#dialPeer(peer);
+  }
+
+  /**
+   * Dials `peer` at its address in the book. A peer without one, or with one that is not a
+   * `host:port` (the book may be fed by peers), cannot be reached: what waits for it is dropped.
+   */
+  #dialPeer(peer: Peer): void {
     const address = this.addressBook.get(peer.id);
     if (address === undefined) {
-      this.#dropQueue(peer, 'unknown');
+      this.#giveUp(peer, 'unknown', `no address for node ${peer.id}`);
+      return;
+    }
+    if (!isAddress(address)) {
+      this.#giveUp(
+        peer,
+        'unreachable',
+        `node ${peer.id} has an unusable address ${JSON.stringify(address)}`,
+      );
       return;
     }
     peer.dialing = this.#startDial(address, peer.id, undefined);
+  }
+
+  /** Drops what waits for `peer` (queued frames, dial() calls waiting for it to open). */
+  #giveUp(peer: Peer, cause: 'unknown' | 'unreachable', detail: string): void {
+    this.#dropQueue(peer, cause);
+    const error = new TalaError('Unreachable', `TcpTransport: ${detail}`);
+    for (const waiter of peer.takeOpenWaiters()) waiter.reject(error);
   }
 
   #scheduleRedial(peer: Peer): void {
@@ -504,13 +527,12 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     const delay = backoffDelay(peer.failedDials - 1, reconnectBaseMs, reconnectCapMs, random);
     peer.redial = clock.setTimer(clock.now() + delay, () => {
       peer.redial = undefined;
-      if (this.closed || peer.connection !== undefined || peer.queue.frames === 0) {
+      const waiting = peer.queue.frames > 0 || peer.openWaiters.length > 0;
+      if (this.closed || peer.connection !== undefined || !waiting) {
         this.#forgetIfIdle(peer);
         return;
       }
-      const address = this.addressBook.get(peer.id);
-      if (address === undefined) this.#dropQueue(peer, 'unknown');
-      else peer.dialing = this.#startDial(address, peer.id, undefined);
+      this.#dialPeer(peer);
     });
   }
 
@@ -602,11 +624,18 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       const attempt = this.#dials.get(connection);
       this.#dials.delete(connection);
       const peer = this.#peerFor(refusal.from);
+      if (peer.dialing === connection) peer.dialing = undefined;
       if (attempt?.waiter !== undefined) {
         if (peer.connection !== undefined) attempt.waiter.resolve(peer.id);
         else peer.addOpenWaiter(attempt.waiter);
       }
       connection.close('replaced', detail);
+      // Should the peer's own connection never come (its dial fails), what waits here is sent
+      // through a dial of ours after the backoff; a redial that finds the peer connected stops.
+      if (peer.connection === undefined && (peer.queue.frames > 0 || peer.openWaiters.length > 0)) {
+        peer.failedDials++;
+        this.#scheduleRedial(peer);
+      }
       return;
     }
     const message = `node ${refusal.from} refused the handshake: ${detail}`;
@@ -651,7 +680,13 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     if (existing === undefined || existing === candidate) return undefined;
     const existingDialer = existing.direction === 'outbound' ? this.localId : peer.id;
     const restarted = existing.state === 'open' && existing.peerBootId !== bootId;
-    if (!restarted && existingDialer <= candidateDialer) return candidate;
+    // Two connections dialled by the same node: its peer keeps the one it opened first and
+    // refuses the other, so the dialler keeps the one welcomed (an outbound candidate).
+    const candidateLoses =
+      existingDialer === candidateDialer
+        ? candidate.direction === 'inbound'
+        : existingDialer < candidateDialer;
+    if (!restarted && candidateLoses) return candidate;
     if (peer.dialing === existing) {
       const attempt = this.#dials.get(existing);
       if (attempt?.waiter !== undefined) peer.addOpenWaiter(attempt.waiter);
@@ -756,7 +791,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     peer.counters.dialFailures++;
     peer.failedDials++;
     if (reason === 'refused' || peer.failedDials >= this.#options.maxDialAttempts) {
-      this.#dropQueue(peer, 'unreachable');
+      this.#giveUp(peer, 'unreachable', `node ${peer.id}: ${detail}`);
       if (reason !== 'refused') peer.failedDials = 0;
       this.#forgetIfIdle(peer);
       return;

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import * as net from 'node:net';
 import { encode } from '@tala-net/codec';
 import {
   type ErrorReportEvent,
@@ -18,6 +20,7 @@ import {
   RawPeer,
   seqOf,
   transport,
+  within,
 } from './support.js';
 
 /** Spins the event loop (no timer) until `condition()` holds, failing after `turns` turns. */
@@ -135,6 +138,69 @@ describe('TcpTransport: one connection per pair', () => {
       expect(a.connectedPeers()).toEqual([b.localId]);
       expect(b.connectedPeers()).toEqual([a.localId]);
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('two dials of the same node to one peer (dial() and a send) keep the connection the peer welcomed', async () => {
+    for (let round = 0; round < 10; round++) {
+      const a = await listening({ localId: NodeId(200 + round * 2) });
+      const b = await listening({ localId: NodeId(201 + round * 2) });
+      a.addressBook.set(b.localId, b.address!);
+      const got = collect(b, 1);
+      const dialled = a.dial(b.address!);
+      a.send(b.localId, ping(a.localId, 1));
+      expect(await within(dialled, 'dial()')).toBe(b.localId);
+      expect((await got).map(([, m]) => seqOf(m))).toEqual([1]);
+      await within(a.drained(b.localId), 'drained()');
+      expect(a.connectedPeers()).toEqual([b.localId]);
+      expect(b.connectedPeers()).toEqual([a.localId]);
+      // The connection b opened stays: nobody closed it and reconnected.
+      expect([a.stats.reconnects, b.stats.reconnects]).toEqual([0, 0]);
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("a dial refused as a duplicate is retried when the peer's own dial never connects", async () => {
+    // A server that accepts and never speaks: the lower id's dial to it hangs in its handshake.
+    const silent = net.createServer(() => {});
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const lower = await listening({
+        localId: NodeId(1),
+        handshakeTimeoutMs: 300,
+        maxDialAttempts: 1,
+      });
+      const higher = await listening({ localId: NodeId(2), reconnectBaseMs: 5 });
+      lower.addressBook.set(
+        higher.localId,
+        `127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+      );
+      lower.send(higher.localId, ping(lower.localId, 1));
+      const got = collect(lower, 1);
+      higher.addressBook.set(lower.localId, lower.address!);
+      higher.send(lower.localId, ping(higher.localId, 7));
+      expect((await got).map(([from, m]) => [from, seqOf(m)])).toEqual([[higher.localId, 7]]);
+      expect(higher.connectedPeers()).toEqual([lower.localId]);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a dial() refused as a duplicate rejects when the peer\'s own dial never connects and it has no address to redial', async () => {
+    const silent = net.createServer(() => {});
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const lower = await listening({ localId: NodeId(1) });
+      const higher = await listening({ localId: NodeId(2), reconnectBaseMs: 5 });
+      lower.addressBook.set(higher.localId, `127.0.0.1:${(silent.address() as net.AddressInfo).port}`);
+      lower.send(higher.localId, ping(lower.localId, 1));
+      const dialled = higher.dial(lower.address!);
+      await expect(within(dialled, 'dial()')).rejects.toMatchObject({ code: 'Unreachable' });
+      expect(higher.connectedPeers()).toEqual([]);
+    } finally {
+      silent.close();
     }
   });
 

@@ -42,6 +42,22 @@ export function nextEvent<E extends Event>(
   });
 }
 
+/** `promise`, or a rejection naming `what` when it has not settled within the deadline. */
+export function within<T>(
+  promise: Promise<T>,
+  what: string,
+  deadlineMs = EVENT_DEADLINE_MS,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: not settled within ${deadlineMs} ms`)),
+      deadlineMs,
+    );
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Resolves once `target` has received `count` messages; returns them with their senders. */
 export function collect(
   target: TcpTransport,
