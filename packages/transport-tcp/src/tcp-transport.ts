@@ -504,11 +504,12 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       return;
     }
     if (!isAddress(address)) {
-      this.#giveUp(
-        peer,
-        'unreachable',
-        `node ${peer.id} has an unusable address ${JSON.stringify(address)}`,
+      const detail = `node ${peer.id} has an address that is not host:port: ${JSON.stringify(address)}`;
+      this.reportError(
+        new TalaError('InvalidArgument', `TcpTransport: ${detail}`),
+        `peer:${peer.id}`,
       );
+      this.#giveUp(peer, 'unreachable', detail);
       return;
     }
     peer.dialing = this.#startDial(address, peer.id, undefined);
@@ -569,7 +570,10 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       return;
     }
     const peer = this.#peerFor(hello.from);
-    const listenAddress = textOf(hello.listenAddress) || undefined;
+    // What a peer says it listens on is kept only when it can be dialled.
+    const advertised = textOf(hello.listenAddress);
+    const listenAddress =
+      advertised !== undefined && isAddress(advertised) ? advertised : undefined;
     this.#adoptDialTo(peer, listenAddress);
     if (this.#losingConnection(peer, connection, hello.from, hello.bootId) === connection) {
       this.#refuse(connection, {

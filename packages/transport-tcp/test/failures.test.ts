@@ -97,6 +97,51 @@ describe('TcpTransport: one bad peer does not hurt the others', () => {
   });
 });
 
+describe('TcpTransport: addresses that cannot be dialled', () => {
+  it('an address a peer advertises that is not host:port is not learned, and sends to it later throw nothing', async () => {
+    const b = await listening({ localId: NodeId(2) });
+    const peer = await RawPeer.connect(b.address!);
+    peer.write(hello(NodeId(7), { listenAddress: new TextEncoder().encode('not an address') }));
+    await peer.until(() => peer.received.some((m) => m.type === 'HandshakeWelcome'));
+    expect(b.connectedPeers()).toEqual([7n]);
+    expect(b.addressBook.get(NodeId(7))).toBeUndefined();
+    const gone = nextEvent<PeerDisconnectEvent>(b, 'peer:disconnect');
+    peer.socket.destroy();
+    await gone;
+    expect(() => b.send(NodeId(7), ping(NodeId(2), 1))).not.toThrow();
+    expect(b.stats.dropped.unknown).toBe(1);
+  });
+
+  it('a peer whose address in the book is not host:port: its frames are dropped as unreachable and an error names it', async () => {
+    const b = await listening({ localId: NodeId(2) });
+    b.addressBook.set(NodeId(7), 'not an address');
+    const reported = nextEvent<ErrorReportEvent>(b, 'error');
+    expect(() => b.send(NodeId(7), ping(NodeId(2), 1))).not.toThrow();
+    const { error } = await reported;
+    expect(error).toMatchObject({ code: 'InvalidArgument' });
+    expect(String((error as Error).message)).toContain('not an address');
+    expect(b.stats.dropped.unreachable).toBe(1);
+    expect(b.peerStats(NodeId(7))?.queuedFrames ?? 0).toBe(0);
+  });
+
+  it('a redial to an address that is no longer host:port gives up instead of throwing from its timer', async () => {
+    const clock = new ManualClock();
+    const gone = await listening({ localId: NodeId(2) });
+    const address = gone.address!;
+    await gone.close();
+    const a = transport({ localId: NodeId(1), clock, reconnectBaseMs: 100, reconnectCapMs: 1_000 });
+    a.addressBook.set(NodeId(2), address);
+    a.send(NodeId(2), ping(NodeId(1), 1));
+    await eventually(() => a.stats.dialFailures === 1);
+    a.addressBook.set(NodeId(2), 'not an address');
+    const reported = nextEvent<ErrorReportEvent>(a, 'error');
+    clock.advance(1_000);
+    expect((await reported).error).toMatchObject({ code: 'InvalidArgument' });
+    expect(a.stats.dropped.unreachable).toBe(1);
+    expect(a.stats.dialFailures).toBe(1);
+  });
+});
+
 describe('TcpTransport: one connection per pair', () => {
   it('simultaneous dials leave exactly one connection, chosen the same way by both sides', async () => {
     for (let round = 0; round < 10; round++) {
@@ -187,14 +232,17 @@ describe('TcpTransport: one connection per pair', () => {
     }
   });
 
-  it('a dial() refused as a duplicate rejects when the peer\'s own dial never connects and it has no address to redial', async () => {
+  it("a dial() refused as a duplicate rejects when the peer's own dial never connects and it has no address to redial", async () => {
     const silent = net.createServer(() => {});
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     try {
       const lower = await listening({ localId: NodeId(1) });
       const higher = await listening({ localId: NodeId(2), reconnectBaseMs: 5 });
-      lower.addressBook.set(higher.localId, `127.0.0.1:${(silent.address() as net.AddressInfo).port}`);
+      lower.addressBook.set(
+        higher.localId,
+        `127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+      );
       lower.send(higher.localId, ping(lower.localId, 1));
       const dialled = higher.dial(lower.address!);
       await expect(within(dialled, 'dial()')).rejects.toMatchObject({ code: 'Unreachable' });
