@@ -22,7 +22,7 @@ import {
  * too, but on a loaded machine they mostly measure the scheduler. Every variant runs once to
  * warm up, then ROUNDS times, alternating variants round by round.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 interface Measured {
   readonly name: string;
