@@ -57,7 +57,7 @@ function addNodeCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--advertise <host:port>',
-      'address gossiped to the other members (default: the listen address)',
+      'address the other members reach this node at (default: the listen address; required when that is 0.0.0.0 or [::])',
       parseAddressFlag,
     )
     .option('--seed <host:port>', 'a member to join through (repeatable)', collectAddressFlag)

@@ -23,7 +23,8 @@ export interface ClusterNodeOptions {
    */
   readonly listen?: string;
   /**
-   * The address gossiped to the other members.
+   * The address the other members reach this node at (`host:port`): gossiped, and given in the
+   * TCP transport's handshakes. Required when `listen` is a wildcard (`0.0.0.0`, `[::]`).
    * @default the address the transport listens on
    */
   readonly advertise?: string;

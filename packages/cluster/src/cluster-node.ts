@@ -6,7 +6,7 @@ import {
   SwimNode,
 } from '@tala-net/membership';
 import { Network } from '@tala-net/network';
-import { TcpTransport } from '@tala-net/transport-tcp';
+import { isWildcardAddress, TcpTransport } from '@tala-net/transport-tcp';
 import {
   ErrorReportEvent,
   type NodeId,
@@ -157,6 +157,12 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
     let transport = options.transport;
     let ownsTransport = false;
     if (transport === undefined) {
+      if (options.advertise === undefined && isWildcardAddress(resolved.listen)) {
+        throw new TalaError(
+          'InvalidArgument',
+          `ClusterNode.start: listening on every interface (${resolved.listen}) needs options.advertise, the address the other members reach this node at`,
+        );
+      }
       const localId =
         options.id ??
         (options.idFile === undefined ? randomNodeId() : await loadOrCreateNodeId(options.idFile));
@@ -164,6 +170,7 @@ export class ClusterNode extends SafeEventTarget<ClusterNodeEventMap> {
         localId,
         clusterLabel: resolved.label,
         capabilities,
+        ...(options.advertise === undefined ? {} : { advertiseAddress: options.advertise }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         ...(options.clock === undefined ? {} : { clock: options.clock }),
       });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TcpTransport } from '@tala-net/transport-tcp';
 import { NodeId } from '@tala-net/types';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterNode } from '../src/index.js';
@@ -35,6 +36,20 @@ describe('ClusterNode options and lifecycle', () => {
     await expect(ClusterNode.start({ seeds: [''] })).rejects.toMatchObject({
       code: 'InvalidArgument',
     });
+  });
+
+  it("needs advertise to listen on every interface, and gives it to the transport's handshakes", async () => {
+    await expect(ClusterNode.start({ listen: '0.0.0.0:0' })).rejects.toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringContaining('options.advertise'),
+    });
+    await expect(ClusterNode.start({ advertise: 'no-port' })).rejects.toMatchObject({
+      code: 'InvalidArgument',
+    });
+    const node = await ClusterNode.start({ id: NodeId(6), advertise: '127.0.0.1:7999' });
+    expect((node.transport as TcpTransport).advertisedAddress).toBe('127.0.0.1:7999');
+    expect(node.transport.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    await node.stop();
   });
 
   it('stops once, when asked or when its signal aborts; submissions then reject with Closed', async () => {

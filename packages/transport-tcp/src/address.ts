@@ -37,6 +37,37 @@ export function isAddress(address: string): boolean {
   }
 }
 
+/** `true` for a host that means "every interface" (`0.0.0.0`, `::`): a peer cannot dial it. */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || /^[0:]+$/.test(host);
+}
+
+/**
+ * `true` when `address` is a `host:port` whose host means "every interface" (`0.0.0.0:7946`,
+ * `[::]:7946`): a node may listen on it, but no peer can dial it.
+ *
+ * @example
+ * ```ts
+ * isWildcardAddress('0.0.0.0:7946'); // true
+ * isWildcardAddress('10.0.0.5:7946'); // false
+ * ```
+ */
+export function isWildcardAddress(address: string): boolean {
+  return isAddress(address) && isWildcardHost(parseAddress(address).host);
+}
+
+/**
+ * The address a node's handshakes give its peers: `advertise` when set, else `listening` (the
+ * address it listens on, bound on `host`) unless that is a wildcard no peer can dial.
+ */
+export function advertisedAddress(
+  advertise: string | undefined,
+  host: string,
+  listening: string,
+): string | undefined {
+  return advertise ?? (isWildcardHost(host) ? undefined : listening);
+}
+
 /** Formats `host` and `port` as an address ({@link parseAddress} reads it back). */
 export function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

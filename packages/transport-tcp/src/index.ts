@@ -5,7 +5,7 @@
  *
  * @module @tala-net/transport-tcp
  */
-export { formatAddress, type HostPort, parseAddress } from './address.js';
+export { formatAddress, type HostPort, isWildcardAddress, parseAddress } from './address.js';
 export {
   type HandshakeHello,
   type HandshakeRefusal,

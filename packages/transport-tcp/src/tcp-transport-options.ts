@@ -11,7 +11,8 @@ import {
   seededRandom,
   TalaError,
 } from '@tala-net/types';
-import { MAX_CLUSTER_LABEL_BYTES } from './handshake-messages.js';
+import { isAddress } from './address.js';
+import { MAX_CLUSTER_LABEL_BYTES, MAX_LISTEN_ADDRESS_BYTES } from './handshake-messages.js';
 
 /** TLS settings of a {@link TcpTransportOptions}: mutual TLS with one cluster CA. */
 export interface TcpTlsOptions {
@@ -60,6 +61,13 @@ export interface TcpTransportOptions {
    * @default a new AddressBook
    */
   readonly addressBook?: AddressBook;
+  /**
+   * The address this node's handshakes give peers to reach it at (`host:port`), for when the
+   * address it listens on is not the one others can dial (a wildcard, a NAT, a proxy).
+   * @default the address it listens on, and none while it does not listen or when that is a
+   * wildcard (`0.0.0.0`, `::`), which no peer can dial
+   */
+  readonly advertiseAddress?: string;
   /** The message kinds this transport encodes and decodes. @default the codec's defaultRegistry */
   readonly registry?: MessageRegistry;
   /**
@@ -133,6 +141,7 @@ export interface ResolvedTcpOptions {
   readonly bindNodeId: boolean;
   readonly capabilities: CapabilityRegistry<Record<string, unknown>> | undefined;
   readonly addressBook: AddressBook;
+  readonly advertiseAddress: string | undefined;
   readonly registry: MessageRegistry;
   readonly maxFrameBytes: number;
   readonly maxQueuedFrames: number;
@@ -187,6 +196,18 @@ function checkedVersions(versions: readonly [number, number] | undefined): [numb
   return [min, max];
 }
 
+function checkedAdvertiseAddress(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  if (
+    typeof address !== 'string' ||
+    !isAddress(address) ||
+    new TextEncoder().encode(address).length > MAX_LISTEN_ADDRESS_BYTES
+  ) {
+    invalid(`advertiseAddress must be a host:port of at most ${MAX_LISTEN_ADDRESS_BYTES} bytes`);
+  }
+  return address;
+}
+
 /** Applies the defaults of {@link TcpTransportOptions} and checks every value. */
 export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOptions {
   if (typeof options !== 'object' || options === null) invalid('options must be an object');
@@ -210,6 +231,7 @@ export function resolveTcpOptions(options: TcpTransportOptions): ResolvedTcpOpti
     bindNodeId: options.tls?.bindNodeId ?? true,
     capabilities: options.capabilities,
     addressBook: options.addressBook ?? new AddressBook(),
+    advertiseAddress: checkedAdvertiseAddress(options.advertiseAddress),
     registry: options.registry ?? defaultRegistry,
     maxFrameBytes: positiveInt(options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 'maxFrameBytes'),
     maxQueuedFrames: positiveInt(options.maxQueuedFrames, 65_536, 'maxQueuedFrames'),

@@ -28,7 +28,7 @@ import {
   TransportMessageEvent,
   type TransportOperationOptions,
 } from '@tala-net/types';
-import { formatAddress, isAddress, parseAddress } from './address.js';
+import { advertisedAddress, formatAddress, isAddress, parseAddress } from './address.js';
 import { backoffDelay } from './backoff.js';
 import { Connection, type ConnectionHost, heartbeatInterval } from './connection.js';
 import { EncodeSlab } from './encode-slab.js';
@@ -137,6 +137,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #server: Server | undefined;
   #listening: Promise<string> | undefined;
   #address: string | undefined;
+  /** The address this node's hellos give (see `advertiseAddress`). */
+  #advertised: string | undefined;
   #closing: Promise<void> | undefined;
   readonly #toFlush = new Set<Peer>();
   /** The peer last flushed or sent to, so that a run of sends finds it without a map lookup. */
@@ -159,6 +161,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     this.#options = resolveTcpOptions(options);
     this.localId = this.#options.localId;
     this.addressBook = this.#options.addressBook;
+    this.#advertised = this.#options.advertiseAddress;
     const { random } = this.#options;
     this.#bootId =
       BigInt(random.nextInt(0x1_0000_0000)) * 0x1_0000_0000n +
@@ -192,6 +195,15 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
 
   get address(): string | undefined {
     return this.#address;
+  }
+
+  /**
+   * The address this node's handshakes give its peers to reach it at: the `advertiseAddress`
+   * option when given, else {@link TcpTransport.address} once listening, unless that is a
+   * wildcard (`undefined` then).
+   */
+  get advertisedAddress(): string | undefined {
+    return this.#advertised;
   }
 
   /** Counters of the whole transport. */
@@ -260,6 +272,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
         const bound = server.address();
         this.#address =
           typeof bound === 'object' && bound !== null ? formatAddress(host, bound.port) : address;
+        this.#advertised = advertisedAddress(this.#options.advertiseAddress, host, this.#address);
         resolve(this.#address);
       });
     });
@@ -476,7 +489,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       from: this.localId,
       bootId: this.#bootId,
       clusterLabel: this.#options.clusterLabel,
-      listenAddress: bytesOf(this.#address ?? ''),
+      listenAddress: bytesOf(this.#advertised ?? ''),
       capabilities: localCapabilities(this.#options),
     });
     return connection;

@@ -48,6 +48,28 @@ describe('TcpTransport: addresses and dialling', () => {
     expect(a.stats.connections).toBe(1);
   });
 
+  it('advertiseAddress is the address the acceptor learns, and must be a host:port', async () => {
+    const a = await listening({ localId: NodeId(1) });
+    const b = await listening({ localId: NodeId(2), advertiseAddress: '127.0.0.1:4999' });
+    const connectedAtA = nextEvent<PeerConnectEvent>(a, 'peer:connect');
+    await b.dial(a.address!);
+    expect((await connectedAtA).address).toBe('127.0.0.1:4999');
+    expect(a.addressBook.get(NodeId(2))).toBe('127.0.0.1:4999');
+    for (const advertiseAddress of ['no-port', '', `${'h'.repeat(600)}:1`]) {
+      expect(() => transport({ localId: NodeId(3), advertiseAddress })).toThrow(
+        expect.objectContaining({ code: 'InvalidArgument' }),
+      );
+    }
+  });
+
+  it('a node that does not listen advertises no address: the acceptor learns none', async () => {
+    const a = await listening({ localId: NodeId(1) });
+    const b = transport({ localId: NodeId(2) });
+    await b.dial(a.address!);
+    expect(a.connectedPeers()).toEqual([2n]);
+    expect(a.addressBook.get(NodeId(2))).toBeUndefined();
+  });
+
   it('send to a peer known only by its address book entry dials it', async () => {
     const book = new AddressBook();
     const a = transport({ localId: NodeId(1), addressBook: book });
