@@ -22,17 +22,23 @@ function tlsContext(options: TcpTlsOptions): tls.SecureContextOptions {
 /**
  * A server for plain TCP, or for mutual TLS when `tlsOptions` is given: a client whose
  * certificate the CA did not sign fails the TLS handshake and never reaches the transport.
+ * A TLS socket reaches the transport only after its TLS handshake, so the server itself holds
+ * at most `maxConnections` sockets, in a TLS handshake or handed on (more are dropped).
  */
-export function createServer(tlsOptions: TcpTlsOptions | undefined): ServerHandle {
-  if (tlsOptions === undefined) {
-    return { server: net.createServer({ noDelay: true }), connectionEvent: 'connection' };
-  }
-  const server = tls.createServer({
-    ...tlsContext(tlsOptions),
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
-  return { server, connectionEvent: 'secureConnection' };
+export function createServer(
+  tlsOptions: TcpTlsOptions | undefined,
+  maxConnections: number,
+): ServerHandle {
+  const server =
+    tlsOptions === undefined
+      ? net.createServer({ noDelay: true })
+      : tls.createServer({
+          ...tlsContext(tlsOptions),
+          requestCert: true,
+          rejectUnauthorized: true,
+        });
+  server.maxConnections = maxConnections;
+  return { server, connectionEvent: tlsOptions === undefined ? 'connection' : 'secureConnection' };
 }
 
 /**

@@ -58,6 +58,7 @@ import {
   resolveTcpOptions,
   type TcpTransportOptions,
 } from './tcp-transport-options.js';
+import { TlsHandshakeDeadlines } from './tls-handshake-deadlines.js';
 
 declare module '@tala-net/types' {
   interface TalaErrorCodeMap {
@@ -137,6 +138,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   #server: Server | undefined;
   #listening: Promise<string> | undefined;
   #address: string | undefined;
+  /** The deadline of each inbound TLS handshake (TLS only). */
+  #tlsDeadlines: TlsHandshakeDeadlines | undefined;
   /** The address this node's hellos give (see `advertiseAddress`). */
   #advertised: string | undefined;
   #closing: Promise<void> | undefined;
@@ -247,10 +250,19 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     } catch (error) {
       return Promise.reject(error);
     }
-    const { server, connectionEvent } = createServer(this.#options.tls);
+    const { tls, maxConnections, maxPendingHandshakes, clock, handshakeTimeoutMs } = this.#options;
+    const { server, connectionEvent } = createServer(tls, maxConnections + maxPendingHandshakes);
     this.#server = server;
     server.on(connectionEvent, (socket: Socket) => this.#accept(socket));
-    server.on('tlsClientError', () => this.#totals.handshakeFailures++);
+    server.on('drop', () => this.#rejectedConnections++);
+    if (tls !== undefined) {
+      const deadlines = new TlsHandshakeDeadlines(clock, handshakeTimeoutMs, () => {
+        this.#totals.handshakeFailures++;
+      });
+      this.#tlsDeadlines = deadlines;
+      server.on('connection', (socket: Socket) => deadlines.started(socket));
+      server.on('tlsClientError', () => this.#totals.handshakeFailures++);
+    }
     this.#listening = new Promise<string>((resolve, reject) => {
       const onAbort = (): void => {
         server.close();
@@ -446,6 +458,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   // ——— connections ———
 
   #accept(socket: Socket): void {
+    this.#tlsDeadlines?.completed(socket);
     if (
       this.closed ||
       this.#connections.size >= this.#options.maxConnections ||
@@ -998,6 +1011,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     this.#inbox = [];
     this.#inboxHead = 0;
     this.#server?.close();
+    this.#tlsDeadlines?.clear();
     for (const peer of this.#peers.values()) {
       if (peer.redial !== undefined) this.#options.clock.clearTimer(peer.redial);
       peer.redial = undefined;

@@ -7,6 +7,7 @@ import {
   listening,
   makePki,
   ping,
+  RawPeer,
   seqOf,
   transport,
 } from './support.js';
@@ -38,6 +39,29 @@ describe('TcpTransport over mutual TLS', () => {
     const b = await listening({ localId: NodeId(2), tls: tlsOf(1) });
     await a.dial(b.address!);
     expect(await largeFramesDamaged(a, b)).toEqual([]);
+  });
+
+  it('closes a client that never finishes its TLS handshake after handshakeTimeoutMs', async () => {
+    const b = await listening({ localId: NodeId(2), tls: tlsOf(1), handshakeTimeoutMs: 200 });
+    const silent = await RawPeer.connect(b.address!);
+    await silent.until(() => silent.closed);
+    expect(b.stats.handshakeFailures).toBe(1);
+    expect(b.connectedPeers()).toEqual([]);
+  });
+
+  it('drops connections beyond maxConnections + maxPendingHandshakes before their TLS handshake', async () => {
+    const b = await listening({
+      localId: NodeId(2),
+      tls: tlsOf(1),
+      maxConnections: 2,
+      maxPendingHandshakes: 2,
+      handshakeTimeoutMs: 60_000,
+    });
+    const peers: RawPeer[] = [];
+    for (let i = 0; i < 6; i++) peers.push(await RawPeer.connect(b.address!));
+    for (const late of peers.slice(4)) await late.until(() => late.closed);
+    expect(peers.map((p) => p.closed)).toEqual([false, false, false, false, true, true]);
+    expect(b.stats.rejectedConnections).toBe(2);
   });
 
   it('never completes a handshake with a peer whose certificate another CA signed', async () => {
