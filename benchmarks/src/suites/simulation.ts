@@ -1,6 +1,6 @@
 import { InProcessNetwork, SimulatedNetwork } from '@tala-net/transport-inprocess';
-import { EventQueue, RingQueue } from '@tala-net/transport-inprocess/internal';
-import { NodeId, seededRandom } from '@tala-net/types';
+import { EventQueue } from '@tala-net/transport-inprocess/internal';
+import { NodeId, RingQueue, seededRandom } from '@tala-net/types';
 import { do_not_optimize, measure } from 'mitata';
 import type { Suite } from '../suite.js';
 

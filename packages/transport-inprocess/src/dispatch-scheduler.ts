@@ -1,5 +1,5 @@
+import { RingQueue } from '@tala-net/types';
 import type { InProcessTransport } from './in-process-transport.js';
-import { RingQueue } from './ring-queue.js';
 
 /**
  * Runs `message` event dispatch for a network without re-entrancy: a transport scheduled while

@@ -7,6 +7,7 @@ import {
   PeerConnectEvent,
   PeerDisconnectEvent,
   type PeerId,
+  RingQueue,
   TalaError,
   type Transport,
   type TransportCloseOptions,
@@ -17,7 +18,6 @@ import {
 } from '@tala-net/types';
 import { abortedError, closedError } from './operation-errors.js';
 import { PeerSlots } from './peer-slots.js';
-import { RingQueue } from './ring-queue.js';
 
 /** What an {@link InProcessTransport} needs from its network. */
 export interface InProcessLink {

@@ -6,4 +6,3 @@
 export { EventQueue } from './event-queue.js';
 export { InFlightCounts } from './in-flight-counts.js';
 export { PeerSlots } from './peer-slots.js';
-export { RingQueue } from './ring-queue.js';

@@ -1,5 +1,10 @@
-import type { Message, PeerId, Transport, TransportMessageEvent } from '@tala-net/types';
-import { RingQueue } from './ring-queue.js';
+import {
+  type Message,
+  type PeerId,
+  RingQueue,
+  type Transport,
+  type TransportMessageEvent,
+} from '@tala-net/types';
 
 /** Options of {@link transportMessages}. */
 export interface TransportMessagesOptions {

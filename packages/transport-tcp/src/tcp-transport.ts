@@ -18,6 +18,7 @@ import {
   PeerConnectEvent,
   PeerDisconnectEvent,
   type PeerId,
+  RingQueue,
   TalaError,
   type TalaErrorCode,
   type TimerHandle,
@@ -126,8 +127,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   readonly #connections = new Set<Connection>();
   readonly #dials = new Map<Connection, DialAttempt>();
   readonly #totals = new Counters();
-  #inbox: [PeerId, Message][] = [];
-  #inboxHead = 0;
+  /** Messages waiting for `recv()` (or for the next dispatch of `message` events). */
+  readonly #inbox = new RingQueue<[PeerId, Message]>();
   #inboxScheduled = false;
   #pendingInbound = 0;
   /** Bytes of incomplete frames held by all connections' decoders. */
@@ -365,14 +366,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   recv(): [from: PeerId, message: Message] | undefined {
-    if (this.#inboxHead >= this.#inbox.length) return undefined;
-    const entry = this.#inbox[this.#inboxHead]!;
-    this.#inbox[this.#inboxHead++] = undefined as never;
-    if (this.#inboxHead === this.#inbox.length) {
-      this.#inbox = [];
-      this.#inboxHead = 0;
-    }
-    return entry;
+    return this.#inbox.shift();
   }
 
   buffered(peer: PeerId): BufferedAmount {
@@ -452,7 +446,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   }
 
   protected override listenerAdded(type: string): void {
-    if (type === 'message' && this.#inboxHead < this.#inbox.length) this.#scheduleInboxDispatch();
+    if (type === 'message' && this.#inbox.length > 0) this.#scheduleInboxDispatch();
   }
 
   // ——— connections ———
@@ -964,11 +958,11 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
         return;
       }
     }
-    if (this.hasMessageListeners && this.#inboxHead === this.#inbox.length) {
+    if (this.hasMessageListeners && this.#inbox.length === 0) {
       this.dispatchEvent(new TransportMessageEvent(from, message));
       return;
     }
-    if (this.#inbox.length - this.#inboxHead >= this.#options.maxInboxMessages) {
+    if (this.#inbox.length >= this.#options.maxInboxMessages) {
       this.#totals.inboxFull++;
       const peer = this.#peers.get(from);
       if (peer !== undefined) peer.counters.inboxFull++;
@@ -1008,8 +1002,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
   async #shutDown(options: TransportCloseOptions): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 2_000;
     // What waits for recv() is dropped at once: nothing is received after close().
-    this.#inbox = [];
-    this.#inboxHead = 0;
+    this.#inbox.clear();
     this.#server?.close();
     this.#tlsDeadlines?.clear();
     for (const peer of this.#peers.values()) {
@@ -1034,8 +1027,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       for (const waiter of peer.takeOpenWaiters())
         waiter.reject(errorOf('closed', 'the transport closed'));
     }
-    this.#inbox = [];
-    this.#inboxHead = 0;
+    this.#inbox.clear();
     this.dispatchEvent(new Event('close'));
   }
 

@@ -1,6 +1,7 @@
 /**
  * Ids (`NodeId`, `PartitionId`), the open `Message` type, `MemberState`, `PartitionAssignment`,
- * `TalaError`, the `Transport` interface, `Clock`, seeded `Random` and `SafeEventTarget`: what
+ * `TalaError`, the `Transport` interface, `Clock`, seeded `Random`, `SafeEventTarget` and a
+ * `RingQueue`: what
  * every tala-net package shares. No runtime dependencies.
  *
  * @module @tala-net/types
@@ -30,6 +31,7 @@ export {
   PeerDisconnectEvent,
 } from './peer-events.js';
 export { type Random, seededRandom } from './random.js';
+export { RingQueue } from './ring-queue.js';
 export {
   type EventOf,
   type EventTypeOf,

@@ -1,7 +1,17 @@
 /**
  * A FIFO queue on a power-of-two ring buffer: `push` and `shift` are O(1) at any depth (unlike
  * `Array.prototype.shift`, which is O(n)). The buffer doubles when full and never shrinks below
- * its largest depth.
+ * its largest depth: its memory follows the most items ever waiting at once, never how many
+ * went through.
+ *
+ * @example
+ * ```ts
+ * const queue = new RingQueue<string>();
+ * queue.push('a');
+ * queue.push('b');
+ * queue.shift(); // 'a'
+ * queue.length; // 1
+ * ```
  */
 export class RingQueue<T> {
   private items: (T | undefined)[];
@@ -19,6 +29,11 @@ export class RingQueue<T> {
   /** Number of queued items. */
   get length(): number {
     return this.count;
+  }
+
+  /** Slots allocated: a power of two, at least the largest depth reached. */
+  get capacity(): number {
+    return this.items.length;
   }
 
   /** Appends `item` at the tail. */

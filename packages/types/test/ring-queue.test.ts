@@ -1,6 +1,6 @@
-import { RingQueue } from '@tala-net/transport-inprocess/internal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RingQueue } from '../src/index.js';
 
 describe('RingQueue', () => {
   it('behaves like an array used as a FIFO under any sequence of operations', () => {
@@ -23,6 +23,17 @@ describe('RingQueue', () => {
       ),
       { seed: 43, numRuns: 100 },
     );
+  });
+
+  it('holds memory for the most items waiting at once, not for how many went through', () => {
+    const queue = new RingQueue<number>();
+    queue.push(0);
+    for (let i = 1; i < 100_000; i++) {
+      queue.push(i);
+      expect(queue.shift()).toBe(i - 1);
+    }
+    expect(queue.length).toBe(1);
+    expect(queue.capacity).toBe(16);
   });
 
   it('empties on clear', () => {
