@@ -602,6 +602,11 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       });
       return;
     }
+    const failed = this.#negotiate(peer, parsed.capabilities);
+    if (failed !== undefined) {
+      this.#refuse(connection, { code: RefusalCode.Malformed, detail: failed });
+      return;
+    }
     connection.writeControl({
       type: 'HandshakeWelcome',
       version: Math.min(this.#options.versionMax, hello.versionMax),
@@ -610,7 +615,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       capabilities: localCapabilities(this.#options),
     });
     if (listenAddress !== undefined) this.#learnAddress(hello.from, listenAddress);
-    this.#open(peer, connection, hello.bootId, listenAddress, parsed.capabilities);
+    this.#open(peer, connection, hello.bootId, listenAddress);
   }
 
   #onWelcome(connection: Connection, welcome: HandshakeWelcome): void {
@@ -637,8 +642,14 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       connection.close('replaced', 'another connection with the peer won');
       return;
     }
+    const failed = this.#negotiate(peer, parsed.capabilities);
+    if (failed !== undefined) {
+      this.reportError(new TalaError('HandshakeRefused', `TcpTransport: ${failed}`), 'handshake');
+      connection.close('protocol', failed);
+      return;
+    }
     if (attempt !== undefined) this.#learnAddress(welcome.from, attempt.address);
-    this.#open(peer, connection, welcome.bootId, attempt?.address, parsed.capabilities);
+    this.#open(peer, connection, welcome.bootId, attempt?.address);
   }
 
   #onRefusal(connection: Connection, refusal: HandshakeRefusal): void {
@@ -724,13 +735,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     return existing;
   }
 
-  #open(
-    peer: Peer,
-    connection: Connection,
-    bootId: bigint,
-    address: string | undefined,
-    capabilities: CapabilityAd,
-  ): void {
+  #open(peer: Peer, connection: Connection, bootId: bigint, address: string | undefined): void {
     if (connection.direction === 'inbound') this.#pendingInbound--;
     connection.open(peer.id, bootId);
     this.#scheduleSweep();
@@ -745,13 +750,25 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     peer.failedDials = 0;
     if (peer.redial !== undefined) this.#options.clock.clearTimer(peer.redial);
     peer.redial = undefined;
-    this.#options.capabilities?.negotiate(peer.id, capabilities);
     const attempt = this.#dials.get(connection);
     this.#dials.delete(connection);
     attempt?.waiter?.resolve(peer.id);
     for (const waiter of peer.takeOpenWaiters()) waiter.resolve(peer.id);
     this.dispatchEvent(new PeerConnectEvent(peer.id, address));
     if (peer.queue.frames > 0) this.#scheduleFlush(peer);
+  }
+
+  /**
+   * Negotiates the capabilities of `peer` from its advertisement; a description of the failure
+   * when the registry throws (a capability's `decodeValue` or `merge` refused the peer's values).
+   */
+  #negotiate(peer: Peer, capabilities: CapabilityAd): string | undefined {
+    try {
+      this.#options.capabilities?.negotiate(peer.id, capabilities);
+      return undefined;
+    } catch (error) {
+      return `capabilities of node ${peer.id} could not be negotiated: ${(error as Error).message}`;
+    }
   }
 
   #onClosed(connection: Connection, reason: DisconnectReason, detail: string): void {

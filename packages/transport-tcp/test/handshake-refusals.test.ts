@@ -1,8 +1,25 @@
-import { CapabilityRegistry, uint32Capability } from '@tala-net/capability';
+import { type Capability, CapabilityRegistry, uint32Capability } from '@tala-net/capability';
 import { encode } from '@tala-net/codec';
 import { type ErrorReportEvent, NodeId, type PeerConnectEvent, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import { hello, listening, nextEvent, RawPeer, transport } from './support.js';
+
+/**
+ * Capability `strict`, supporting `values`; with `throwsOn`, its decoder throws for that value
+ * of a peer, as a strict decoder of the user's might.
+ */
+function strictCapability(values: number[], throwsOn?: number): Capability<number, 'strict'> {
+  return {
+    name: 'strict',
+    supported: values,
+    merge: (local, peer) => [...local].reverse().find((value) => peer.includes(value)),
+    encodeValue: (value) => new Uint8Array([value]),
+    decodeValue: (bytes) => {
+      if (bytes[0] === throwsOn) throw new Error('a value this node refuses');
+      return bytes[0];
+    },
+  };
+}
 
 async function refusal(
   dialer: Parameters<typeof transport>[0],
@@ -58,6 +75,31 @@ describe('TcpTransport: handshake refusals (both sides say why)', () => {
       | undefined;
     expect(answer?.code).toBe(6);
     expect(b.connectedPeers()).toEqual([]);
+  });
+
+  it('refuses a hello whose capabilities its registry cannot negotiate, and keeps running', async () => {
+    const strict = new CapabilityRegistry().register(strictCapability([1], 9));
+    const b = await listening({ localId: NodeId(2), capabilities: strict });
+    const friend = await listening({ localId: NodeId(3) });
+    await friend.dial(b.address!);
+    const odd = new CapabilityRegistry().register(strictCapability([9]));
+    const a = transport({ localId: NodeId(1), capabilities: odd });
+    const reported = nextEvent<ErrorReportEvent>(b, 'error');
+    await expect(a.dial(b.address!)).rejects.toMatchObject({ code: 'HandshakeRefused' });
+    expect(String((await reported).error)).toContain('could not be negotiated');
+    expect(b.connectedPeers()).toEqual([3n]);
+    expect(strict.hasNegotiated(NodeId(1))).toBe(false);
+  });
+
+  it('closes a welcomed connection whose capabilities its registry cannot negotiate', async () => {
+    const odd = new CapabilityRegistry().register(strictCapability([9]));
+    const b = await listening({ localId: NodeId(2), capabilities: odd });
+    const strict = new CapabilityRegistry().register(strictCapability([1], 9));
+    const a = transport({ localId: NodeId(1), capabilities: strict });
+    const reported = nextEvent<ErrorReportEvent>(a, 'error');
+    await expect(a.dial(b.address!)).rejects.toBeInstanceOf(TalaError);
+    expect(String((await reported).error)).toContain('could not be negotiated');
+    expect(a.connectedPeers()).toEqual([]);
   });
 
   it('negotiates capabilities per connection and forgets them when it closes', async () => {
