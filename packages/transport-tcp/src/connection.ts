@@ -89,8 +89,13 @@ export class Connection {
   totals: Counters | undefined;
   /** Created with the first bytes after the handshake: an idle connection holds none. */
   #decoder: FrameDecoder | undefined;
-  /** Bytes of the handshake frame received so far (the stream before the main decoder). */
-  #handshakeBytes: Uint8Array = NO_BYTES;
+  /**
+   * Bytes of a handshake frame that arrived in pieces: `#handshakeBuffer[0, #handshakeFill)`
+   * (the stream before the main decoder). The buffer doubles as it fills, so a frame trickled in
+   * byte by byte costs copies in proportion to its size, not to its square.
+   */
+  #handshakeBuffer: Uint8Array = NO_BYTES;
+  #handshakeFill = 0;
   /** Bytes of incomplete frames the decoder held after the last chunk. */
   #partialBytes = 0;
   /** Frames and bytes of each write in flight, oldest first, from `#inFlightHead` (pairs). */
@@ -332,9 +337,9 @@ export class Connection {
    * the bytes that follow it once the connection is open.
    */
   #takeHandshake(chunk: Uint8Array): Uint8Array | undefined {
-    const bytes = concatBytes(this.#handshakeBytes, chunk);
+    const bytes = this.#handshakeFill === 0 ? chunk : this.#appendHandshake(chunk);
     if (bytes.length < HEADER_BYTES) {
-      this.#handshakeBytes = bytes;
+      if (bytes === chunk) this.#appendHandshake(chunk);
       return undefined;
     }
     const length = readU32(bytes, 1);
@@ -343,10 +348,11 @@ export class Connection {
       return undefined;
     }
     if (bytes.length < HEADER_BYTES + length) {
-      this.#handshakeBytes = bytes;
+      if (bytes === chunk) this.#appendHandshake(chunk);
       return undefined;
     }
-    this.#handshakeBytes = NO_BYTES;
+    this.#handshakeBuffer = NO_BYTES;
+    this.#handshakeFill = 0;
     let message: Message;
     try {
       message = decode(bytes.subarray(0, HEADER_BYTES + length), {
@@ -360,6 +366,19 @@ export class Connection {
     if (this.totals !== undefined) this.totals.framesIn++;
     this.host.onHandshake(this, message);
     return this.state === 'open' ? bytes.subarray(HEADER_BYTES + length) : undefined;
+  }
+
+  /** Adds `chunk` to the handshake bytes kept; returns all of them. */
+  #appendHandshake(chunk: Uint8Array): Uint8Array {
+    const fill = this.#handshakeFill + chunk.length;
+    if (fill > this.#handshakeBuffer.length) {
+      const grown = new Uint8Array(Math.max(fill, 2 * this.#handshakeBuffer.length, HEADER_BYTES));
+      grown.set(this.#handshakeBuffer.subarray(0, this.#handshakeFill));
+      this.#handshakeBuffer = grown;
+    }
+    this.#handshakeBuffer.set(chunk, this.#handshakeFill);
+    this.#handshakeFill = fill;
+    return this.#handshakeBuffer.subarray(0, fill);
   }
 
   #onOpenMessage(message: Message): void {
@@ -412,13 +431,5 @@ function concat(
     out.set(chunks[i]!, at);
     at += chunks[i]!.length;
   }
-  return out;
-}
-
-function concatBytes(first: Uint8Array, second: Uint8Array): Uint8Array {
-  if (first.length === 0) return second;
-  const out = new Uint8Array(first.length + second.length);
-  out.set(first);
-  out.set(second, first.length);
   return out;
 }
