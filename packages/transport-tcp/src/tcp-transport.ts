@@ -577,7 +577,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       );
     }
     connection.writeControl(refusalFor(this.#options, problem));
-    connection.closeAfterWrites('refused', problem.detail);
+    // A duplicate is no failure: the pair keeps another connection.
+    const reason = problem.code === RefusalCode.Duplicate ? 'replaced' : 'refused';
+    connection.closeAfterWrites(reason, problem.detail);
   }
 
   #onHello(connection: Connection, hello: HandshakeHello): void {
@@ -784,7 +786,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     }
     if (connection.direction === 'inbound') {
       this.#pendingInbound--;
-      if (reason !== 'replaced') this.#totals.handshakeFailures++;
+      // Neither a duplicate nor a handshake cut short by close() is a failed handshake.
+      if (reason !== 'replaced' && reason !== 'closed') this.#totals.handshakeFailures++;
       if (reason === 'protocol') this.#malformedFrames++;
       return;
     }

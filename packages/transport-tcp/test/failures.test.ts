@@ -161,6 +161,8 @@ describe('TcpTransport: one connection per pair', () => {
       expect((await atA).map(([, m]) => seqOf(m))).toEqual(expected);
       expect((await atB).map(([, m]) => seqOf(m))).toEqual(expected);
       expect(a.stats.connections).toBe(1);
+      // Resolving the race is no failure on either side.
+      expect([a.stats.handshakeFailures, b.stats.handshakeFailures]).toEqual([0, 0]);
       await Promise.all([a.close(), b.close()]);
     }
   });
@@ -250,6 +252,14 @@ describe('TcpTransport: one connection per pair', () => {
     } finally {
       silent.close();
     }
+  });
+
+  it('a handshake cut short by close() is not counted as a failed one', async () => {
+    const b = await listening({ localId: NodeId(2) });
+    const silent = await RawPeer.connect(b.address!);
+    await b.close();
+    await silent.until(() => silent.closed);
+    expect(b.stats.handshakeFailures).toBe(0);
   });
 
   it('a restarted peer (a new boot id) replaces its old connection', async () => {
