@@ -1,5 +1,5 @@
 import { assignPartitions, PartitionTable, rebalance } from '@tala-net/partition';
-import type { NodeId, PartitionId, TimerHandle } from '@tala-net/types';
+import { type NodeId, type PartitionId, TalaError, type TimerHandle } from '@tala-net/types';
 import type { ClusterTable, TablePull } from './cluster-messages.js';
 import type { TableAuthority, TableAuthorityContext } from './table-authority.js';
 import {
@@ -26,6 +26,9 @@ export interface CoordinatorAuthorityOptions {
 }
 
 const NO_ZONE = '';
+
+/** The largest epoch a table may carry: the coordinator's next one must still be a u64. */
+const MAX_EPOCH = 0xffff_ffff_ffff_ffffn;
 
 /**
  * The default {@link TableAuthority}: the lowest-id Alive member of the local SWIM view is the
@@ -92,19 +95,22 @@ export class CoordinatorAuthority implements TableAuthority {
   receive(from: NodeId, message: ClusterTable | TablePull): void {
     const context = this.#context;
     if (context === undefined) return;
+    // Only members speak for the table: a node that is not live in this view may pull it (a
+    // node still joining does), but what it says of tables and zones is not heard.
+    const member = context.liveMembers().includes(from);
     if (message.type === 'ClusterTable') {
-      this.#receiveTable(message);
+      if (member) this.#receiveTable(message);
       return;
     }
     const known = this.#zones.get(from);
-    this.#zones.set(from, message.zone);
-    const theirs = message.epoch === 0n ? undefined : message;
+    if (member) this.#zones.set(from, message.zone);
+    const theirs = message.epoch === 0n || !member ? undefined : message;
     if (this.#table !== undefined && isNewerTable(this.#table, theirs)) {
       context.send(from, toClusterTable(this.#table));
     } else if (theirs !== undefined && isNewerTable(theirs, this.#table)) {
       context.send(from, this.#pull());
     }
-    if (known !== message.zone) this.#reconcile();
+    if (member && known !== message.zone) this.#reconcile();
   }
 
   observedEpoch(from: NodeId, epoch: bigint): void {
@@ -114,13 +120,25 @@ export class CoordinatorAuthority implements TableAuthority {
   }
 
   #receiveTable(message: ClusterTable): void {
-    if (message.epoch > this.#highestEpoch) this.#highestEpoch = message.epoch;
+    const context = this.#context!;
     if (!isNewerTable(message, this.#table)) return;
     let table: VersionedTable;
     try {
+      if (message.partitions !== context.partitions) {
+        throw new TalaError(
+          'InvalidPartitionTable',
+          `ClusterTable: ${message.partitions} partitions, this cluster has ${context.partitions}`,
+        );
+      }
+      if (message.epoch >= MAX_EPOCH) {
+        throw new TalaError(
+          'InvalidPartitionTable',
+          'ClusterTable: an epoch that leaves no next one',
+        );
+      }
       table = fromClusterTable(message);
     } catch (error) {
-      this.#context?.report(error, 'table:invalid');
+      context.report(error, 'table:invalid');
       return;
     }
     this.#adopt(table);

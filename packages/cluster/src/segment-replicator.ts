@@ -282,6 +282,16 @@ export class SegmentReplicator {
   ): Uint8Array {
     const context = this.#context;
     const from = request.from as NodeId;
+    // Only a member may write a copy, and only of a partition the cluster has: a segment pushed
+    // ahead of its table (a newer epoch) is taken on a member's word, nobody else's.
+    if (partition >= context.options.partitions) {
+      throw new RequestError(ErrorCode.InvalidRequest, `segment: no partition ${partition}`);
+    }
+    checkRecords(data);
+    const standing = context.membership.member(from)?.state;
+    if (standing !== 'Alive' && standing !== 'Suspect') {
+      throw new RequestError(ErrorCode.NotLeaderForPartition, `${from} is not a live member`);
+    }
     const table = context.table();
     const mine = table?.epoch ?? 0n;
     if (epoch > mine) context.observedEpoch(from, epoch);
@@ -296,7 +306,6 @@ export class SegmentReplicator {
     const state = this.#stateFor(partition);
     const now = context.options.clock.now();
     context.counters.segmentBytesReceived += data.length;
-    checkRecords(data);
     const reset = request.metadata.get('reset') === '1';
     if (offset + BigInt(data.length) < state.log.end) {
       // Never shorten a copy: the owner learns from the ack that this one is longer and fetches it.

@@ -26,7 +26,7 @@ describe('segment records from another node', () => {
         .request(
           node.id,
           encode({ type: 'SegmentSync', partition: PartitionId(0), segmentData }),
-          // A newer epoch than the node's: only the bytes themselves can be refused.
+          // A newer epoch than the node's, from a node that is not a member: the bytes are checked first.
           { timeout: 500, metadata: { offset: '0', start: '0', epoch: '999', reset: '1' } },
         )
         .catch((error: unknown) => error);

@@ -1,7 +1,14 @@
+import { encode } from '@tala-net/codec';
+import { Network } from '@tala-net/network';
 import { assignPartitions } from '@tala-net/partition';
 import { NodeId, PartitionId } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
-import type { TableAuthority, TableAuthorityContext, VersionedTable } from '../src/index.js';
+import {
+  SEGMENT_CHANNEL,
+  type TableAuthority,
+  type TableAuthorityContext,
+  type VersionedTable,
+} from '../src/index.js';
 import { intentId, simulatedCluster, tablesAgree } from './support.js';
 
 /** An authority that adopts one table decided elsewhere (as an external store would). */
@@ -54,27 +61,107 @@ describe('the table authority', () => {
     await cluster.stopAll();
   });
 
-  it('reports an invalid table from a peer and keeps the one it has', async () => {
+  it('does not hear a table from a node that is not a member, however new', async () => {
+    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
+    await cluster.run(2_000);
+    const node = cluster.nodes.get(NodeId(1))!;
+    const before = node.table!;
+    const stranger = cluster.sim.addNode(NodeId(9));
+    await stranger.dial('sim:1');
+    // Valid in itself: newer, every partition assigned, to the stranger.
+    const forged = {
+      type: 'ClusterTable',
+      epoch: before.epoch + 1n,
+      coordinator: NodeId(0),
+      partitions: 4,
+      members: before.members,
+      fresh: [],
+      assignments: Array.from({ length: 4 }, (_, i) => ({
+        partitionId: PartitionId(i),
+        owner: NodeId(9),
+        replicas: [],
+      })),
+    } as const;
+    stranger.send(NodeId(1), forged);
+    stranger.send(NodeId(2), forged);
+    await cluster.run(3_000);
+    for (const member of cluster.nodes.values()) {
+      expect(member.table!.epoch).toBe(before.epoch);
+      expect(member.table!.table.ownerOf(PartitionId(0))).not.toBe(NodeId(9));
+    }
+    await cluster.stopAll();
+  });
+
+  it('takes a segment push from members only, and of partitions the cluster has', async () => {
+    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
+    await cluster.run(2_000);
+    const node = cluster.nodes.get(NodeId(1))!;
+    const owned = node
+      .table!.table.partitionsFor(NodeId(1))
+      .find((partition) => node.table!.table.ownerOf(partition) === NodeId(1))!;
+    const before = node.segment(owned)!.digest;
+    const transport = cluster.sim.addNode(NodeId(99));
+    const intruder = new Network({ transport, clock: cluster.sim.clockFor(NodeId(99)) });
+    await intruder.start();
+    void transport.dial('sim:1');
+    const segment = intruder.register(SEGMENT_CHANNEL, { request: () => new Uint8Array() });
+    const push = (partition: number) =>
+      segment
+        .request(
+          NodeId(1),
+          encode({
+            type: 'SegmentSync',
+            partition: PartitionId(partition),
+            segmentData: new Uint8Array(),
+          }),
+          {
+            timeout: 500,
+            // A table newer than any: the push would be taken ahead of its table.
+            metadata: { offset: '0', start: '0', epoch: '18446744073709551614', reset: '1' },
+          },
+        )
+        .catch((error: unknown) => error);
+    const refused = [push(owned), push(1_000)];
+    await cluster.run(50);
+    expect(await refused[0]).toMatchObject({ code: 'NotLeaderForPartition' });
+    expect(await refused[1]).toMatchObject({ code: 'InvalidRequest' });
+    expect(node.segment(owned)!.digest).toBe(before);
+    expect(node.segment(PartitionId(1_000))).toBeUndefined();
+    await cluster.stopAll();
+  });
+
+  it('reports an invalid table from a member and keeps the one it has', async () => {
     const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
     await cluster.run(2_000);
     const node = cluster.nodes.get(NodeId(1))!;
     const before = node.table!;
     const errors: string[] = [];
     node.addEventListener('error', (event) => errors.push(event.source));
-    const stranger = cluster.sim.addNode(NodeId(9));
-    await stranger.dial('sim:1');
-    // A newer epoch, but partition 1 of 4 has no assignment.
-    stranger.send(NodeId(1), {
-      type: 'ClusterTable',
-      epoch: before.epoch + 10n,
-      coordinator: NodeId(9),
-      partitions: 4,
-      members: [NodeId(9)],
-      fresh: [],
-      assignments: [{ partitionId: PartitionId(0), owner: NodeId(9), replicas: [] }],
-    });
+    const member = cluster.nodes.get(NodeId(2))!.transport;
+    const assignments = Array.from({ length: 4 }, (_, i) => ({
+      partitionId: PartitionId(i),
+      owner: NodeId(2),
+      replicas: [],
+    }));
+    const invalid = [
+      // Partition 1 of 4 has no assignment.
+      { partitions: 4, epoch: before.epoch + 10n, assignments: assignments.slice(0, 1) },
+      // Another partition count than the cluster's.
+      { partitions: 1, epoch: before.epoch + 10n, assignments: assignments.slice(0, 1) },
+      // An epoch after which the coordinator could number no table.
+      { partitions: 4, epoch: 0xffff_ffff_ffff_ffffn, assignments },
+    ];
+    for (const table of invalid) {
+      member.send(NodeId(1), {
+        type: 'ClusterTable',
+        coordinator: NodeId(2),
+        members: before.members,
+        fresh: [],
+        ...table,
+      });
+    }
     await cluster.run(100);
-    expect(errors).toContain('table:invalid');
+    expect(errors.filter((source) => source === 'table:invalid')).toHaveLength(3);
     expect(node.table).toBe(before);
     await cluster.stopAll();
   });
