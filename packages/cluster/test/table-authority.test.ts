@@ -163,6 +163,11 @@ describe('the table authority', () => {
     await cluster.run(100);
     expect(errors.filter((source) => source === 'table:invalid')).toHaveLength(3);
     expect(node.table).toBe(before);
+    // The coordinator numbers its next table from the tables it adopted, not from those.
+    await cluster.startNode(NodeId(3));
+    await cluster.run(5_000);
+    expect(node.table!.members).toEqual([1n, 2n, 3n]);
+    expect(node.table!.epoch).toBe(before.epoch + 1n);
     await cluster.stopAll();
   });
 });
