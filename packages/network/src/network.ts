@@ -124,6 +124,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   readonly #byName = new Map<string, ChannelEntry>();
   readonly #counters = new Map<string, ChannelCounters>();
   readonly #pending: PendingRequests;
+  /** How to end each request waiting between two attempts (when the network stops). */
+  readonly #backingOff = new Set<() => void>();
   readonly #connected = new Set<NodeId>();
   /** A peer of `#connected` (the last one heard from or sent to): most frames skip the set. */
   #lastConnected: PeerId | undefined = undefined;
@@ -158,7 +160,10 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
   constructor(options: NetworkOptions) {
     super();
     this.#options = resolveNetworkOptions(options);
-    this.#pending = new PendingRequests(this.#options.maxPendingRequests);
+    const { random } = this.#options;
+    // A random first correlation id below 2^48: ids stay exact numbers for 2^53 − 2^48 requests.
+    const firstId = random.nextInt(0x100_0000) * 0x100_0000 + random.nextInt(0x100_0000) + 1;
+    this.#pending = new PendingRequests(this.#options.maxPendingRequests, firstId);
     this.#outgoing = new OutgoingMessages(this.#options.transport.localId);
     this.#instruments =
       this.#options.meter === undefined ? undefined : new NetworkInstruments(this.#options.meter);
@@ -243,9 +248,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     if (this.#deadlineTimer !== undefined) this.#options.clock.clearTimer(this.#deadlineTimer);
     this.#deadlineTimer = undefined;
     this.#deadlines.clear();
-    for (const request of this.#pending.takeAll()) {
-      request.settle(new TalaError('Closed', 'Network: stopped while the request was pending'));
-    }
+    for (const request of this.#pending.takeAll()) request.settle(stoppedError());
+    for (const stop of [...this.#backingOff]) stop();
     this.#resolveDone();
     return this.done;
   }
@@ -559,6 +563,8 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
         if (clock.now() + delay >= requestDeadline) throw error;
         await this.#sleep(delay, signal);
       }
+      // Aborted while the attempt failed (no listener was attached then): no more attempts.
+      if (signal?.aborted === true) throw abortedError(signal);
     }
   }
 
@@ -648,17 +654,26 @@ export class Network extends SafeEventTarget<NetworkEventMap> {
     }
   }
 
+  /**
+   * Waits `ms` between two attempts of a request; rejects with `Aborted` when `signal` aborts
+   * (or already has), and with `Closed` when the network stops meanwhile.
+   */
   #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(abortedError(signal));
+    if (this.#state === 'stopped') return Promise.reject(stoppedError());
     const { clock } = this.#options;
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clock.clearTimer(timer);
-        reject(abortedError(signal!));
-      };
-      const timer = clock.setTimer(clock.now() + ms, () => {
+      const end = (outcome: Error | undefined): void => {
+        this.#backingOff.delete(stop);
         signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
+        clock.clearTimer(timer);
+        if (outcome === undefined) resolve();
+        else reject(outcome);
+      };
+      const onAbort = (): void => end(abortedError(signal!));
+      const stop = (): void => end(stoppedError());
+      const timer = clock.setTimer(clock.now() + ms, () => end(undefined));
+      this.#backingOff.add(stop);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -1043,6 +1058,10 @@ function tooLarge(bytes: number, max: number): TalaError {
 
 function abortedError(signal: AbortSignal): TalaError {
   return new TalaError('Aborted', 'the request was aborted', { cause: signal.reason });
+}
+
+function stoppedError(): TalaError {
+  return new TalaError('Closed', 'Network: stopped while the request was pending');
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

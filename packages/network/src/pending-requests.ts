@@ -46,9 +46,18 @@ export class PendingRequests {
    */
   readonly #settledIds = new Float64Array(REMEMBERED);
   readonly #settledAs = new Uint8Array(REMEMBERED);
-  #nextId = 1;
+  #nextId: number;
 
-  constructor(readonly max: number) {
+  /**
+   * `firstId`: the id of the first request. A network starts at a random one, so that the
+   * answer to a request of an earlier network on the same node (stopped, or before a restart)
+   * matches none of its own.
+   */
+  constructor(
+    readonly max: number,
+    firstId = 1,
+  ) {
+    this.#nextId = firstId;
     let slots = MIN_SLOTS;
     while (slots < max && slots < MAX_SLOTS) slots *= 2;
     this.#slots = new Array<PendingRequest | undefined>(slots).fill(undefined);

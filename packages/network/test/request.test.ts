@@ -1,10 +1,11 @@
-import { NodeId, TalaError } from '@tala-net/types';
+import { NodeId, seededRandom, TalaError } from '@tala-net/types';
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
   errorCodeName,
   type IncomingRequest,
   isRetriable,
+  Network,
   RequestError,
 } from '../src/index.js';
 import { bytes, settle, simulated, text } from './support.js';
@@ -304,6 +305,98 @@ describe('Conduit request', () => {
     );
     expect(exhausted.error).toMatchObject({ code: 'NotLeaderForPartition' });
     expect(calls.length).toBe(7);
+  });
+
+  it('an abort in the same turn as a failed attempt stops the retries', async () => {
+    const { networks, sim, run } = await simulated(2);
+    let calls = 0;
+    networks[1]!.register('leader', {
+      request: () => {
+        if (++calls === 1) throw new RequestError(ErrorCode.NotLeaderForPartition, 'moved');
+        return new Uint8Array([42]);
+      },
+    });
+    const conduit = networks[0]!.register('leader', {});
+    const controller = new AbortController();
+    const request = conduit.request(NodeId(2), new Uint8Array([1]), {
+      retry: { attempts: 5, baseMs: 10 },
+      signal: controller.signal,
+    });
+    const result = outcome(request, run);
+    // Step time until the refusal ends the first attempt, then abort before anything else runs.
+    const inFlight = () => networks[0]!.metrics().channels.leader!.requestsInFlight;
+    while (inFlight() > 0) {
+      sim.runUntil(sim.now() + 1);
+      if (inFlight() === 0) controller.abort();
+      else await settle();
+    }
+    expect((await result).error).toMatchObject({ code: 'Aborted' });
+    expect(calls).toBe(1);
+  });
+
+  it('stop() rejects a request waiting between two attempts', async () => {
+    const { networks, run } = await simulated(2);
+    networks[1]!.register('leader', {
+      request: () => {
+        throw new RequestError(ErrorCode.NotLeaderForPartition, 'moved');
+      },
+    });
+    const conduit = networks[0]!.register('leader', {});
+    const request = conduit.request(NodeId(2), new Uint8Array([1]), {
+      timeout: 10_000_000,
+      retry: { attempts: 5, baseMs: 3_600_000, capMs: 3_600_000, attemptTimeoutMs: 1_000 },
+    });
+    let error: TalaError | undefined;
+    request.catch((e: TalaError) => {
+      error = e;
+    });
+    await run(100);
+    expect(networks[0]!.metrics().channels.leader!.requestsInFlight).toBe(0);
+    expect(error).toBeUndefined();
+    await networks[0]!.stop();
+    await run(10);
+    expect(error).toMatchObject({ code: 'Closed' });
+  });
+
+  it('a response to a request of an earlier network on the same transport answers none of the new one', async () => {
+    const { networks, sim, run } = await simulated(2);
+    const answers: ((bytes: Uint8Array) => void)[] = [];
+    networks[1]!.register('slow', {
+      request: () => new Promise<Uint8Array>((resolve) => answers.push(resolve)),
+    });
+    const { transport } = networks[0]!;
+    const old = networks[0]!
+      .register('slow', {})
+      .request(NodeId(2), bytes('old?'), { timeout: 5_000 });
+    old.catch(() => {});
+    await run(20);
+    await networks[0]!.stop();
+    const renewed = new Network({
+      transport,
+      clock: sim.clockFor(NodeId(1)),
+      // A new process draws new randomness.
+      random: seededRandom(7),
+    });
+    await renewed.start();
+    const fresh = renewed
+      .register('slow', {})
+      .request(NodeId(2), bytes('new?'), { timeout: 5_000 });
+    let answered: Uint8Array | undefined;
+    fresh.then(
+      (value) => {
+        answered = value;
+      },
+      () => {},
+    );
+    await run(20);
+    expect(answers).toHaveLength(2);
+    answers[0]!(bytes('old'));
+    await run(20);
+    expect(answered).toBeUndefined();
+    answers[1]!(bytes('new'));
+    await run(20);
+    expect(text(answered!)).toBe('new');
+    await renewed.stop();
   });
 
   it('retries timed-out attempts within the overall deadline and stops at it', async () => {
