@@ -89,6 +89,12 @@ interface MemberExtra {
   // The times below are `undefined` until first set, not a number: no boxed number for each.
   /** When the member was declared Dead or Left (for the reclaim timer). */
   downSince: number | undefined;
+  /**
+   * A reclaim timer of this record is pending: one is enough however often the member goes down
+   * (it comes back when it fired early), so a message that says the member left and came back a
+   * thousand times arms one timer, not a thousand.
+   */
+  reclaimArmed: boolean;
   /** When a `PushPull` from this member was last answered with our state (if ever). */
   answeredAt: number | undefined;
   /** When this member, while down, was last reminded of our record of it (if ever). */
@@ -107,6 +113,7 @@ function extraOf(record: MemberRecord): MemberExtra {
   record.extra ??= {
     suspicion: undefined,
     downSince: undefined,
+    reclaimArmed: false,
     answeredAt: undefined,
     remindedAt: undefined,
     lastLook: false,
@@ -605,12 +612,15 @@ export class SwimEngine {
 
   #onReclaim(now: number, timer: Extract<SwimTimer, { kind: 'reclaim' }>): void {
     const record = this.#recordOf(timer.node);
-    if (record === undefined || record.generation !== timer.generation) return;
+    if (record === undefined) return;
+    if (record.extra !== undefined) record.extra.reclaimArmed = false;
     if (isLive(record.update.state)) return;
     const due = (record.extra?.downSince ?? 0) + this.config.reclaimTime;
-    if (now < due) {
-      // Fired early (a coarse real clock): come back when it is really due.
-      this.#timer(due, timer);
+    if (now < due || record.generation !== timer.generation) {
+      // Fired early (a coarse real clock), or the member changed since (it came back and went
+      // down again): its current down time decides, in its current generation.
+      extraOf(record).reclaimArmed = true;
+      this.#timer(Math.max(due, now), { ...timer, generation: record.generation });
       return;
     }
     this.#forget(now, record);
@@ -968,7 +978,10 @@ export class SwimEngine {
 
   #kill(now: number, record: MemberRecord, incarnation: bigint, state: 'Dead' | 'Left'): void {
     this.#setState(record, { ...record.update, state, incarnation });
-    extraOf(record).downSince = now;
+    const extra = extraOf(record);
+    extra.downSince = now;
+    if (extra.reclaimArmed) return;
+    extra.reclaimArmed = true;
     this.#timer(now + this.config.reclaimTime, {
       kind: 'reclaim',
       node: record.node,

@@ -44,7 +44,10 @@ export type SwimTimer =
       readonly kind: 'reclaim';
       /** The member to forget. */
       readonly node: NodeId;
-      /** Guards against revivals: the timer counts only if the member is still in this generation. */
+      /**
+       * The record's generation when the timer was armed: a member that changed since (came back
+       * and went down again) is reclaimed after its latest down time, not this one.
+       */
       readonly generation: number;
     };
 

@@ -36,6 +36,28 @@ function forgotten(config = testConfig({ reclaimTime: 60_000 })) {
   return e;
 }
 
+describe('a member that flaps within one message', () => {
+  it('arms one reclaim timer, and is reclaimed after its last departure', () => {
+    const e = cluster(3, testConfig({ reclaimTime: 60_000 })).get(n1)!;
+    e.start(0);
+    // Node 3, speaking for itself: left and came back 200 times in one gossip.
+    const flaps: MemberUpdate[] = [];
+    for (let i = 1n; i <= 200n; i++) flaps.push(alive(3, i), { ...alive(3, i), state: 'Left' });
+    const first = timers(e.handleMessage(0, n3, gossip(n3, ...flaps)), 'reclaim');
+    expect(first).toHaveLength(1);
+    expect(e.member(n3)?.state).toBe('Left');
+    // It comes back and leaves again later: the pending timer serves, re-armed for the new time.
+    expect(timers(e.handleMessage(10_000, n3, gossip(n3, alive(3, 201n))), 'reclaim')).toEqual([]);
+    const again = e.handleMessage(20_000, n3, gossip(n3, { ...alive(3, 201n), state: 'Left' }));
+    expect(timers(again, 'reclaim')).toEqual([]);
+    const rearmed = timers(e.handleTimer(60_000, first[0]!.timer), 'reclaim');
+    expect(rearmed.map((t) => t.at)).toEqual([80_000]);
+    expect(e.member(n3)?.state).toBe('Left');
+    e.handleTimer(80_000, rearmed[0]!.timer);
+    expect(e.member(n3)).toBeUndefined();
+  });
+});
+
 describe('forgotten members stay forgotten', () => {
   it('a Dead in a push-pull, or a Suspect / Dead / Left by gossip, does not bring one back', () => {
     const e = forgotten();
