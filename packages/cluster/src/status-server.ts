@@ -93,7 +93,9 @@ function healthyByDefault(status: ClusterStatus): boolean {
  *
  * It never reads a request body (a request that announces one is answered, then its connection
  * closed), limits request heads to 8 KiB and 64 headers, gives clients `headersTimeoutMs` to
- * send them, and holds at most `maxConnections` connections. A callback that throws is answered
+ * send them, closes a connection that makes no progress either way for twice the larger of
+ * `headersTimeoutMs` and `keepAliveTimeoutMs` (a client that stops reading its response), and
+ * holds at most `maxConnections` connections. A callback that throws is answered
  * 500 and counted in `failures`.
  *
  * @example
@@ -133,6 +135,9 @@ export class StatusServer {
     this.#server.maxConnections = limits.maxConnections;
     this.#server.maxHeadersCount = MAX_HEADERS;
     this.#server.keepAliveTimeout = limits.keepAliveTimeout;
+    // A client that stops reading a response holds its socket no longer than one that stops
+    // sending its request: a connection without progress either way for that long is closed.
+    this.#server.timeout = Math.max(limits.headersTimeout, limits.keepAliveTimeout) * 2;
   }
 
   /** The `host:port` the server listens on (with the port it got for port 0). */

@@ -230,6 +230,36 @@ describe('StatusServer', () => {
     expect(text.startsWith('HTTP/1.1 408')).toBe(true);
   });
 
+  it('closes a connection whose client stops reading the response, freeing its place', async () => {
+    // A status document far larger than what the socket buffers hold.
+    const members = Array.from({ length: 200_000 }, (_, i) => ({
+      id: String(i),
+      address: `10.0.${(i >> 8) & 255}.${i & 255}:7000`,
+      state: 'alive' as const,
+      incarnation: '1',
+    }));
+    const server = await start({
+      maxConnections: 1,
+      headersTimeoutMs: 100,
+      keepAliveTimeoutMs: 100,
+      status: () => ({ ...status(true), members }),
+    });
+    const slow = await rawSocket(server.address);
+    slow.pause();
+    slow.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    // The only place is the slow reader's until the server gives up on it: until then every
+    // other connection is refused at once.
+    let answer = '';
+    for (let attempt = 0; attempt < 100_000 && answer === ''; attempt++) {
+      const other = await rawSocket(server.address);
+      const reply = readUntilClosed(other);
+      other.end('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      answer = await reply;
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    slow.destroy();
+  });
+
   it('holds at most maxConnections connections', async () => {
     const server = await start({ maxConnections: 2 });
     const held = [await rawSocket(server.address), await rawSocket(server.address)];
