@@ -50,6 +50,9 @@ export class CoordinatorAuthority implements TableAuthority {
   #highestEpoch = 0n;
   #computeTimer: TimerHandle | undefined;
   #pullTimer: TimerHandle | undefined;
+  /** Members that joined this turn, to be sent the table (see `#greet`). */
+  readonly #greeting = new Set<NodeId>();
+  #greetTimer: TimerHandle | undefined;
   /** Zones learned from pulls, by member. */
   readonly #zones = new Map<NodeId, string>();
   /** The zones the coordinator computed its last table with (a key), or `undefined`. */
@@ -77,6 +80,9 @@ export class CoordinatorAuthority implements TableAuthority {
     if (context === undefined) return;
     if (this.#computeTimer !== undefined) context.clock.clearTimer(this.#computeTimer);
     if (this.#pullTimer !== undefined) context.clock.clearTimer(this.#pullTimer);
+    if (this.#greetTimer !== undefined) context.clock.clearTimer(this.#greetTimer);
+    this.#greetTimer = undefined;
+    this.#greeting.clear();
     this.#computeTimer = undefined;
     this.#pullTimer = undefined;
     this.#context = undefined;
@@ -85,11 +91,27 @@ export class CoordinatorAuthority implements TableAuthority {
   membershipChanged(joined?: NodeId): void {
     const context = this.#context;
     if (context === undefined) return;
-    if (joined !== undefined && joined !== context.id) {
-      if (this.#table === undefined) context.send(joined, this.#pull());
-      else if (this.#isCoordinator()) context.send(joined, toClusterTable(this.#table));
-    }
+    if (joined !== undefined && joined !== context.id) this.#greet(context, joined);
     this.#reconcile();
+  }
+
+  /**
+   * Sends a member that joined (or came back) the table, or asks it for one, once per turn of
+   * the clock however often it joined in that turn: a message that says a member left and came
+   * back a thousand times costs one table, not a thousand.
+   */
+  #greet(context: TableAuthorityContext, node: NodeId): void {
+    this.#greeting.add(node);
+    if (this.#greetTimer !== undefined) return;
+    this.#greetTimer = context.clock.setTimer(context.clock.now(), () => {
+      this.#greetTimer = undefined;
+      const nodes = [...this.#greeting];
+      this.#greeting.clear();
+      for (const joined of nodes) {
+        if (this.#table === undefined) context.send(joined, this.#pull());
+        else if (this.#isCoordinator()) context.send(joined, toClusterTable(this.#table));
+      }
+    });
   }
 
   receive(from: NodeId, message: ClusterTable | TablePull): void {

@@ -92,6 +92,28 @@ describe('the table authority', () => {
     await cluster.stopAll();
   });
 
+  it('answers a member that says in one message it left and came back many times with one table', async () => {
+    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
+    await cluster.run(2_000);
+    const stranger = cluster.sim.addNode(NodeId(9));
+    await stranger.dial('sim:1');
+    let tables = 0;
+    stranger.addEventListener('message', (event) => {
+      if (event.message.type === 'ClusterTable') tables++;
+    });
+    const address = new TextEncoder().encode('sim:9');
+    const updates = [];
+    for (let i = 1n; i <= 100n; i++) {
+      updates.push({ node: NodeId(9), state: 'Alive', incarnation: i, address } as const);
+      updates.push({ node: NodeId(9), state: 'Left', incarnation: i, address } as const);
+    }
+    updates.push({ node: NodeId(9), state: 'Alive', incarnation: 101n, address } as const);
+    stranger.send(NodeId(1), { type: 'Gossip', from: NodeId(9), updates });
+    await cluster.run(50);
+    expect(tables).toBe(1);
+    await cluster.stopAll();
+  });
+
   it('takes a segment push from members only, and of partitions the cluster has', async () => {
     const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
     await cluster.run(2_000);
