@@ -11,6 +11,14 @@ import {
 } from '../src/index.js';
 import { intentId, simulatedCluster, tablesAgree } from './support.js';
 
+/** Two nodes of 4 partitions that agree on a table: node 1 (the coordinator), and its table. */
+async function settledPair() {
+  const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
+  await cluster.run(2_000);
+  const node = cluster.nodes.get(NodeId(1))!;
+  return { cluster, node, before: node.table! };
+}
+
 /** An authority that adopts one table decided elsewhere (as an external store would). */
 class FixedAuthority implements TableAuthority {
   table: VersionedTable | undefined;
@@ -62,10 +70,7 @@ describe('the table authority', () => {
   });
 
   it('does not hear a table from a node that is not a member, however new', async () => {
-    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
-    await cluster.run(2_000);
-    const node = cluster.nodes.get(NodeId(1))!;
-    const before = node.table!;
+    const { cluster, node, before } = await settledPair();
     const stranger = cluster.sim.addNode(NodeId(9));
     await stranger.dial('sim:1');
     // Valid in itself: newer, every partition assigned, to the stranger.
@@ -93,8 +98,7 @@ describe('the table authority', () => {
   });
 
   it('answers a member that says in one message it left and came back many times with one table', async () => {
-    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
-    await cluster.run(2_000);
+    const { cluster } = await settledPair();
     const stranger = cluster.sim.addNode(NodeId(9));
     await stranger.dial('sim:1');
     let tables = 0;
@@ -115,9 +119,7 @@ describe('the table authority', () => {
   });
 
   it('takes a segment push from members only, and of partitions the cluster has', async () => {
-    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
-    await cluster.run(2_000);
-    const node = cluster.nodes.get(NodeId(1))!;
+    const { cluster, node } = await settledPair();
     const owned = node
       .table!.table.partitionsFor(NodeId(1))
       .find((partition) => node.table!.table.ownerOf(partition) === NodeId(1))!;
@@ -153,10 +155,7 @@ describe('the table authority', () => {
   });
 
   it('reports an invalid table from a member and keeps the one it has', async () => {
-    const cluster = await simulatedCluster(2, { node: { partitions: 4, replicas: 1 } });
-    await cluster.run(2_000);
-    const node = cluster.nodes.get(NodeId(1))!;
-    const before = node.table!;
+    const { cluster, node, before } = await settledPair();
     const errors: string[] = [];
     node.addEventListener('error', (event) => errors.push(event.source));
     const member = cluster.nodes.get(NodeId(2))!.transport;
