@@ -70,7 +70,7 @@ describe('the table authority', () => {
   });
 
   it('does not hear a table from a node that is not a member, however new', async () => {
-    const { cluster, node, before } = await settledPair();
+    const { cluster, before } = await settledPair();
     const stranger = cluster.sim.addNode(NodeId(9));
     await stranger.dial('sim:1');
     // Valid in itself: newer, every partition assigned, to the stranger.

@@ -8,33 +8,35 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** `address` as a {@link HostPort}, or `undefined` when it is not a `host:port` (`[v6]:port`). */
+export function readAddress(address: string): HostPort | undefined {
+  const match =
+    typeof address === 'string'
+      ? /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address)
+      : null;
+  if (match === null) return undefined;
+  const port = Number(match[3]);
+  return port > 65_535 ? undefined : { host: match[1] ?? match[2]!, port };
+}
+
 /**
  * Parses `host:port` (`[v6]:port` for IPv6). Throws a `TalaError` (`InvalidArgument`) for
  * anything else or a port outside 0 … 65535.
  */
 export function parseAddress(address: string): HostPort {
-  const match =
-    typeof address === 'string'
-      ? /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address)
-      : null;
-  const port = match === null ? Number.NaN : Number(match[3]);
-  if (match === null || port > 65_535) {
+  const parsed = readAddress(address);
+  if (parsed === undefined) {
     throw new TalaError(
       'InvalidArgument',
       `TcpTransport: expected an address host:port (or [v6]:port), found ${JSON.stringify(address)}`,
     );
   }
-  return { host: match[1] ?? match[2]!, port };
+  return parsed;
 }
 
 /** `true` when `address` is a `host:port` (or `[v6]:port`) that {@link parseAddress} reads. */
 export function isAddress(address: string): boolean {
-  try {
-    parseAddress(address);
-    return true;
-  } catch {
-    return false;
-  }
+  return readAddress(address) !== undefined;
 }
 
 /** `true` for a host that means "every interface" (`0.0.0.0`, `::`): a peer cannot dial it. */
@@ -53,7 +55,8 @@ export function isWildcardHost(host: string): boolean {
  * ```
  */
 export function isWildcardAddress(address: string): boolean {
-  return isAddress(address) && isWildcardHost(parseAddress(address).host);
+  const parsed = readAddress(address);
+  return parsed !== undefined && isWildcardHost(parsed.host);
 }
 
 /**

@@ -29,7 +29,14 @@ import {
   TransportMessageEvent,
   type TransportOperationOptions,
 } from '@tala-net/types';
-import { advertisedAddress, formatAddress, isAddress, parseAddress } from './address.js';
+import {
+  advertisedAddress,
+  formatAddress,
+  type HostPort,
+  isAddress,
+  parseAddress,
+  readAddress,
+} from './address.js';
 import { backoffDelay } from './backoff.js';
 import { Connection, type ConnectionHost, heartbeatInterval } from './connection.js';
 import { EncodeSlab } from './encode-slab.js';
@@ -294,8 +301,9 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
 
   dial(address: string, options: TransportOperationOptions = {}): Promise<NodeId> {
     if (this.closed) return Promise.reject(errorOf('closed', 'the transport is closed'));
+    let to: HostPort;
     try {
-      parseAddress(address);
+      to = parseAddress(address);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -320,7 +328,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
           reject(error);
         },
       };
-      const connection = this.#startDial(address, undefined, waiter);
+      const connection = this.#startDial(address, to, undefined, waiter);
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -468,12 +476,13 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
     this.#connections.add(connection);
   }
 
+  /** Dials `address` (read already as `to`). */
   #startDial(
     address: string,
+    to: HostPort,
     expected: NodeId | undefined,
     waiter: OpenWaiter | undefined,
   ): Connection {
-    const to = parseAddress(address);
     const socket = connectSocket(to, this.#options.tls);
     const connection = new Connection(socket, 'outbound', address, this.#options, this.#host);
     connection.totals = this.#totals;
@@ -523,7 +532,8 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#giveUp(peer, 'unknown', `no address for node ${peer.id}`);
       return;
     }
-    if (!isAddress(address)) {
+    const to = readAddress(address);
+    if (to === undefined) {
       const detail = `node ${peer.id} has an address that is not host:port: ${JSON.stringify(address)}`;
       this.reportError(
         new TalaError('InvalidArgument', `TcpTransport: ${detail}`),
@@ -532,7 +542,7 @@ export class TcpTransport extends TransportEventTarget<TransportEventMap> implem
       this.#giveUp(peer, 'unreachable', detail);
       return;
     }
-    peer.dialing = this.#startDial(address, peer.id, undefined);
+    peer.dialing = this.#startDial(address, to, peer.id, undefined);
   }
 
   /** Drops what waits for `peer` (queued frames, dial() calls waiting for it to open). */

@@ -32,11 +32,6 @@ export class TlsHandshakeDeadlines {
     private readonly onExpired: () => void,
   ) {}
 
-  /** Connections whose TLS handshake runs. */
-  get size(): number {
-    return this.#pending.size;
-  }
-
   /** A TCP connection arrived: its TLS handshake must complete within the deadline. */
   started(socket: Socket): void {
     const key = keyOf(socket);

@@ -1,8 +1,7 @@
 /**
  * Ids (`NodeId`, `PartitionId`), the open `Message` type, `MemberState`, `PartitionAssignment`,
  * `TalaError`, the `Transport` interface, `Clock`, seeded `Random`, `SafeEventTarget` and a
- * `RingQueue`: what
- * every tala-net package shares. No runtime dependencies.
+ * `RingQueue`: what every tala-net package shares. No runtime dependencies.
  *
  * @module @tala-net/types
  */
