@@ -78,6 +78,8 @@ export interface DemoSummary extends Omit<IntentAudit, 'unknownTable'> {
 const IN_FLIGHT = 64;
 const START_TIMEOUT_MS = 15_000;
 const CONVERGE_TIMEOUT_MS = 20_000;
+/** How long after the tables agree every survivor may take to declare the crashed node dead. */
+const DETECTION_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3000;
 
 /**
@@ -346,6 +348,7 @@ class DemoScenario {
       survivors,
       `detecting node ${victim}'s crash and rebalancing`,
     );
+    await this.#awaitDeclaredDead(victim, survivors, killedAt);
     const { suspected, dead } = this.#crashSeen(victim, survivors, killedAt);
     const suspectedAfterMs =
       suspected.size === 0 ? null : Math.round(Math.min(...suspected.values()) - killedAt);
@@ -365,6 +368,35 @@ class DemoScenario {
       ownersMoved: moved,
       holdersChanged: changed,
     };
+  }
+
+  /**
+   * Waits until every survivor has reported `victim` dead or gone. The tables can agree first:
+   * a survivor that still holds the victim Suspect routes by the new table all the same, and a
+   * node's events reach the ledger after its status answers. Gives up after the deadline (the
+   * summary then says the detection was not seen).
+   */
+  async #awaitDeclaredDead(
+    victim: string,
+    survivors: readonly string[],
+    killedAt: number,
+  ): Promise<void> {
+    try {
+      await waitUntil(
+        () =>
+          this.#crashSeen(victim, survivors, killedAt).dead.size === survivors.length
+            ? true
+            : undefined,
+        {
+          what: `every survivor to declare node ${victim} dead`,
+          timeoutMs: DETECTION_TIMEOUT_MS,
+          ...this.#signal(),
+        },
+      );
+    } catch (error) {
+      if (error instanceof TalaError && error.code === 'TimedOut') return;
+      throw error;
+    }
   }
 
   /**
